@@ -1,0 +1,32 @@
+# vigil-python embeds CPython from its static library. Debian's own python3.11
+# is linked the same way; linking libpython3.11.so instead costs about 20% of
+# instructions (see bench/RESULTS.md), which administrators would feel.
+execute_process(
+  COMMAND "${VIGIL_PYTHON}" -c
+    "import sysconfig as s; v = s.get_config_var; print(';'.join([s.get_paths()['include'], v('LIBPL'), v('LIBRARY'), v('LIBS') + ' ' + v('SYSLIBS') + ' ' + v('MODLIBS'), v('VERSION')]))"
+  OUTPUT_VARIABLE _vigil_py_info
+  OUTPUT_STRIP_TRAILING_WHITESPACE
+  COMMAND_ERROR_IS_FATAL ANY)
+list(GET _vigil_py_info 0 VIGIL_PYTHON_INCLUDE)
+list(GET _vigil_py_info 1 _vigil_py_libpl)
+list(GET _vigil_py_info 2 _vigil_py_library)
+list(GET _vigil_py_info 3 _vigil_py_syslibs)
+list(GET _vigil_py_info 4 VIGIL_PYTHON_VERSION)
+
+set(VIGIL_PYTHON_STATIC "${_vigil_py_libpl}/${_vigil_py_library}")
+if(NOT EXISTS "${VIGIL_PYTHON_STATIC}")
+  message(FATAL_ERROR "No static libpython at ${VIGIL_PYTHON_STATIC}; install libpython${VIGIL_PYTHON_VERSION}-dev")
+endif()
+separate_arguments(_vigil_py_syslibs UNIX_COMMAND "${_vigil_py_syslibs}")
+list(REMOVE_DUPLICATES _vigil_py_syslibs)
+
+find_package(Threads REQUIRED)
+add_library(vigil_embedded_python INTERFACE)
+add_library(Vigil::EmbeddedPython ALIAS vigil_embedded_python)
+target_include_directories(vigil_embedded_python SYSTEM INTERFACE "${VIGIL_PYTHON_INCLUDE}")
+# Extension modules in lib-dynload resolve CPython's symbols from the
+# executable, so every symbol is exported; the static archive is not PIC.
+target_link_options(vigil_embedded_python INTERFACE -no-pie -Wl,--export-dynamic)
+target_link_libraries(vigil_embedded_python INTERFACE
+  "${VIGIL_PYTHON_STATIC}" ${_vigil_py_syslibs} Threads::Threads)
+message(STATUS "Embedding CPython ${VIGIL_PYTHON_VERSION} from ${VIGIL_PYTHON_STATIC}")

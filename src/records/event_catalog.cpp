@@ -1,0 +1,53 @@
+#include "event_catalog.h"
+
+#include <unordered_map>
+
+namespace vigil {
+namespace {
+
+struct CatalogRow {
+  const char* name;
+  const char* fields;  // comma-separated
+};
+
+constexpr CatalogRow kCatalog[] = {
+#include "event_catalog_table.inc"
+};
+
+std::vector<std::string_view> split_fields(std::string_view fields) {
+  std::vector<std::string_view> names;
+  while (!fields.empty()) {
+    auto comma = fields.find(',');
+    names.push_back(fields.substr(0, comma));
+    fields = comma == std::string_view::npos ? std::string_view() : fields.substr(comma + 1);
+  }
+  return names;
+}
+
+struct Index {
+  std::vector<EventSignature> signatures;
+  std::unordered_map<std::string_view, const EventSignature*> by_name;
+
+  Index() {
+    signatures.reserve(std::size(kCatalog));
+    for (const auto& row : kCatalog) signatures.push_back({row.name, split_fields(row.fields)});
+    for (const auto& signature : signatures) by_name.emplace(signature.name, &signature);
+  }
+};
+
+const Index& index() {
+  static const Index catalog_index;
+  return catalog_index;
+}
+
+}  // namespace
+
+const EventSignature* find_event_signature(std::string_view event) {
+  const auto& by_name = index().by_name;
+  auto found = by_name.find(event);
+  return found == by_name.end() ? nullptr : found->second;
+}
+
+const std::vector<EventSignature>& event_catalog() { return index().signatures; }
+
+}  // namespace vigil

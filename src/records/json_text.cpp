@@ -1,0 +1,188 @@
+#include "json_text.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace vigil {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_u_escape(std::string& out, std::uint32_t unit) {
+  char escape[6] = {'\\', 'u', kHex[(unit >> 12) & 0xF], kHex[(unit >> 8) & 0xF], kHex[(unit >> 4) & 0xF],
+                    kHex[unit & 0xF]};
+  out.append(escape, sizeof escape);
+}
+
+bool needs_escape_ascii(unsigned char byte) { return byte < 0x20 || byte == '"' || byte == '\\' || byte == 0x7F; }
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  }
+  out += static_cast<char>(0x80 | (cp & 0x3F));
+}
+
+// Length of the valid UTF-8 sequence at `p`, or 0. Rejects overlong forms,
+// surrogates and values above U+10FFFF, as a strict decoder does.
+std::size_t valid_utf8_length(const unsigned char* p, std::size_t avail, std::uint32_t& cp) {
+  unsigned char b0 = p[0];
+  std::size_t len;
+  std::uint32_t min;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (avail < len) return 0;
+  for (std::size_t i = 1; i < len; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+}  // namespace
+
+void append_json_code_point(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    auto byte = static_cast<unsigned char>(cp);
+    if (!needs_escape_ascii(byte)) {
+      out += static_cast<char>(byte);
+    } else if (byte == '"') {
+      out += "\\\"";
+    } else if (byte == '\\') {
+      out += "\\\\";
+    } else if (byte == '\n') {
+      out += "\\n";
+    } else if (byte == '\t') {
+      out += "\\t";
+    } else if (byte == '\r') {
+      out += "\\r";
+    } else {
+      append_u_escape(out, cp);
+    }
+  } else if (cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x2028 || cp == 0x2029) {
+    append_u_escape(out, cp);
+  } else if (cp > 0x10FFFF) {
+    append_u_escape(out, 0xFFFD);
+  } else {
+    append_utf8(out, cp);
+  }
+}
+
+void append_json_bytes_as_text(std::string& out, std::string_view bytes) {
+  auto p = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t n = bytes.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Copy runs of printable ASCII in one go; they are most of every record.
+    std::size_t run = i;
+    while (run < n && p[run] < 0x80 && !needs_escape_ascii(p[run])) ++run;
+    out.append(bytes.data() + i, run - i);
+    i = run;
+    if (i == n) break;
+    if (p[i] < 0x80) {
+      append_json_code_point(out, p[i]);
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = 0;
+    std::size_t len = valid_utf8_length(p + i, n - i, cp);
+    if (len == 0) {
+      append_u_escape(out, 0xDC00 | p[i]);
+      ++i;
+    } else {
+      append_json_code_point(out, cp);
+      i += len;
+    }
+  }
+}
+
+void JsonText::open(char bracket) {
+  separate();
+  out_ += bracket;
+  need_comma_ = false;
+}
+
+void JsonText::close(char bracket) {
+  out_ += bracket;
+  need_comma_ = true;
+}
+
+void JsonText::key(std::string_view name) {
+  separate();
+  out_ += '"';
+  append_json_bytes_as_text(out_, name);
+  out_ += "\":";
+  need_comma_ = false;
+}
+
+void JsonText::begin_string() {
+  separate();
+  out_ += '"';
+}
+
+void JsonText::string(std::string_view utf8) {
+  begin_string();
+  append_json_bytes_as_text(out_, utf8);
+  end_string();
+}
+
+void JsonText::integer(long long value) {
+  separate();
+  char buffer[24];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out_.append(buffer, result.ptr);
+}
+
+void JsonText::unsigned_integer(unsigned long long value) {
+  separate();
+  char buffer[24];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out_.append(buffer, result.ptr);
+}
+
+void JsonText::number(double value) {
+  if (!std::isfinite(value)) {
+    // JSON has no NaN or infinity; keep them distinguishable from numbers.
+    begin_object();
+    key("float");
+    string(std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf"));
+    end_object();
+    return;
+  }
+  separate();
+  char buffer[32];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out_.append(buffer, result.ptr);
+}
+
+void JsonText::boolean(bool value) {
+  separate();
+  out_ += value ? "true" : "false";
+}
+
+void JsonText::null() {
+  separate();
+  out_ += "null";
+}
+
+void JsonText::raw(std::string_view json) {
+  separate();
+  out_ += json;
+}
+
+}  // namespace vigil

@@ -1,0 +1,80 @@
+// Appends JSON to a caller-owned string. Records are built with it without
+// touching Python, so every escaping rule lives here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+// Escapes one Unicode code point for use inside a JSON string. Quotes,
+// backslashes, C0 and C1 controls, DEL and lone surrogates become \u escapes,
+// so a record can never break a line or drive a terminal.
+void append_json_code_point(std::string& out, std::uint32_t code_point);
+
+// Escapes bytes that are meant to be UTF-8. A byte that does not start a valid
+// sequence becomes \udcXX, the surrogateescape form Python itself uses for
+// undecodable file names, so os.fsencode() of the parsed text gives back the
+// original bytes.
+void append_json_bytes_as_text(std::string& out, std::string_view bytes);
+
+class JsonText {
+ public:
+  // `continues_object`: the text is appended to an object that already has
+  // members, as a record body is appended to the record's common fields.
+  explicit JsonText(std::string& out, bool continues_object = false)
+      : out_(out), need_comma_(continues_object) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+
+  void key(std::string_view name);
+  void string(std::string_view utf8);
+  void integer(long long value);
+  void unsigned_integer(unsigned long long value);
+  void number(double value);
+  void boolean(bool value);
+  void null();
+  // A value that is already JSON.
+  void raw(std::string_view json);
+
+  // For writers that escape string content themselves (Python str, with
+  // their own bounds): begin_string(), append to out(), end_string().
+  void begin_string();
+  void end_string() { out_ += '"'; }
+  void begin_key() { begin_string(); }
+  void end_key() {
+    out_ += "\":";
+    need_comma_ = false;
+  }
+
+  // A point to return to when a value has to be written another way.
+  struct Mark {
+    std::size_t size;
+    bool need_comma;
+  };
+  Mark mark() const { return {out_.size(), need_comma_}; }
+  void rewind(Mark mark) {
+    out_.resize(mark.size);
+    need_comma_ = mark.need_comma;
+  }
+
+  std::string& out() { return out_; }
+  std::size_t size() const { return out_.size(); }
+
+ private:
+  void open(char bracket);
+  void close(char bracket);
+  void separate() {
+    if (need_comma_) out_ += ',';
+    need_comma_ = true;
+  }
+
+  std::string& out_;
+  bool need_comma_;
+};
+
+}  // namespace vigil

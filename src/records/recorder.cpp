@@ -1,0 +1,135 @@
+#include "recorder.h"
+
+#include "json_text.h"
+
+#include <charconv>
+#include <ctime>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+std::string host_member() {
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  std::string member;
+  JsonText json(member, true);
+  json.key("host");
+  json.string(name);
+  return member;
+}
+
+}  // namespace
+
+Recorder::Recorder(std::unique_ptr<Sink> sink, StartInfo start)
+    : sink_(std::move(sink)), start_(std::move(start)), pid_(getpid()), host_json_(host_member()) {
+  line_.reserve(64 * 1024);
+}
+
+void Recorder::append_timestamp(std::string& out) {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  if (now.tv_sec != cached_second_) {
+    tm utc{};
+    gmtime_r(&now.tv_sec, &utc);
+    strftime(cached_prefix_, sizeof cached_prefix_, "%Y-%m-%dT%H:%M:%S.", &utc);
+    cached_second_ = now.tv_sec;
+  }
+  out += cached_prefix_;
+  char micros[7];
+  long us = now.tv_nsec / 1000;
+  for (int i = 5; i >= 0; --i, us /= 10) micros[i] = static_cast<char>('0' + us % 10);
+  out.append(micros, 6);
+  out += 'Z';
+}
+
+void Recorder::emit(std::string_view kind, std::string_view members) {
+  std::lock_guard lock(mutex_);
+  if (start_owed_) write_start_locked("fork");
+  emit_locked(kind, members);
+}
+
+void Recorder::emit_locked(std::string_view kind, std::string_view members) {
+  line_.clear();
+  line_ += "{\"ts\":\"";
+  append_timestamp(line_);
+  line_ += "\",\"seq\":";
+  char number[24];
+  line_.append(number, std::to_chars(number, number + sizeof number, next_seq_++).ptr);
+  line_ += ",\"kind\":\"";
+  line_ += kind;
+  line_ += "\",\"pid\":";
+  line_.append(number, std::to_chars(number, number + sizeof number, pid_).ptr);
+  line_ += host_json_;
+  line_ += members;
+  line_ += "}\n";
+  if (sink_->write_line(line_)) {
+    ++counts_.records_written;
+  } else {
+    // The sequence number stays used: the gap itself shows the loss.
+    ++counts_.records_dropped;
+  }
+  if (line_.capacity() > 1024 * 1024) {
+    line_.clear();
+    line_.shrink_to_fit();
+  }
+}
+
+void Recorder::write_start_locked(const char* origin) {
+  start_owed_ = false;
+  scratch_.clear();
+  JsonText json(scratch_, true);
+  append_start_members(json, start_, origin);
+  emit_locked("start", scratch_);
+}
+
+void Recorder::write_start() {
+  std::lock_guard lock(mutex_);
+  write_start_locked("exec");
+}
+
+void Recorder::count_event() {
+  std::lock_guard lock(mutex_);
+  ++counts_.events_seen;
+}
+
+void Recorder::write_stop(int exit_status, std::string_view reason) {
+  std::lock_guard lock(mutex_);
+  if (start_owed_) write_start_locked("fork");
+  scratch_.clear();
+  JsonText json(scratch_, true);
+  json.key("status");
+  json.integer(exit_status);
+  if (!reason.empty()) {
+    json.key("reason");
+    json.string(reason);
+  }
+  json.key("events_seen");
+  json.unsigned_integer(counts_.events_seen);
+  // The stop record itself is not counted: it is the last line either way.
+  json.key("records_written");
+  json.unsigned_integer(counts_.records_written);
+  json.key("records_dropped");
+  json.unsigned_integer(counts_.records_dropped);
+  emit_locked("stop", scratch_);
+}
+
+RecorderCounts Recorder::counts() {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+void Recorder::before_fork() { mutex_.lock(); }
+
+void Recorder::after_fork_in_parent() { mutex_.unlock(); }
+
+void Recorder::after_fork_in_child(bool continues_python) {
+  pid_ = getpid();
+  next_seq_ = 1;
+  counts_ = {};
+  start_owed_ = true;
+  if (continues_python) write_start_locked("fork");
+  mutex_.unlock();
+}
+
+}  // namespace vigil

@@ -1,0 +1,65 @@
+// Numbers, stamps and writes records for one process. Records of every kind
+// pass through emit(), which gives them the common fields of the contract
+// (ts, seq, kind, pid, host) and writes each as one line.
+#pragma once
+
+#include "sinks/sink.h"
+#include "start_info.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+namespace vigil {
+
+struct RecorderCounts {
+  std::uint64_t events_seen = 0;
+  std::uint64_t records_written = 0;
+  std::uint64_t records_dropped = 0;
+};
+
+class Recorder {
+ public:
+  Recorder(std::unique_ptr<Sink> sink, StartInfo start);
+
+  void write_start();
+  // `members`: JSON object members, each preceded by a comma, as JsonText
+  // writes them when it continues an object. Thread-safe.
+  void emit(std::string_view kind, std::string_view members);
+  void count_event();
+  // Exit status and counts; `reason` explains an exit Vigil itself chose.
+  void write_stop(int exit_status, std::string_view reason = {});
+
+  // fork() support: the prepare/parent pair keeps the lock consistent; the
+  // child restarts numbering under its own pid and writes its start record
+  // now, or before its first other record when it may simply exec.
+  void before_fork();
+  void after_fork_in_parent();
+  void after_fork_in_child(bool continues_python);
+
+  RecorderCounts counts();
+  const StartInfo& start_info() const { return start_; }
+
+ private:
+  void emit_locked(std::string_view kind, std::string_view members);
+  void write_start_locked(const char* origin);
+  void append_timestamp(std::string& out);
+
+  std::mutex mutex_;
+  std::unique_ptr<Sink> sink_;
+  StartInfo start_;
+  pid_t pid_;
+  std::string host_json_;
+  std::uint64_t next_seq_ = 1;
+  RecorderCounts counts_;
+  bool start_owed_ = false;
+  std::string line_;
+  std::string scratch_;
+  long cached_second_ = -1;
+  char cached_prefix_[32] = {};
+};
+
+}  // namespace vigil

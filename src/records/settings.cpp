@@ -1,0 +1,82 @@
+#include "settings.h"
+
+#include "default_policy.h"
+#include "sha256.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <pwd.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+constexpr const char* kLogFileName = "python.jsonl";
+
+std::string home_directory(uid_t uid) {
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return home;
+  if (passwd* entry = getpwuid(uid); entry != nullptr && entry->pw_dir != nullptr) return entry->pw_dir;
+  return "/";
+}
+
+// mkdir -p with `mode` for every directory it creates.
+bool make_directories(const std::string& path, mode_t mode) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string prefix = path.substr(0, slash);
+    if (mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) return false;
+    if (slash == std::string::npos) return true;
+  }
+}
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::optional<PolicyIdentity> policy_from(const char* choice, std::string& error) {
+  if (choice == nullptr || *choice == '\0' || std::strcmp(choice, "default") == 0) return builtin_policy_identity();
+  std::ifstream file(choice, std::ios::binary);
+  if (!file) {
+    error = std::string("cannot read policy ") + choice + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::stringstream content;
+  content << file.rdbuf();
+  if (content.str() != kDefaultPolicyToml) {
+    error = std::string("policy ") + choice +
+            ": only the built-in default policy is supported in this version (policies/default.toml)";
+    return std::nullopt;
+  }
+  return builtin_policy_identity();
+}
+
+}  // namespace
+
+PolicyIdentity builtin_policy_identity() { return {"default", Sha256::hex_of(kDefaultPolicyToml)}; }
+
+std::string default_log_path(uid_t uid) {
+  if (uid == 0) return std::string(kSystemLogDirectory) + "/" + kLogFileName;
+  const char* state = std::getenv("XDG_STATE_HOME");
+  std::string base = state != nullptr && state[0] == '/' ? state : home_directory(uid) + "/.local/state";
+  return base + "/vigil/" + kLogFileName;
+}
+
+std::optional<Settings> resolve_settings(std::string& error) {
+  auto policy = policy_from(std::getenv("VIGIL_POLICY"), error);
+  if (!policy) return std::nullopt;
+  const char* chosen = std::getenv("VIGIL_LOG");
+  if (chosen != nullptr && *chosen != '\0') return Settings{chosen, *policy};
+  uid_t uid = getuid();
+  std::string path = default_log_path(uid);
+  if (!make_directories(parent_of(path), uid == 0 ? 0750 : 0700)) {
+    error = "cannot create " + parent_of(path) + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return Settings{path, *policy};
+}
+
+}  // namespace vigil

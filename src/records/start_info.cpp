@@ -1,0 +1,91 @@
+#include "start_info.h"
+
+#include "version.h"
+
+#include <climits>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+void text_bounded(JsonText& json, const std::string& text) {
+  // -c programs can be long; the start record keeps a prefix, transcripts
+  // keep the whole text.
+  constexpr std::size_t kMax = 4096;
+  json.string(text.size() > kMax ? std::string_view(text).substr(0, kMax) : std::string_view(text));
+}
+
+std::string current_directory() {
+  std::string buffer(PATH_MAX, '\0');
+  if (getcwd(buffer.data(), buffer.size()) == nullptr) return {};
+  buffer.resize(std::char_traits<char>::length(buffer.c_str()));
+  return buffer;
+}
+
+}  // namespace
+
+std::string current_executable() {
+  std::string buffer(PATH_MAX, '\0');
+  ssize_t n = readlink("/proc/self/exe", buffer.data(), buffer.size());
+  buffer.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return buffer;
+}
+
+void append_start_members(JsonText& json, const StartInfo& info, const char* origin) {
+  json.key("origin");
+  json.string(origin);
+  json.key("ppid");
+  json.integer(getppid());
+  json.key("uid");
+  json.integer(getuid());
+  json.key("gid");
+  json.integer(getgid());
+  json.key("euid");
+  json.integer(geteuid());
+  json.key("egid");
+  json.integer(getegid());
+  json.key("exe");
+  json.string(info.exe);
+  json.key("argv");
+  json.begin_array();
+  for (const auto& arg : info.argv) text_bounded(json, arg);
+  json.end_array();
+  json.key("cwd");
+  std::string cwd = current_directory();
+  if (cwd.empty()) {
+    json.null();
+  } else {
+    json.string(cwd);
+  }
+  json.key("versions");
+  json.begin_object();
+  json.key("python");
+  json.string(info.python_version);
+  json.key("vigil");
+  json.string(kVigilVersion);
+  json.end_object();
+  json.key("policy");
+  json.begin_object();
+  json.key("name");
+  json.string(info.policy.name);
+  json.key("sha256");
+  json.string(info.policy.sha256);
+  json.end_object();
+  json.key("entry");
+  json.begin_object();
+  json.key("mode");
+  json.string(info.entry.mode);
+  json.key("target");
+  if (info.entry.target.empty()) {
+    json.null();
+  } else {
+    text_bounded(json, info.entry.target);
+  }
+  json.key("inspect");
+  json.boolean(info.entry.inspect);
+  json.end_object();
+  json.key("log");
+  json.string(info.log);
+}
+
+}  // namespace vigil

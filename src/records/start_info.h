@@ -1,0 +1,39 @@
+// What a start record says about the process: fixed at launch, except the
+// facts a fork changes (pid, ppid, cwd), which are read when it is written.
+#pragma once
+
+#include "json_text.h"
+
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct EntryPoint {
+  std::string mode;    // file, command, module, stdin or interactive
+  std::string target;  // the script, the -c text or the module; empty otherwise
+  bool inspect = false;  // -i or PYTHONINSPECT: a REPL follows the program
+};
+
+struct PolicyIdentity {
+  std::string name;
+  std::string sha256;
+};
+
+struct StartInfo {
+  std::vector<std::string> argv;
+  std::string exe;
+  EntryPoint entry;
+  std::string python_version;
+  PolicyIdentity policy;
+  std::string log;
+};
+
+// Appends the start record's members. `origin` is "exec" for a process that
+// began with this program, "fork" for a child that continues its parent.
+void append_start_members(JsonText& json, const StartInfo& info, const char* origin);
+
+// The executable this process runs, from /proc/self/exe.
+std::string current_executable();
+
+}  // namespace vigil

@@ -1,0 +1,195 @@
+#include "audit_hook.h"
+
+#include "event_catalog.h"
+
+#include <cstring>
+#include <new>
+#include <pthread.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+struct Registration {
+  Recorder* recorder = nullptr;
+  RenderLimits limits;
+  unsigned long long probe_nonce = 0;
+  bool probe_seen = false;
+  // Bumped in every forked child, so per-thread caches know to refresh.
+  unsigned fork_generation = 0;
+};
+
+// The only global: what the hook and the fork handlers act on.
+Registration* g_registration = nullptr;
+
+// Set by the os.fork audit event, read in the child: tells a fork that
+// continues running Python from the fork inside subprocess, whose child
+// only execs.
+thread_local bool t_python_fork_pending = false;
+
+struct ThreadId {
+  pid_t tid = 0;
+  unsigned fork_generation = ~0U;
+};
+thread_local ThreadId t_thread_id;
+
+pid_t current_tid(unsigned fork_generation) {
+  if (t_thread_id.fork_generation != fork_generation) {
+    t_thread_id = {static_cast<pid_t>(syscall(SYS_gettid)), fork_generation};
+  }
+  return t_thread_id.tid;
+}
+
+constexpr std::size_t kMaxEventName = 256;
+
+void append_site(JsonText& json, const RenderLimits& limits) {
+  PyFrameObject* frame = compat::current_frame();
+  if (frame == nullptr) {
+    json.null();
+    return;
+  }
+  PyCodeObject* code = compat::frame_code(frame);
+  ValueRenderer renderer(json, limits);
+  json.begin_object();
+  json.key("file");
+  renderer.render_text_or_null(compat::code_filename(code));
+  json.key("line");
+  json.integer(PyFrame_GetLineNumber(frame));
+  json.key("function");
+  renderer.render_text_or_null(compat::code_display_name(code));
+  json.end_object();
+  Py_DECREF(code);
+}
+
+void append_args(JsonText& json, const char* event, PyObject* args, const RenderLimits& limits) {
+  ValueRenderer renderer(json, limits);
+  const EventSignature* signature = find_event_signature(event);
+  if (signature == nullptr || args == nullptr || !PyTuple_CheckExact(args)) {
+    if (args == nullptr) {
+      json.null();
+    } else {
+      renderer.render(args);
+    }
+    return;
+  }
+  Py_ssize_t count = PyTuple_GET_SIZE(args);
+  auto named = static_cast<Py_ssize_t>(signature->fields.size());
+  json.begin_object();
+  for (Py_ssize_t i = 0; i < count && i < named; ++i) {
+    json.key(signature->fields[static_cast<std::size_t>(i)]);
+    renderer.render(PyTuple_GET_ITEM(args, i));
+  }
+  if (count > named) {
+    // Another CPython version passes more than the catalogue names.
+    json.key("_extra");
+    json.begin_array();
+    for (Py_ssize_t i = named; i < count; ++i) renderer.render(PyTuple_GET_ITEM(args, i));
+    json.end_array();
+  }
+  json.end_object();
+}
+
+bool is_probe(const char* event, PyObject* args, unsigned long long nonce) {
+  if (std::strcmp(event, kProbeEvent) != 0 || !PyTuple_CheckExact(args) || PyTuple_GET_SIZE(args) != 1) return false;
+  PyObject* value = PyTuple_GET_ITEM(args, 0);
+  if (!PyLong_CheckExact(value)) return false;
+  unsigned long long received = PyLong_AsUnsignedLongLong(value);
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    return false;
+  }
+  return received == nonce;
+}
+
+int audit_callback(const char* event, PyObject* args, void* user_data) {
+  auto& registration = *static_cast<Registration*>(user_data);
+  Recorder& recorder = *registration.recorder;
+  recorder.count_event();
+  if (is_probe(event, args, registration.probe_nonce)) registration.probe_seen = true;
+  if (std::strcmp(event, "os.fork") == 0 || std::strcmp(event, "os.forkpty") == 0) t_python_fork_pending = true;
+
+  // One buffer per thread keeps the common case free of allocation; a
+  // record rendered while another is being rendered gets its own.
+  thread_local std::string t_members;
+  thread_local int t_depth = 0;
+  std::string nested;
+  std::string& members = t_depth == 0 ? t_members : nested;
+  ++t_depth;
+  int result = 0;
+  try {
+    members.clear();
+    JsonText json(members, true);
+    append_event_members(json, event, args, current_tid(registration.fork_generation), registration.limits);
+    recorder.emit("event", members);
+  } catch (const std::bad_alloc&) {
+    // Fail closed: the audited operation must not go ahead unrecorded.
+    PyErr_NoMemory();
+    result = -1;
+  }
+  if (members.capacity() > 1024 * 1024) {
+    members.clear();
+    members.shrink_to_fit();
+  }
+  --t_depth;
+  return result;
+}
+
+void prepare_fork() {
+  if (g_registration != nullptr) g_registration->recorder->before_fork();
+}
+void parent_after_fork() {
+  t_python_fork_pending = false;
+  if (g_registration != nullptr) g_registration->recorder->after_fork_in_parent();
+}
+void child_after_fork() {
+  bool continues_python = t_python_fork_pending;
+  t_python_fork_pending = false;
+  if (g_registration == nullptr) return;
+  ++g_registration->fork_generation;
+  g_registration->recorder->after_fork_in_child(continues_python);
+}
+
+}  // namespace
+
+void append_event_members(JsonText& json, const char* event, PyObject* args, pid_t tid,
+                          const RenderLimits& limits) {
+  json.key("event");
+  json.string(std::string_view(event, strnlen(event, kMaxEventName)));
+  json.key("tid");
+  json.integer(tid);
+  json.key("site");
+  append_site(json, limits);
+  json.key("args");
+  append_args(json, event, args, limits);
+}
+
+bool AuditHook::install(Recorder& recorder, const RenderLimits& limits) {
+  static Registration registration;
+  registration.recorder = &recorder;
+  registration.limits = limits;
+  if (getrandom(&registration.probe_nonce, sizeof registration.probe_nonce, 0) !=
+      static_cast<ssize_t>(sizeof registration.probe_nonce)) {
+    registration.probe_nonce = static_cast<unsigned long long>(getpid()) * 2654435761ULL;
+  }
+  if (PySys_AddAuditHook(audit_callback, &registration) != 0) return false;
+  g_registration = &registration;
+  static bool fork_handlers_registered = false;
+  if (!fork_handlers_registered) {
+    pthread_atfork(prepare_fork, parent_after_fork, child_after_fork);
+    fork_handlers_registered = true;
+  }
+  return true;
+}
+
+bool AuditHook::probe_is_live() {
+  if (g_registration == nullptr) return false;
+  g_registration->probe_seen = false;
+  if (PySys_Audit(kProbeEvent, "(K)", g_registration->probe_nonce) < 0) PyErr_Clear();
+  return g_registration->probe_seen;
+}
+
+void AuditHook::retire() { g_registration = nullptr; }
+
+}  // namespace vigil

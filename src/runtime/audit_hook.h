@@ -1,0 +1,29 @@
+// The native audit hook: the one piece of global state in Vigil. It is
+// registered with PySys_AddAuditHook before the interpreter starts, turns
+// every audit event into an `event` record, and never runs Python code.
+#pragma once
+
+#include "recorder.h"
+#include "value_renderer.h"
+
+namespace vigil {
+
+class AuditHook {
+ public:
+  // Registers the hook and the fork handlers. Before Py_InitializeFromConfig.
+  static bool install(Recorder& recorder, const RenderLimits& limits);
+  // After initialisation: raises a private event with a random nonce and
+  // reports whether the hook received it, proving it is still on the
+  // runtime's hook list.
+  static bool probe_is_live();
+  // After finalisation, when CPython has dropped the hook.
+  static void retire();
+};
+
+// The event record's members, as the hook writes them. Exposed for tests.
+void append_event_members(JsonText& json, const char* event, PyObject* args, pid_t tid,
+                          const RenderLimits& limits);
+
+inline constexpr const char* kProbeEvent = "vigil.probe";
+
+}  // namespace vigil

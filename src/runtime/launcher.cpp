@@ -1,0 +1,119 @@
+#include "launcher.h"
+
+#include "audit_hook.h"
+#include "exit_status.h"
+#include "open_code_hook.h"
+#include "python_compat.h"
+#include "recorder.h"
+#include "settings.h"
+#include "sinks/file_sink.h"
+
+#include <cstdio>
+#include <string>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+// Owns a PyConfig for the launcher's lifetime.
+class Config {
+ public:
+  Config() { PyConfig_InitPythonConfig(&config_); }
+  ~Config() { PyConfig_Clear(&config_); }
+  Config(const Config&) = delete;
+  Config& operator=(const Config&) = delete;
+  PyConfig* get() { return &config_; }
+
+ private:
+  PyConfig config_;
+};
+
+void exit_on_failure(PyStatus status) {
+  // Usage errors, --help and --version end here exactly as in python3.
+  if (PyStatus_Exception(status)) Py_ExitStatusException(status);
+}
+
+std::string narrow(const wchar_t* text) {
+  if (text == nullptr) return {};
+  // The inverse of how CPython decoded argv, so the original bytes return.
+  char* bytes = Py_EncodeLocale(text, nullptr);
+  if (bytes == nullptr) return {};
+  std::string result(bytes);
+  PyMem_Free(bytes);
+  return result;
+}
+
+EntryPoint entry_point(const PyConfig& config) {
+  EntryPoint entry;
+  entry.inspect = config.inspect != 0;
+  if (config.run_command != nullptr) {
+    entry.mode = "command";
+    entry.target = narrow(config.run_command);
+    // CPython appends a newline to the -c text; record what was typed.
+    if (!entry.target.empty() && entry.target.back() == '\n') entry.target.pop_back();
+  } else if (config.run_module != nullptr) {
+    entry.mode = "module";
+    entry.target = narrow(config.run_module);
+  } else if (config.run_filename != nullptr) {
+    entry.mode = "file";
+    entry.target = narrow(config.run_filename);
+  } else {
+    // CPython's own test for "stdin is interactive".
+    entry.mode = config.interactive || isatty(STDIN_FILENO) ? "interactive" : "stdin";
+  }
+  return entry;
+}
+
+int refuse(const std::string& why) {
+  std::fprintf(stderr, "vigil-python: refusing to run: %s\n", why.c_str());
+  return kRefusedExitStatus;
+}
+
+}  // namespace
+
+int run_python(int argc, char** argv) {
+  PyPreConfig preconfig;
+  PyPreConfig_InitPythonConfig(&preconfig);
+  exit_on_failure(Py_PreInitializeFromBytesArgs(&preconfig, argc, argv));
+
+  Config config;
+  exit_on_failure(PyConfig_SetBytesArgv(config.get(), argc, argv));
+  // Parses the command line and environment; runs no Python code and raises
+  // no audit event, so the start record can describe the entry first.
+  exit_on_failure(PyConfig_Read(config.get()));
+
+  std::string error;
+  auto settings = resolve_settings(error);
+  if (!settings) return refuse(error);
+  auto sink = FileSink::open(settings->log_path, error);
+  if (!sink) return refuse("cannot open the audit log " + error);
+
+  StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), entry_point(*config.get()),
+                  PY_VERSION, settings->policy, settings->log_path};
+  Recorder recorder(std::move(sink), std::move(start));
+  recorder.write_start();
+
+  if (!AuditHook::install(recorder, RenderLimits{}) || !OpenCodeHook::install()) {
+    recorder.write_stop(kRefusedExitStatus, "hooks could not be installed");
+    return refuse("the audit hooks could not be installed");
+  }
+
+  PyStatus status = Py_InitializeFromConfig(config.get());
+  if (PyStatus_Exception(status)) {
+    recorder.write_stop(PyStatus_IsExit(status) ? status.exitcode : 1, "interpreter initialisation failed");
+    Py_ExitStatusException(status);
+  }
+  if (!AuditHook::probe_is_live()) {
+    // Something removed the hook during start-up (.pth, sitecustomize):
+    // nothing it would have recorded may run, so finalisation is skipped.
+    recorder.write_stop(kRefusedExitStatus, "audit hook is not live after initialisation");
+    return refuse("the audit hook did not receive its probe event after start-up; it has been removed");
+  }
+
+  int exit_status = Py_RunMain();
+  recorder.write_stop(exit_status);
+  AuditHook::retire();
+  return exit_status;
+}
+
+}  // namespace vigil

@@ -1,0 +1,406 @@
+#include "value_renderer.h"
+
+#include "py_ref.h"
+#include "sha256.h"
+
+#include <cstring>
+#include <string>
+
+namespace vigil {
+namespace {
+
+bool ready(PyObject* str) {
+#if PY_VERSION_HEX < 0x030C0000
+  if (PyUnicode_READY(str) < 0) {
+    PyErr_Clear();
+    return false;
+  }
+#endif
+  (void)str;
+  return true;
+}
+
+std::uint32_t code_point_at(int kind, const void* data, Py_ssize_t index) {
+  return PyUnicode_READ(kind, data, index);
+}
+
+void append_utf8_surrogatepass(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+bool append_str_content(std::string& out, PyObject* str, std::size_t max_chars) {
+  if (!ready(str)) return false;
+  Py_ssize_t length = PyUnicode_GET_LENGTH(str);
+  auto limit = static_cast<Py_ssize_t>(max_chars);
+  Py_ssize_t kept = length < limit ? length : limit;
+  if (PyUnicode_IS_ASCII(str)) {
+    append_json_bytes_as_text(out, std::string_view(static_cast<const char*>(PyUnicode_DATA(str)), kept));
+  } else {
+    int kind = PyUnicode_KIND(str);
+    const void* data = PyUnicode_DATA(str);
+    for (Py_ssize_t i = 0; i < kept; ++i) append_json_code_point(out, code_point_at(kind, data, i));
+  }
+  return kept == length;
+}
+
+std::string sha256_of_str(PyObject* str) {
+  Sha256 hash;
+  if (!ready(str)) return hash.hex_digest();
+  Py_ssize_t length = PyUnicode_GET_LENGTH(str);
+  if (PyUnicode_IS_ASCII(str)) {
+    hash.update(std::string_view(static_cast<const char*>(PyUnicode_DATA(str)), length));
+    return hash.hex_digest();
+  }
+  int kind = PyUnicode_KIND(str);
+  const void* data = PyUnicode_DATA(str);
+  std::string chunk;
+  chunk.reserve(64 * 1024 + 4);
+  for (Py_ssize_t i = 0; i < length; ++i) {
+    append_utf8_surrogatepass(chunk, code_point_at(kind, data, i));
+    if (chunk.size() >= 64 * 1024) {
+      hash.update(chunk);
+      chunk.clear();
+    }
+  }
+  hash.update(chunk);
+  return hash.hex_digest();
+}
+
+PyObject* find_exact_str_key(PyObject* dict, const char* key) {
+  if (dict == nullptr || !PyDict_Check(dict)) return nullptr;
+  Py_ssize_t position = 0;
+  PyObject* k = nullptr;
+  PyObject* v = nullptr;
+  while (PyDict_Next(dict, &position, &k, &v)) {
+    if (PyUnicode_CheckExact(k) && ready(k) && PyUnicode_CompareWithASCIIString(k, key) == 0) return v;
+  }
+  return nullptr;
+}
+
+void append_type_label(std::string& out, PyTypeObject* type) {
+  if (!compat::is_heap_type(type)) {
+    // Static types carry "module.name" in tp_name; builtins carry the name alone.
+    if (std::strchr(type->tp_name, '.') == nullptr) out += "builtins.";
+    append_json_bytes_as_text(out, type->tp_name);
+    return;
+  }
+  PyObject* module = find_exact_str_key(compat::type_dict(type), "__module__");
+  if (module != nullptr && PyUnicode_CheckExact(module)) {
+    append_str_content(out, module, 256);
+  } else {
+    out += '?';
+  }
+  out += '.';
+  PyObject* qualname = compat::heap_type_qualname(type);
+  if (qualname != nullptr && PyUnicode_CheckExact(qualname)) {
+    append_str_content(out, qualname, 256);
+  } else {
+    append_json_bytes_as_text(out, type->tp_name);
+  }
+}
+
+void ValueRenderer::render_text_or_null(PyObject* value) {
+  if (value != nullptr && PyUnicode_CheckExact(value)) {
+    render_str(value);
+  } else {
+    json_.null();
+  }
+}
+
+void ValueRenderer::render(PyObject* value, int depth) {
+  if (over_budget()) {
+    json_.begin_object();
+    json_.key("type");
+    json_.begin_string();
+    append_type_label(json_.out(), Py_TYPE(value));
+    json_.end_string();
+    json_.key("cut");
+    json_.boolean(true);
+    json_.end_object();
+    return;
+  }
+  PyTypeObject* type = Py_TYPE(value);
+  if (value == Py_None) {
+    json_.null();
+  } else if (value == Py_True || value == Py_False) {
+    json_.boolean(value == Py_True);
+  } else if (type == &PyUnicode_Type) {
+    render_str(value);
+  } else if (type == &PyLong_Type) {
+    render_int(value);
+  } else if (type == &PyFloat_Type) {
+    json_.number(PyFloat_AS_DOUBLE(value));
+  } else if (type == &PyBytes_Type) {
+    render_bytes("bytes", PyBytes_AS_STRING(value), static_cast<std::size_t>(PyBytes_GET_SIZE(value)));
+  } else if (type == &PyByteArray_Type) {
+    render_bytes("bytearray", PyByteArray_AS_STRING(value), static_cast<std::size_t>(PyByteArray_GET_SIZE(value)));
+  } else if (type == &PyTuple_Type) {
+    render_sequence("tuple", value, depth);
+  } else if (type == &PyList_Type) {
+    render_sequence("list", value, depth);
+  } else if (type == &PyDict_Type) {
+    render_dict(value, depth);
+  } else {
+    render_described(value, depth);
+  }
+}
+
+void ValueRenderer::render_str(PyObject* value) {
+  std::string& out = json_.out();
+  JsonText::Mark before = json_.mark();
+  json_.begin_string();
+  if (append_str_content(out, value, limits_.max_text)) {
+    json_.end_string();
+    return;
+  }
+  // Cut: restart as an object that keeps the prefix, length and digest.
+  json_.rewind(before);
+  json_.begin_object();
+  json_.key("str");
+  json_.begin_string();
+  append_str_content(out, value, limits_.max_text);
+  json_.end_string();
+  json_.key("cut");
+  json_.boolean(true);
+  json_.key("len");
+  json_.integer(ready(value) ? PyUnicode_GET_LENGTH(value) : -1);
+  json_.key("sha256");
+  json_.string(sha256_of_str(value));
+  json_.end_object();
+}
+
+namespace {
+
+// Appends `bytes` as JSON string content if they are text: valid UTF-8 with
+// no control characters but tab and newlines. Returns false, having
+// appended nothing, for anything else (bytecode, images), which reads best
+// as hex.
+bool append_if_text(std::string& out, std::string_view bytes) {
+  std::size_t start = out.size();
+  append_json_bytes_as_text(out, bytes);
+  for (std::size_t i = start; i + 1 < out.size(); ++i) {
+    if (out[i] != '\\') continue;
+    if (out[i + 1] == 'u') {
+      out.resize(start);
+      return false;
+    }
+    ++i;
+  }
+  return true;
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char byte : bytes) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xF];
+  }
+}
+
+}  // namespace
+
+void ValueRenderer::render_bytes(const char* kind, const char* data, std::size_t size) {
+  std::string_view whole(data, size);
+  std::string& out = json_.out();
+  json_.begin_object();
+  JsonText::Mark before_key = json_.mark();
+  json_.key(kind);
+  json_.begin_string();
+  std::string_view kept = whole.substr(0, limits_.max_text);
+  if (!append_if_text(out, kept)) {
+    json_.rewind(before_key);
+    json_.key(std::string(kind) + "_hex");
+    json_.begin_string();
+    kept = whole.substr(0, limits_.max_binary);
+    append_hex(out, kept);
+  }
+  json_.end_string();
+  if (kept.size() < size) {
+    json_.key("cut");
+    json_.boolean(true);
+    json_.key("len");
+    json_.unsigned_integer(size);
+    json_.key("sha256");
+    json_.string(Sha256::hex_of(whole));
+  }
+  json_.end_object();
+}
+
+void ValueRenderer::render_int(PyObject* value) {
+  int overflow = 0;
+  long long small = PyLong_AsLongLongAndOverflow(value, &overflow);
+  if (overflow == 0 && !(small == -1 && PyErr_Occurred())) {
+    json_.integer(small);
+    return;
+  }
+  PyErr_Clear();
+  // Beyond 64 bits: hexadecimal, which unlike decimal is linear to produce.
+  PyRef hex = PyRef::steal(PyNumber_ToBase(value, 16));
+  json_.begin_object();
+  json_.key("int");
+  if (hex && PyUnicode_CheckExact(hex.get())) {
+    render_str(hex.get());
+  } else {
+    PyErr_Clear();
+    json_.null();
+  }
+  json_.end_object();
+}
+
+void ValueRenderer::render_sequence(const char* kind, PyObject* value, int depth) {
+  bool is_tuple = PyTuple_CheckExact(value);
+  Py_ssize_t length = is_tuple ? PyTuple_GET_SIZE(value) : PyList_GET_SIZE(value);
+  Py_ssize_t kept = depth >= limits_.max_depth ? 0 : length;
+  if (kept > static_cast<Py_ssize_t>(limits_.max_items)) kept = static_cast<Py_ssize_t>(limits_.max_items);
+  bool cut = kept < length;
+  if (cut) {
+    json_.begin_object();
+    json_.key(kind);
+  }
+  json_.begin_array();
+  // No Python code runs while rendering, so a list cannot change under us.
+  for (Py_ssize_t i = 0; i < kept; ++i) {
+    render(is_tuple ? PyTuple_GET_ITEM(value, i) : PyList_GET_ITEM(value, i), depth + 1);
+  }
+  json_.end_array();
+  if (cut) {
+    json_.key("cut");
+    json_.boolean(true);
+    json_.key("len");
+    json_.integer(length);
+    json_.end_object();
+  }
+}
+
+void ValueRenderer::dict_key(PyObject* key) {
+  std::string& out = json_.out();
+  json_.begin_key();
+  if (PyUnicode_CheckExact(key)) {
+    append_str_content(out, key, limits_.max_text);
+  } else {
+    // A key that is not a str is named by its rendering, itself escaped.
+    std::string rendered;
+    JsonText inner(rendered);
+    RenderLimits flat = limits_;
+    flat.max_depth = 1;
+    ValueRenderer(inner, flat).render(key);
+    append_json_bytes_as_text(out, rendered);
+  }
+  json_.end_key();
+}
+
+void ValueRenderer::render_dict(PyObject* value, int depth) {
+  Py_ssize_t length = PyDict_GET_SIZE(value);
+  auto kept_limit = depth >= limits_.max_depth ? 0 : static_cast<Py_ssize_t>(limits_.max_items);
+  bool cut = length > kept_limit;
+  if (cut) {
+    json_.begin_object();
+    json_.key("dict");
+  }
+  json_.begin_object();
+  Py_ssize_t position = 0;
+  Py_ssize_t kept = 0;
+  PyObject* k = nullptr;
+  PyObject* v = nullptr;
+  while (kept < kept_limit && PyDict_Next(value, &position, &k, &v)) {
+    ++kept;
+    dict_key(k);
+    render(v, depth + 1);
+  }
+  json_.end_object();
+  if (cut) {
+    json_.key("cut");
+    json_.boolean(true);
+    json_.key("len");
+    json_.integer(length);
+    json_.end_object();
+  }
+}
+
+void ValueRenderer::render_type_only(PyTypeObject* type) {
+  json_.begin_object();
+  json_.key("type");
+  json_.begin_string();
+  append_type_label(json_.out(), type);
+  json_.end_string();
+  json_.end_object();
+}
+
+void ValueRenderer::render_described(PyObject* value, int depth) {
+  PyTypeObject* type = Py_TYPE(value);
+  if (PyCode_Check(value)) {
+    auto* code = reinterpret_cast<PyCodeObject*>(value);
+    json_.begin_object();
+    json_.key("type");
+    json_.string("code");
+    json_.key("filename");
+    render_text_or_null(compat::code_filename(code));
+    json_.key("name");
+    render_text_or_null(compat::code_display_name(code));
+    json_.key("firstlineno");
+    json_.integer(compat::code_first_line(code));
+    json_.end_object();
+  } else if (PyFunction_Check(value)) {
+    json_.begin_object();
+    json_.key("type");
+    json_.string("function");
+    json_.key("module");
+    render_text_or_null(compat::function_module(value));
+    json_.key("qualname");
+    render_text_or_null(compat::function_qualname(value));
+    json_.end_object();
+  } else if (PyCFunction_CheckExact(value)) {
+    auto* function = reinterpret_cast<PyCFunctionObject*>(value);
+    json_.begin_object();
+    json_.key("type");
+    json_.string("builtin_function_or_method");
+    json_.key("module");
+    render_text_or_null(function->m_module);
+    json_.key("name");
+    json_.string(function->m_ml->ml_name);
+    json_.end_object();
+  } else if (PyMethod_Check(value) && depth < limits_.max_depth) {
+    json_.begin_object();
+    json_.key("type");
+    json_.string("method");
+    json_.key("function");
+    render(PyMethod_GET_FUNCTION(value), depth + 1);
+    json_.end_object();
+  } else if (PyModule_CheckExact(value)) {
+    json_.begin_object();
+    json_.key("type");
+    json_.string("module");
+    json_.key("name");
+    render_text_or_null(find_exact_str_key(PyModule_GetDict(value), "__name__"));
+    json_.end_object();
+  } else if (PyType_Check(value)) {
+    json_.begin_object();
+    json_.key("type");
+    json_.string("type");
+    json_.key("name");
+    json_.begin_string();
+    append_type_label(json_.out(), reinterpret_cast<PyTypeObject*>(value));
+    json_.end_string();
+    json_.end_object();
+  } else {
+    render_type_only(type);
+  }
+}
+
+}  // namespace vigil

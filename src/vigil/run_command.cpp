@@ -1,0 +1,49 @@
+#include "run_command.h"
+
+#include "exit_status.h"
+#include "start_info.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+// vigil-python is installed beside vigil.
+std::string vigil_python_path() {
+  std::string self = current_executable();
+  return self.substr(0, self.rfind('/') + 1) + "vigil-python";
+}
+
+std::string absolute(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return std::string(cwd) + "/" + path;
+}
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+  // Environment, not arguments: children started through sys.executable
+  // inherit the same log and policy.
+  if (options.log) setenv("VIGIL_LOG", absolute(*options.log).c_str(), 1);
+  if (options.policy) {
+    std::string policy = *options.policy == "default" ? "default" : absolute(*options.policy);
+    setenv("VIGIL_POLICY", policy.c_str(), 1);
+  }
+  std::string interpreter = vigil_python_path();
+  std::vector<char*> argv;
+  argv.push_back(interpreter.data());
+  for (const auto& arg : options.python_args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  execv(interpreter.c_str(), argv.data());
+  std::fprintf(stderr, "vigil: cannot run %s: %s\n", interpreter.c_str(), std::strerror(errno));
+  return kRefusedExitStatus;
+}
+
+}  // namespace vigil

@@ -1,0 +1,158 @@
+#include "summary_command.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+namespace vigil {
+namespace {
+
+using nlohmann::json;
+
+struct Process {
+  json start;
+  std::optional<json> stop;
+  std::map<std::string, long> events;
+  long records = 0;
+  long last_seq = 0;
+  long gaps = 0;
+};
+
+// Events an incident responder looks at first, by area.
+const std::map<std::string, std::string> kNotable = {
+    {"subprocess.Popen", "process"}, {"os.system", "process"},        {"os.exec", "process"},
+    {"os.posix_spawn", "process"},   {"os.fork", "process"},          {"socket.connect", "network"},
+    {"socket.bind", "network"},      {"socket.getaddrinfo", "network"}, {"urllib.Request", "network"},
+    {"exec", "code"},                {"compile", "code"},             {"ctypes.dlopen", "native"},
+    {"sys.addaudithook", "hooks"},   {"marshal.loads", "code"},       {"os.remove", "files"},
+    {"os.rename", "files"},          {"os.chmod", "files"},
+};
+
+std::string short_json(const json& value, std::size_t width = 90) {
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > width) text = text.substr(0, width - 3) + "...";
+  return text;
+}
+
+std::string site_text(const json& record) {
+  const auto& site = record.value("site", json());
+  if (!site.is_object()) return "(start-up)";
+  std::string file = site.value("file", json()).is_string() ? site["file"].get<std::string>() : "?";
+  return file + ":" + std::to_string(site.value("line", 0));
+}
+
+// What deserves a line of its own: code run from text rather than files,
+// and everything outside the interpreter's own start-up.
+bool is_interesting(const std::string& event, const json& record) {
+  if (!kNotable.count(event)) return false;
+  if (!record.value("site", json()).is_object()) return false;
+  std::string file = record["site"].value("file", json()).is_string() ? record["site"]["file"].get<std::string>() : "";
+  if (event == "exec" || event == "marshal.loads") return false;  // every import does these
+  if (event == "compile") return file.rfind("<frozen", 0) != 0 && file.find("/usr/lib/python3") == std::string::npos;
+  return true;
+}
+
+}  // namespace
+
+int summary_command(const SummaryOptions& options) {
+  std::map<long, Process> processes;
+  std::map<std::string, long> kinds;
+  std::vector<std::pair<long, json>> notable;
+  long bad_lines = 0;
+  for (const auto& path : options.logs) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      json record = json::parse(line, nullptr, false);
+      if (record.is_discarded() || !record.is_object()) {
+        ++bad_lines;
+        continue;
+      }
+      long pid = record.value("pid", 0L);
+      std::string kind = record.value("kind", "");
+      long seq = record.value("seq", 0L);
+      if (kind == "start" && seq == 1) {
+        processes[pid] = Process();
+        processes[pid].start = record;
+      }
+      Process& process = processes[pid];
+      if (seq != process.last_seq + 1) ++process.gaps;
+      process.last_seq = seq;
+      ++process.records;
+      ++kinds[kind];
+      if (kind == "stop") process.stop = record;
+      if (kind == "event") {
+        std::string event = record.value("event", "");
+        ++process.events[event];
+        if (is_interesting(event, record)) notable.emplace_back(pid, record);
+      }
+    }
+  }
+
+  std::set<long> selected;
+  for (const auto& [pid, process] : processes) selected.insert(pid);
+  if (options.root_pid) {
+    selected = {*options.root_pid};
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [pid, process] : processes) {
+        long ppid = process.start.is_object() ? process.start.value("ppid", 0L) : 0;
+        if (!selected.count(pid) && selected.count(ppid)) grew = selected.insert(pid).second;
+      }
+    }
+  }
+
+  std::printf("Processes (%zu):\n", selected.size());
+  std::map<std::string, long> totals;
+  long gaps = 0;
+  for (long pid : selected) {
+    auto found = processes.find(pid);
+    if (found == processes.end()) continue;
+    const Process& p = found->second;
+    std::string what = "(no start record)";
+    if (p.start.is_object()) {
+      const auto& entry = p.start.value("entry", json::object());
+      what = entry.value("mode", "?") + " " + short_json(entry.value("target", json("")), 60) + "  (" +
+             p.start.value("origin", "?") + ", ppid " + std::to_string(p.start.value("ppid", 0L)) + ")";
+    }
+    std::string ending = p.stop ? "exit " + std::to_string(p.stop->value("status", 0L)) : "no stop record";
+    long events = 0;
+    for (const auto& [name, count] : p.events) {
+      events += count;
+      totals[name] += count;
+    }
+    gaps += p.gaps;
+    std::printf("  pid %-7ld %s\n            %ld events, %ld records, %s%s\n", pid, what.c_str(), events, p.records,
+                ending.c_str(), p.gaps ? ", SEQUENCE GAPS" : "");
+  }
+
+  std::vector<std::pair<std::string, long>> ranked(totals.begin(), totals.end());
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::printf("\nMost frequent events:\n");
+  for (std::size_t i = 0; i < ranked.size() && i < 12; ++i) {
+    std::printf("  %7ld  %s\n", ranked[i].second, ranked[i].first.c_str());
+  }
+
+  std::printf("\nNotable activity:\n");
+  std::size_t shown = 0;
+  for (const auto& [pid, record] : notable) {
+    if (!selected.count(pid)) continue;
+    std::string event = record.value("event", "");
+    if (++shown > 40) break;
+    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", kNotable.at(event).c_str(), pid, event.c_str(),
+                short_json(record.value("args", json())).c_str(), site_text(record).c_str());
+  }
+  if (shown == 0) std::printf("  none\n");
+
+  std::printf("\nIntegrity: %s", gaps == 0 ? "every process's seq runs 1, 2, 3... without gaps" : "SEQUENCE GAPS FOUND");
+  if (bad_lines) std::printf("; %ld lines are not JSON records", bad_lines);
+  std::printf("\n");
+  return gaps == 0 && bad_lines == 0 ? 0 : 1;
+}
+
+}  // namespace vigil
