@@ -93,16 +93,23 @@ void Recorder::count_event() {
   ++counts_.events_seen;
 }
 
-void Recorder::write_stop(int exit_status, std::string_view reason) {
+void Recorder::set_stop_reason(std::string reason) {
   std::lock_guard lock(mutex_);
+  stop_reason_ = std::move(reason);
+}
+
+void Recorder::write_stop(int exit_status) {
+  std::lock_guard lock(mutex_);
+  if (stopped_) return;
+  stopped_ = true;
   if (start_owed_) write_start_locked("fork");
   scratch_.clear();
   JsonText json(scratch_, true);
   json.key("status");
   json.integer(exit_status);
-  if (!reason.empty()) {
+  if (!stop_reason_.empty()) {
     json.key("reason");
-    json.string(reason);
+    json.string(stop_reason_);
   }
   json.key("events_seen");
   json.unsigned_integer(counts_.events_seen);
@@ -128,6 +135,7 @@ void Recorder::after_fork_in_child(bool continues_python) {
   next_seq_ = 1;
   counts_ = {};
   start_owed_ = true;
+  stopped_ = false;
   if (continues_python) write_start_locked("fork");
   mutex_.unlock();
 }

@@ -30,8 +30,10 @@ class Recorder {
   // writes them when it continues an object. Thread-safe.
   void emit(std::string_view kind, std::string_view members);
   void count_event();
-  // Exit status and counts; `reason` explains an exit Vigil itself chose.
-  void write_stop(int exit_status, std::string_view reason = {});
+  // Why Vigil itself ends the process, for the stop record.
+  void set_stop_reason(std::string reason);
+  // Exit status and counts. Once per process: later calls do nothing.
+  void write_stop(int exit_status);
 
   // fork() support: the prepare/parent pair keeps the lock consistent; the
   // child restarts numbering under its own pid and writes its start record
@@ -56,6 +58,8 @@ class Recorder {
   std::uint64_t next_seq_ = 1;
   RecorderCounts counts_;
   bool start_owed_ = false;
+  bool stopped_ = false;
+  std::string stop_reason_;
   std::string line_;
   std::string scratch_;
   long cached_second_ = -1;

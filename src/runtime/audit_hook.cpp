@@ -190,6 +190,4 @@ bool AuditHook::probe_is_live() {
   return g_registration->probe_seen;
 }
 
-void AuditHook::retire() { g_registration = nullptr; }
-
 }  // namespace vigil

@@ -16,8 +16,6 @@ class AuditHook {
   // reports whether the hook received it, proving it is still on the
   // runtime's hook list.
   static bool probe_is_live();
-  // After finalisation, when CPython has dropped the hook.
-  static void retire();
 };
 
 // The event record's members, as the hook writes them. Exposed for tests.

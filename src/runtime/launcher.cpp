@@ -64,6 +64,12 @@ EntryPoint entry_point(const PyConfig& config) {
   return entry;
 }
 
+// Runs for every exit() of this process or of a forked child that returns:
+// the status is the one the process really exits with.
+void write_stop_at_exit(int exit_status, void* recorder) {
+  static_cast<Recorder*>(recorder)->write_stop(exit_status);
+}
+
 int refuse(const std::string& why) {
   std::fprintf(stderr, "vigil-python: refusing to run: %s\n", why.c_str());
   return kRefusedExitStatus;
@@ -90,30 +96,29 @@ int run_python(int argc, char** argv) {
 
   StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), entry_point(*config.get()),
                   PY_VERSION, settings->policy, settings->log_path};
-  Recorder recorder(std::move(sink), std::move(start));
-  recorder.write_start();
+  // Lives as long as the process: SystemExit leaves through exit() from
+  // inside Py_RunMain, and the stop record is written by the exit handler.
+  auto* recorder = new Recorder(std::move(sink), std::move(start));
+  recorder->write_start();
+  on_exit(write_stop_at_exit, recorder);
 
-  if (!AuditHook::install(recorder, RenderLimits{}) || !OpenCodeHook::install()) {
-    recorder.write_stop(kRefusedExitStatus, "hooks could not be installed");
+  if (!AuditHook::install(*recorder, RenderLimits{}) || !OpenCodeHook::install()) {
+    recorder->set_stop_reason("hooks could not be installed");
     return refuse("the audit hooks could not be installed");
   }
 
   PyStatus status = Py_InitializeFromConfig(config.get());
   if (PyStatus_Exception(status)) {
-    recorder.write_stop(PyStatus_IsExit(status) ? status.exitcode : 1, "interpreter initialisation failed");
+    recorder->set_stop_reason("interpreter initialisation failed");
     Py_ExitStatusException(status);
   }
   if (!AuditHook::probe_is_live()) {
     // Something removed the hook during start-up (.pth, sitecustomize):
     // nothing it would have recorded may run, so finalisation is skipped.
-    recorder.write_stop(kRefusedExitStatus, "audit hook is not live after initialisation");
+    recorder->set_stop_reason("audit hook is not live after initialisation");
     return refuse("the audit hook did not receive its probe event after start-up; it has been removed");
   }
-
-  int exit_status = Py_RunMain();
-  recorder.write_stop(exit_status);
-  AuditHook::retire();
-  return exit_status;
+  return Py_RunMain();
 }
 
 }  // namespace vigil

@@ -1,0 +1,101 @@
+"""Shared helpers for the end-to-end tests: they run the real vigil-python
+(and /usr/bin/python3.11 for comparison) and read the records it wrote."""
+
+import collections
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("VIGIL_BIN", ROOT / "build" / "bin"))
+VIGIL_PYTHON = str(BIN / "vigil-python")
+VIGIL = str(BIN / "vigil")
+STOCK_PYTHON = "/usr/bin/python3.11"
+
+TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+KINDS = {"start", "event", "stop"}
+
+
+def read_records(path):
+    """Every line of the log as a dict; fails on a partial or non-JSON line."""
+    data = Path(path).read_bytes()
+    assert data.endswith(b"\n") or not data, "log ends inside a line"
+    return [json.loads(line) for line in data.decode("utf-8").splitlines()]
+
+
+def by_pid(records):
+    grouped = collections.defaultdict(list)
+    for record in records:
+        grouped[record["pid"]].append(record)
+    return grouped
+
+
+def assert_contract(records):
+    """The record contract of DEVELOPERS.md, for every process in the log."""
+    assert records, "no records"
+    for record in records:
+        assert TS.match(record["ts"]), record
+        assert record["kind"] in KINDS, record
+        assert isinstance(record["pid"], int) and isinstance(record["host"], str)
+    for pid, own in by_pid(records).items():
+        assert [r["seq"] for r in own] == list(range(1, len(own) + 1)), f"seq gap in {pid}"
+        assert own[0]["kind"] == "start", own[0]
+    for record in records:
+        if record["kind"] == "event":
+            assert isinstance(record["event"], str) and isinstance(record["tid"], int)
+            assert "args" in record and "site" in record
+
+
+def events(records, name=None):
+    return [r for r in records if r["kind"] == "event" and (name is None or r["event"] == name)]
+
+
+class Run:
+    def __init__(self, completed, log):
+        self.completed = completed
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.log = log
+
+    @property
+    def records(self):
+        return read_records(self.log)
+
+
+@pytest.fixture
+def log(tmp_path):
+    return tmp_path / "vigil.jsonl"
+
+
+@pytest.fixture
+def vigil_run(log, tmp_path):
+    """Runs vigil-python with the test's log; returns a Run."""
+
+    def run(args, input=None, env=None, timeout=120, **kwargs):
+        full_env = dict(os.environ)
+        full_env.pop("PYTHONPATH", None)
+        full_env["VIGIL_LOG"] = str(log)
+        full_env.update(env or {})
+        completed = subprocess.run(
+            [VIGIL_PYTHON, *args], input=input, capture_output=True, env=full_env,
+            timeout=timeout, cwd=kwargs.pop("cwd", tmp_path), **kwargs)
+        return Run(completed, log)
+
+    return run
+
+
+@pytest.fixture
+def script(tmp_path):
+    """Writes a script file and returns its path."""
+
+    def write(text, name="script.py"):
+        path = tmp_path / name
+        path.write_text(text)
+        return str(path)
+
+    return write

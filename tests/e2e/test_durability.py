@@ -1,0 +1,151 @@
+"""A record once written survives however the process ends; forks, threads
+and concurrent writers keep the log whole."""
+
+import fcntl
+import os
+import signal
+
+from conftest import assert_contract, by_pid, events
+
+
+def test_records_survive_os_exit(vigil_run):
+    run = vigil_run(["-c", "import sys, os; sys.audit('before.exit', 1); os._exit(3)"])
+    assert run.returncode == 3
+    records = run.records
+    assert_contract(records)
+    assert events(records, "before.exit")
+    assert records[-1]["kind"] == "event", "os._exit skips the stop record, not the events"
+
+
+def test_records_survive_abort(vigil_run):
+    run = vigil_run(["-c", "import sys, os; sys.audit('before.abort'); os.abort()"])
+    assert run.returncode == -signal.SIGABRT
+    assert events(run.records, "before.abort")
+
+
+def test_records_survive_sigkill(vigil_run):
+    code = ("import sys, os, signal\n"
+            "for i in range(100): sys.audit('before.kill', i)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == -signal.SIGKILL
+    records = run.records
+    assert_contract(records)
+    assert [e["args"][0] for e in events(records, "before.kill")] == list(range(100))
+    assert events(records, "os.kill")
+
+
+def test_normal_exit_status_is_in_the_stop_record(vigil_run):
+    run = vigil_run(["-c", "raise SystemExit(7)"])
+    assert run.returncode == 7
+    assert run.records[-1]["kind"] == "stop" and run.records[-1]["status"] == 7
+
+
+def test_forked_child_gets_its_own_start_pid_and_sequence(vigil_run):
+    code = ("import os, sys\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    sys.audit('in.child', os.getpid())\n"
+            "    os._exit(0)\n"
+            "os.waitpid(pid, 0)\n"
+            "sys.audit('in.parent', pid)\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == 0, run.stderr
+    records = run.records
+    assert_contract(records)
+    processes = by_pid(records)
+    parent_pid = records[0]["pid"]
+    (child_pid,) = [p for p in processes if p != parent_pid]
+    child = processes[child_pid]
+    assert child[0]["kind"] == "start" and child[0]["origin"] == "fork" and child[0]["seq"] == 1
+    assert child[0]["ppid"] == parent_pid
+    assert events(child, "in.child")[0]["args"] == [child_pid]
+    assert events(child, "in.child")[0]["tid"] == child_pid
+    assert events(processes[parent_pid], "in.parent")[0]["args"] == [child_pid]
+    assert processes[parent_pid][-1]["kind"] == "stop"
+
+
+def test_forked_child_that_returns_writes_its_own_stop(vigil_run):
+    code = ("import os, sys\n"
+            "pid = os.fork()\n"
+            "if pid: os.waitpid(pid, 0)\n"
+            "else: sys.exit(5)\n")
+    run = vigil_run(["-c", code])
+    stops = [r for r in run.records if r["kind"] == "stop"]
+    assert sorted(s["status"] for s in stops) == [0, 5]
+
+
+def test_children_started_through_sys_executable_are_audited(vigil_run, script):
+    path = script("import subprocess, sys, multiprocessing as mp\n"
+            "def work(): __import__('sys').audit('in.spawned')\n"
+            "if __name__ == '__main__':\n"
+            "    subprocess.run([sys.executable, '-c', 'import sys; sys.audit(\"in.subprocess\")'], check=True)\n"
+            "    ctx = mp.get_context('spawn')\n"
+            "    p = ctx.Process(target=work); p.start(); p.join()\n"
+            "    assert p.exitcode == 0\n")
+    run = vigil_run([path])
+    assert run.returncode == 0, run.stderr
+    records = run.records
+    assert_contract(records)
+    parent = records[0]["pid"]
+    for name in ("in.subprocess", "in.spawned"):
+        (event,) = events(records, name)
+        child = by_pid(records)[event["pid"]]
+        assert child[0]["origin"] == "exec"
+        assert child[-1]["kind"] == "stop"
+    sub = by_pid(records)[events(records, "in.subprocess")[0]["pid"]]
+    assert sub[0]["ppid"] == parent
+
+
+def test_threads_all_record_without_gaps(vigil_run):
+    code = ("import sys, threading\n"
+            "def work(n):\n"
+            "    for i in range(500): sys.audit('thread.event', n, i)\n"
+            "ts = [threading.Thread(target=work, args=(n,)) for n in range(8)]\n"
+            "[t.start() for t in ts]; [t.join() for t in ts]\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == 0, run.stderr
+    records = run.records
+    assert_contract(records)
+    seen = events(records, "thread.event")
+    assert len(seen) == 8 * 500
+    assert len({e["tid"] for e in seen}) == 8
+    for n in range(8):
+        assert [e["args"][1] for e in seen if e["args"][0] == n] == list(range(500))
+
+
+def test_processes_sharing_a_log_never_interleave_inside_a_line(vigil_run):
+    code = ("import subprocess, sys\n"
+            "child = 'import sys\\nfor i in range(3000): sys.audit(\"shared\", i, \"x\" * (i % 300))'\n"
+            "ps = [subprocess.Popen([sys.executable, '-c', child]) for _ in range(4)]\n"
+            "assert all(p.wait() == 0 for p in ps)\n")
+    run = vigil_run(["-c", code], timeout=300)
+    assert run.returncode == 0, run.stderr
+    records = run.records  # every line must parse
+    assert_contract(records)
+    assert len(events(records, "shared")) == 4 * 3000
+
+
+def test_log_descriptor_is_append_only_cloexec_and_above_stdio(vigil_run):
+    code = ("import os, fcntl, sys\n"
+            "fds = [int(f) for f in os.listdir('/proc/self/fd')\n"
+            "       if os.path.realpath(f'/proc/self/fd/{f}') == sys.argv[1]]\n"
+            "print(fds[0], fcntl.fcntl(fds[0], fcntl.F_GETFL), fcntl.fcntl(fds[0], fcntl.F_GETFD))\n")
+    run = vigil_run(["-c", code, "LOG"])
+    # the log path is known only after the fixture, so ask again with it
+    run = vigil_run(["-c", code, str(run.log)])
+    fd, flags, fd_flags = map(int, run.stdout.split())
+    assert fd > 2
+    assert flags & os.O_APPEND
+    assert fd_flags & fcntl.FD_CLOEXEC
+
+
+def test_closing_the_log_descriptor_does_not_silence_it(vigil_run):
+    code = ("import os, sys\n"
+            "for f in os.listdir('/proc/self/fd'):\n"
+            "    if os.path.realpath(f'/proc/self/fd/{f}') == sys.argv[1]: os.close(int(f))\n"
+            "sys.audit('after.close')\n")
+    run = vigil_run(["-c", "pass"])
+    run = vigil_run(["-c", code, str(run.log)])
+    assert run.returncode == 0, run.stderr
+    assert events(run.records, "after.close")

@@ -1,0 +1,108 @@
+"""Re-entrancy, sub-interpreters, allocation failure, and an attack that
+unlinks the native hook during start-up."""
+
+import os
+
+from conftest import assert_contract, events
+
+
+def test_events_raised_by_another_hook_while_recording(vigil_run, tmp_path):
+    code = (f"import sys\n"
+            f"busy = False\n"
+            f"def hook(event, args):\n"
+            f"    global busy\n"
+            f"    if busy or event != 'outer': return\n"
+            f"    busy = True\n"
+            f"    open({str(tmp_path / 'nested.txt')!r}, 'w').close()\n"
+            f"    sys.audit('nested', event)\n"
+            f"    busy = False\n"
+            f"sys.addaudithook(hook)\n"
+            f"sys.audit('outer')\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == 0, run.stderr
+    records = run.records
+    assert_contract(records)
+    names = [e["event"] for e in events(records)]
+    outer = names.index("outer")
+    assert "sys.addaudithook" in names[:outer]
+    assert names[outer + 1:outer + 3] == ["open", "nested"]
+    assert events(records, "nested")[0]["args"] == ["outer"]
+
+
+def test_sub_interpreters_are_recorded(vigil_run):
+    code = ("import _xxsubinterpreters as interpreters\n"
+            "sub = interpreters.create()\n"
+            "interpreters.run_string(sub, 'import sys, os; os.getcwd(); sys.audit(\"in.sub\", 42)')\n"
+            "interpreters.destroy(sub)\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == 0, run.stderr
+    records = run.records
+    assert_contract(records)
+    names = [e["event"] for e in events(records)]
+    assert "cpython.PyInterpreterState_New" in names
+    (inside,) = events(records, "in.sub")
+    assert inside["args"] == [42] and inside["site"]["file"] == "<string>"
+    assert records[-1]["kind"] == "stop" and records[-1]["status"] == 0
+
+
+def test_allocation_failure_never_crashes_or_corrupts_the_log(vigil_run, tmp_path):
+    target = str(tmp_path / "f.txt")
+    code = (f"import _testcapi, sys\n"
+            f"failures = 0\n"
+            f"for start in range(1, 60):\n"
+            f"    _testcapi.set_nomemory(start, 0)\n"
+            f"    try:\n"
+            f"        open({target!r}, 'w').close()\n"
+            f"        sys.audit('under.pressure', start, 'text' * start)\n"
+            f"    except MemoryError:\n"
+            f"        failures += 1\n"
+            f"    finally:\n"
+            f"        _testcapi.remove_mem_hooks()\n"
+            f"print('failures', failures > 0)\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == b"failures True\n"
+    records = run.records
+    assert_contract(records)
+    assert events(records, "under.pressure")
+
+
+def test_hook_unlinked_during_start_up_is_detected_and_refused(vigil_run, tmp_path):
+    """sitecustomize finds the native hook entry through _PyRuntime with
+    ctypes and unlinks it (bypass A5). vigil-python must notice through its
+    probe and refuse to run the program."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text('''
+import ctypes, struct, sys
+def mapping(address):
+    for line in open("/proc/self/maps"):
+        span, perms, _, _, _, *name = line.split()
+        lo, hi = (int(x, 16) for x in span.split("-"))
+        if lo <= address < hi:
+            return lo, hi, perms, (name or [""])[0]
+    return None
+runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
+lo, hi, _, exe = mapping(runtime)
+size = min(hi - runtime, 1 << 20)
+words = struct.unpack(f"{size // 8}Q", ctypes.string_at(runtime, size // 8 * 8))
+for offset, pointer in enumerate(words):
+    region = mapping(pointer) if pointer > 4096 else None
+    if not region or "rw" not in region[2] or pointer + 24 > region[1]:
+        continue
+    nxt, function, data = struct.unpack("3Q", ctypes.string_at(pointer, 24))
+    target, userdata = mapping(function), mapping(data)
+    if nxt == 0 and target and "x" in target[2] and target[3] == exe and userdata and userdata[3] == exe:
+        ctypes.c_void_p.from_address(runtime + offset * 8).value = 0
+        break
+''')
+    run = vigil_run(["-c", "print('the program ran')"], env={"PYTHONPATH": str(site)})
+    assert run.returncode == 78
+    assert run.stdout == b""
+    assert b"refusing to run" in run.stderr and b"probe" in run.stderr
+    records = run.records
+    assert_contract(records)
+    assert events(records, "ctypes.dlopen"), "the attack's own preparation was recorded"
+    assert records[-1]["kind"] == "stop"
+    assert records[-1]["status"] == 78
+    assert records[-1]["reason"] == "audit hook is not live after initialisation"
