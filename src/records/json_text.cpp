@@ -16,7 +16,13 @@ void append_u_escape(std::string& out, std::uint32_t unit) {
 
 bool needs_escape_ascii(unsigned char byte) { return byte < 0x20 || byte == '"' || byte == '\\' || byte == 0x7F; }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
+}  // namespace
+
+void append_utf8_code_point(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+    return;
+  }
   if (cp < 0x800) {
     out += static_cast<char>(0xC0 | (cp >> 6));
   } else if (cp < 0x10000) {
@@ -29,6 +35,8 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
   out += static_cast<char>(0x80 | (cp & 0x3F));
 }
+
+namespace {
 
 // Length of the valid UTF-8 sequence at `p`, or 0. Rejects overlong forms,
 // surrogates and values above U+10FFFF, as a strict decoder does.
@@ -56,7 +64,11 @@ std::size_t valid_utf8_length(const unsigned char* p, std::size_t avail, std::ui
 
 }  // namespace
 
-void append_json_code_point(std::string& out, std::uint32_t cp) {
+bool append_json_code_point(std::string& out, std::uint32_t cp) {
+  if (cp >= 0xD800 && cp <= 0xDFFF) {
+    append_utf8_code_point(out, 0xFFFD);
+    return false;
+  }
   if (cp < 0x80) {
     auto byte = static_cast<unsigned char>(cp);
     if (!needs_escape_ascii(byte)) {
@@ -74,16 +86,26 @@ void append_json_code_point(std::string& out, std::uint32_t cp) {
     } else {
       append_u_escape(out, cp);
     }
-  } else if (cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x2028 || cp == 0x2029) {
+  } else if (cp < 0xA0 || cp == 0x2028 || cp == 0x2029) {
     append_u_escape(out, cp);
   } else if (cp > 0x10FFFF) {
-    append_u_escape(out, 0xFFFD);
+    append_utf8_code_point(out, 0xFFFD);
+    return false;
   } else {
-    append_utf8(out, cp);
+    append_utf8_code_point(out, cp);
+  }
+  return true;
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  for (unsigned char byte : bytes) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xF];
   }
 }
 
-void append_json_bytes_as_text(std::string& out, std::string_view bytes) {
+bool append_json_utf8(std::string& out, std::string_view bytes) {
+  bool valid = true;
   auto p = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t n = bytes.size();
   std::size_t i = 0;
@@ -102,13 +124,15 @@ void append_json_bytes_as_text(std::string& out, std::string_view bytes) {
     std::uint32_t cp = 0;
     std::size_t len = valid_utf8_length(p + i, n - i, cp);
     if (len == 0) {
-      append_u_escape(out, 0xDC00 | p[i]);
+      append_utf8_code_point(out, 0xFFFD);
+      valid = false;
       ++i;
     } else {
       append_json_code_point(out, cp);
       i += len;
     }
   }
+  return valid;
 }
 
 void JsonText::open(char bracket) {
@@ -125,7 +149,7 @@ void JsonText::close(char bracket) {
 void JsonText::key(std::string_view name) {
   separate();
   out_ += '"';
-  append_json_bytes_as_text(out_, name);
+  append_json_utf8(out_, name);
   out_ += "\":";
   need_comma_ = false;
 }
@@ -136,9 +160,28 @@ void JsonText::begin_string() {
 }
 
 void JsonText::string(std::string_view utf8) {
+  Mark before = mark();
   begin_string();
-  append_json_bytes_as_text(out_, utf8);
+  if (append_json_utf8(out_, utf8)) {
+    end_string();
+    return;
+  }
+  std::string lossy(out_, before.size + (before.need_comma ? 2 : 1));
+  rewind(before);
+  not_unicode_text(lossy, utf8);
+}
+
+void JsonText::not_unicode_text(std::string_view lossy_json_content, std::string_view raw_bytes) {
+  begin_object();
+  key("text");
+  begin_string();
+  out_ += lossy_json_content;
   end_string();
+  key("raw_hex");
+  begin_string();
+  append_hex(out_, raw_bytes);
+  end_string();
+  end_object();
 }
 
 void JsonText::integer(long long value) {

@@ -9,15 +9,19 @@
 namespace vigil {
 
 // Escapes one Unicode code point for use inside a JSON string. Quotes,
-// backslashes, C0 and C1 controls, DEL and lone surrogates become \u escapes,
-// so a record can never break a line or drive a terminal.
-void append_json_code_point(std::string& out, std::uint32_t code_point);
+// backslashes, C0 and C1 controls, DEL and U+2028/2029 become \u escapes, so a
+// record can never break a line or drive a terminal. A lone surrogate cannot
+// be written in strictly valid JSON and becomes U+FFFD: returns false then.
+bool append_json_code_point(std::string& out, std::uint32_t code_point);
 
-// Escapes bytes that are meant to be UTF-8. A byte that does not start a valid
-// sequence becomes \udcXX, the surrogateescape form Python itself uses for
-// undecodable file names, so os.fsencode() of the parsed text gives back the
-// original bytes.
-void append_json_bytes_as_text(std::string& out, std::string_view bytes);
+// Escapes bytes that are meant to be UTF-8; a byte that is not part of a
+// valid sequence becomes U+FFFD. Returns false if any byte was replaced.
+bool append_json_utf8(std::string& out, std::string_view bytes);
+
+void append_hex(std::string& out, std::string_view bytes);
+
+// Plain UTF-8 of a code point; a surrogate is encoded as surrogatepass does.
+void append_utf8_code_point(std::string& out, std::uint32_t code_point);
 
 class JsonText {
  public:
@@ -31,8 +35,12 @@ class JsonText {
   void begin_array() { open('['); }
   void end_array() { close(']'); }
 
+  // Invalid UTF-8 in a key is replaced by U+FFFD.
   void key(std::string_view name);
+  // Text that is not valid UTF-8 (a file name in another encoding) is
+  // written losslessly as {"text": <U+FFFD-replaced>, "raw_hex": <bytes>}.
   void string(std::string_view utf8);
+  void not_unicode_text(std::string_view lossy_json_content, std::string_view raw_bytes);
   void integer(long long value);
   void unsigned_integer(unsigned long long value);
   void number(double value);

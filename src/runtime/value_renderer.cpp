@@ -24,39 +24,47 @@ std::uint32_t code_point_at(int kind, const void* data, Py_ssize_t index) {
   return PyUnicode_READ(kind, data, index);
 }
 
-void append_utf8_surrogatepass(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+void append_raw_bytes(std::string& out, std::uint32_t cp) {
+  if (cp >= 0xDC80 && cp <= 0xDCFF) {
+    out += static_cast<char>(cp - 0xDC00);
   } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    append_utf8_code_point(out, cp);
   }
+}
+
+Py_ssize_t kept_length(PyObject* str, std::size_t max_chars) {
+  Py_ssize_t length = PyUnicode_GET_LENGTH(str);
+  auto limit = static_cast<Py_ssize_t>(max_chars);
+  return length < limit ? length : limit;
 }
 
 }  // namespace
 
-bool append_str_content(std::string& out, PyObject* str, std::size_t max_chars) {
-  if (!ready(str)) return false;
-  Py_ssize_t length = PyUnicode_GET_LENGTH(str);
-  auto limit = static_cast<Py_ssize_t>(max_chars);
-  Py_ssize_t kept = length < limit ? length : limit;
+StrContent append_str_content(std::string& out, PyObject* str, std::size_t max_chars) {
+  StrContent content;
+  if (!ready(str)) return content;
+  Py_ssize_t kept = kept_length(str, max_chars);
+  content.complete = kept == PyUnicode_GET_LENGTH(str);
   if (PyUnicode_IS_ASCII(str)) {
-    append_json_bytes_as_text(out, std::string_view(static_cast<const char*>(PyUnicode_DATA(str)), kept));
-  } else {
-    int kind = PyUnicode_KIND(str);
-    const void* data = PyUnicode_DATA(str);
-    for (Py_ssize_t i = 0; i < kept; ++i) append_json_code_point(out, code_point_at(kind, data, i));
+    append_json_utf8(out, std::string_view(static_cast<const char*>(PyUnicode_DATA(str)), kept));
+    return content;
   }
-  return kept == length;
+  int kind = PyUnicode_KIND(str);
+  const void* data = PyUnicode_DATA(str);
+  for (Py_ssize_t i = 0; i < kept; ++i) {
+    if (!append_json_code_point(out, code_point_at(kind, data, i))) content.unicode = false;
+  }
+  return content;
+}
+
+std::string raw_bytes_of_str(PyObject* str, std::size_t max_chars) {
+  std::string raw;
+  if (!ready(str)) return raw;
+  Py_ssize_t kept = kept_length(str, max_chars);
+  int kind = PyUnicode_KIND(str);
+  const void* data = PyUnicode_DATA(str);
+  for (Py_ssize_t i = 0; i < kept; ++i) append_raw_bytes(raw, code_point_at(kind, data, i));
+  return raw;
 }
 
 std::string sha256_of_str(PyObject* str) {
@@ -72,7 +80,7 @@ std::string sha256_of_str(PyObject* str) {
   std::string chunk;
   chunk.reserve(64 * 1024 + 4);
   for (Py_ssize_t i = 0; i < length; ++i) {
-    append_utf8_surrogatepass(chunk, code_point_at(kind, data, i));
+    append_raw_bytes(chunk, code_point_at(kind, data, i));
     if (chunk.size() >= 64 * 1024) {
       hash.update(chunk);
       chunk.clear();
@@ -97,7 +105,7 @@ void append_type_label(std::string& out, PyTypeObject* type) {
   if (!compat::is_heap_type(type)) {
     // Static types carry "module.name" in tp_name; builtins carry the name alone.
     if (std::strchr(type->tp_name, '.') == nullptr) out += "builtins.";
-    append_json_bytes_as_text(out, type->tp_name);
+    append_json_utf8(out, type->tp_name);
     return;
   }
   PyObject* module = find_exact_str_key(compat::type_dict(type), "__module__");
@@ -111,7 +119,7 @@ void append_type_label(std::string& out, PyTypeObject* type) {
   if (qualname != nullptr && PyUnicode_CheckExact(qualname)) {
     append_str_content(out, qualname, 256);
   } else {
-    append_json_bytes_as_text(out, type->tp_name);
+    append_json_utf8(out, type->tp_name);
   }
 }
 
@@ -165,23 +173,39 @@ void ValueRenderer::render_str(PyObject* value) {
   std::string& out = json_.out();
   JsonText::Mark before = json_.mark();
   json_.begin_string();
-  if (append_str_content(out, value, limits_.max_text)) {
+  StrContent content = append_str_content(out, value, limits_.max_text);
+  if (content.complete && content.unicode) {
     json_.end_string();
     return;
   }
-  // Cut: restart as an object that keeps the prefix, length and digest.
+  // Restart as an object: lossless bytes for a str that is not Unicode,
+  // prefix, length and digest for one that is too long.
+  std::string lossy(out, before.size + (before.need_comma ? 2 : 1));
   json_.rewind(before);
   json_.begin_object();
-  json_.key("str");
-  json_.begin_string();
-  append_str_content(out, value, limits_.max_text);
-  json_.end_string();
-  json_.key("cut");
-  json_.boolean(true);
-  json_.key("len");
-  json_.integer(ready(value) ? PyUnicode_GET_LENGTH(value) : -1);
-  json_.key("sha256");
-  json_.string(sha256_of_str(value));
+  if (content.unicode) {
+    json_.key("str");
+    json_.begin_string();
+    out += lossy;
+    json_.end_string();
+  } else {
+    json_.key("text");
+    json_.begin_string();
+    out += lossy;
+    json_.end_string();
+    json_.key("raw_hex");
+    json_.begin_string();
+    append_hex(out, raw_bytes_of_str(value, limits_.max_text));
+    json_.end_string();
+  }
+  if (!content.complete) {
+    json_.key("cut");
+    json_.boolean(true);
+    json_.key("len");
+    json_.integer(ready(value) ? PyUnicode_GET_LENGTH(value) : -1);
+    json_.key("sha256");
+    json_.string(sha256_of_str(value));
+  }
   json_.end_object();
 }
 
@@ -193,24 +217,14 @@ namespace {
 // as hex.
 bool append_if_text(std::string& out, std::string_view bytes) {
   std::size_t start = out.size();
-  append_json_bytes_as_text(out, bytes);
-  for (std::size_t i = start; i + 1 < out.size(); ++i) {
+  bool text = append_json_utf8(out, bytes);
+  for (std::size_t i = start; text && i + 1 < out.size(); ++i) {
     if (out[i] != '\\') continue;
-    if (out[i + 1] == 'u') {
-      out.resize(start);
-      return false;
-    }
+    if (out[i + 1] == 'u') text = false;
     ++i;
   }
-  return true;
-}
-
-void append_hex(std::string& out, std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char byte : bytes) {
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0xF];
-  }
+  if (!text) out.resize(start);
+  return text;
 }
 
 }  // namespace
@@ -300,7 +314,7 @@ void ValueRenderer::dict_key(PyObject* key) {
     RenderLimits flat = limits_;
     flat.max_depth = 1;
     ValueRenderer(inner, flat).render(key);
-    append_json_bytes_as_text(out, rendered);
+    append_json_utf8(out, rendered);
   }
   json_.end_key();
 }

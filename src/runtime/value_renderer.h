@@ -46,9 +46,19 @@ class ValueRenderer {
   std::size_t start_;
 };
 
+struct StrContent {
+  bool complete = true;  // false: cut at max_chars
+  bool unicode = true;   // false: lone surrogates were replaced by U+FFFD
+};
+
 // Appends the escaped content of an exact str (no quotes), at most
-// `max_chars` code points. Returns false when it had to cut.
-bool append_str_content(std::string& out, PyObject* exact_str, std::size_t max_chars);
+// `max_chars` code points.
+StrContent append_str_content(std::string& out, PyObject* exact_str, std::size_t max_chars);
+
+// The bytes a str stands for: UTF-8, with U+DC80..U+DCFF turned back into
+// the single bytes surrogateescape made them from (so a file name gives
+// os.fsencode(name)) and other lone surrogates kept as surrogatepass does.
+std::string raw_bytes_of_str(PyObject* exact_str, std::size_t max_chars);
 
 // "module.qualname" of a type, escaped for a JSON string.
 void append_type_label(std::string& out, PyTypeObject* type);
@@ -57,7 +67,7 @@ void append_type_label(std::string& out, PyTypeObject* type);
 // exact str, so a hostile key's __eq__ is never called. Null if absent.
 PyObject* find_exact_str_key(PyObject* dict, const char* key);
 
-// SHA-256 of a str encoded as UTF-8 with lone surrogates kept (surrogatepass).
+// SHA-256 of raw_bytes_of_str() of the whole str.
 std::string sha256_of_str(PyObject* exact_str);
 
 }  // namespace vigil

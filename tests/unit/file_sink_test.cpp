@@ -1,0 +1,82 @@
+#include "sinks/file_sink.h"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace vigil {
+namespace {
+
+std::string temp_path(const char* name) {
+  return testing::TempDir() + "/" + name + std::to_string(getpid());
+}
+
+std::string contents(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+TEST(FileSink, AppendsWholeLinesOnAHighCloexecDescriptor) {
+  std::string path = temp_path("append");
+  unlink(path.c_str());
+  std::string error;
+  auto sink = FileSink::open(path, error);
+  ASSERT_TRUE(sink) << error;
+  EXPECT_GT(sink->descriptor(), 2);
+  EXPECT_TRUE(fcntl(sink->descriptor(), F_GETFD) & FD_CLOEXEC);
+  EXPECT_TRUE(fcntl(sink->descriptor(), F_GETFL) & O_APPEND);
+  EXPECT_TRUE(sink->write_line("one\n"));
+  EXPECT_TRUE(sink->write_line("two\n"));
+  EXPECT_EQ(contents(path), "one\ntwo\n");
+}
+
+TEST(FileSink, ReopensWhenItsDescriptorIsClosed) {
+  std::string path = temp_path("reopen");
+  unlink(path.c_str());
+  std::string error;
+  auto sink = FileSink::open(path, error);
+  ASSERT_TRUE(sink);
+  close(sink->descriptor());
+  EXPECT_TRUE(sink->write_line("after close\n"));
+  EXPECT_EQ(contents(path), "after close\n");
+}
+
+TEST(FileSink, ReportsAnUnopenableFile) {
+  std::string error;
+  EXPECT_FALSE(FileSink::open("/nonexistent-dir/log", error));
+  EXPECT_NE(error.find("/nonexistent-dir/log"), std::string::npos);
+}
+
+TEST(FileSink, ConcurrentWritersNeverInterleave) {
+  std::string path = temp_path("concurrent");
+  unlink(path.c_str());
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&path, w] {
+      std::string error;
+      auto sink = FileSink::open(path, error);  // one descriptor each, like processes
+      std::string line(1000 + w * 500, static_cast<char>('a' + w));
+      line += '\n';
+      for (int i = 0; i < 500; ++i) sink->write_line(line);
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  std::ifstream in(path);
+  std::string line;
+  int count = 0;
+  while (std::getline(in, line)) {
+    ++count;
+    ASSERT_EQ(line.find_first_not_of(line[0]), std::string::npos) << "interleaved line";
+  }
+  EXPECT_EQ(count, 2000);
+}
+
+}  // namespace
+}  // namespace vigil

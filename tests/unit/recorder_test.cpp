@@ -1,0 +1,128 @@
+#include "recorder.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+// Keeps lines in memory; fails when told to, to show drops.
+class MemorySink final : public Sink {
+ public:
+  explicit MemorySink(std::vector<std::string>& lines, bool& fail) : lines_(lines), fail_(fail) {}
+  bool write_line(std::string_view line) override {
+    if (fail_) return false;
+    lines_.emplace_back(line);
+    return true;
+  }
+  std::string describe() const override { return "memory"; }
+
+ private:
+  std::vector<std::string>& lines_;
+  bool& fail_;
+};
+
+StartInfo sample_start() {
+  StartInfo info;
+  info.argv = {"vigil-python", "-c", "pass"};
+  info.exe = "/usr/bin/vigil-python";
+  info.entry = {"command", "pass", false};
+  info.python_version = "3.11.2";
+  info.policy = {"default", std::string(64, '0')};
+  info.log = "memory";
+  return info;
+}
+
+TEST(Recorder, StampsEveryRecordWithTheContractFields) {
+  std::vector<std::string> lines;
+  bool fail = false;
+  Recorder recorder(std::make_unique<MemorySink>(lines, fail), sample_start());
+  recorder.write_start();
+  recorder.emit("event", R"(,"event":"x")");
+  recorder.write_stop(0);
+  ASSERT_EQ(lines.size(), 3u);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    ASSERT_EQ(lines[i].back(), '\n');
+    auto record = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(record["seq"], i + 1);
+    EXPECT_EQ(record["pid"], getpid());
+    EXPECT_TRUE(record["host"].is_string());
+    EXPECT_EQ(record["ts"].get<std::string>().size(), 27u);
+  }
+  auto start = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(start["kind"], "start");
+  EXPECT_EQ(start["entry"]["mode"], "command");
+  EXPECT_EQ(start["ppid"], getppid());
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["event"], "x");
+}
+
+TEST(Recorder, DroppedRecordsLeaveAGapAndAreCounted) {
+  std::vector<std::string> lines;
+  bool fail = false;
+  Recorder recorder(std::make_unique<MemorySink>(lines, fail), sample_start());
+  recorder.write_start();
+  fail = true;
+  recorder.emit("event", "");
+  fail = false;
+  recorder.write_stop(0);
+  auto stop = nlohmann::json::parse(lines.back());
+  EXPECT_EQ(stop["seq"], 3);
+  EXPECT_EQ(stop["records_dropped"], 1);
+  EXPECT_EQ(stop["records_written"], 1);
+}
+
+TEST(Recorder, StopIsWrittenOnce) {
+  std::vector<std::string> lines;
+  bool fail = false;
+  Recorder recorder(std::make_unique<MemorySink>(lines, fail), sample_start());
+  recorder.set_stop_reason("because");
+  recorder.write_stop(3);
+  recorder.write_stop(4);
+  ASSERT_EQ(lines.size(), 1u);
+  auto stop = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(stop["status"], 3);
+  EXPECT_EQ(stop["reason"], "because");
+}
+
+TEST(Recorder, ForkedChildRestartsNumberingUnderItsOwnPid) {
+  std::vector<std::string> lines;
+  bool fail = false;
+  int channel[2];
+  ASSERT_EQ(pipe(channel), 0);
+  Recorder recorder(std::make_unique<MemorySink>(lines, fail), sample_start());
+  recorder.write_start();
+  recorder.emit("event", "");
+  recorder.before_fork();
+  pid_t child = fork();
+  if (child == 0) {
+    recorder.after_fork_in_child(false);
+    recorder.emit("event", R"(,"event":"in child")");
+    std::string all;
+    for (std::size_t i = 2; i < lines.size(); ++i) all += lines[i];
+    (void)!write(channel[1], all.data(), all.size());
+    _exit(0);
+  }
+  recorder.after_fork_in_parent();
+  close(channel[1]);
+  std::string child_output;
+  char buffer[4096];
+  for (ssize_t n; (n = read(channel[0], buffer, sizeof buffer)) > 0;) child_output.append(buffer, n);
+  waitpid(child, nullptr, 0);
+  auto newline = child_output.find('\n');
+  auto child_start = nlohmann::json::parse(child_output.substr(0, newline));
+  auto child_event = nlohmann::json::parse(child_output.substr(newline + 1));
+  EXPECT_EQ(child_start["kind"], "start");
+  EXPECT_EQ(child_start["origin"], "fork");
+  EXPECT_EQ(child_start["seq"], 1);
+  EXPECT_EQ(child_start["pid"], child);
+  EXPECT_EQ(child_start["ppid"], getpid());
+  EXPECT_EQ(child_event["seq"], 2);
+  recorder.emit("event", "");
+  EXPECT_EQ(nlohmann::json::parse(lines.back())["seq"], 3);
+}
+
+}  // namespace
+}  // namespace vigil
