@@ -82,11 +82,20 @@ int run_python(int argc, char** argv) {
   PyPreConfig_InitPythonConfig(&preconfig);
   exit_on_failure(Py_PreInitializeFromBytesArgs(&preconfig, argc, argv));
 
+  // The start record describes the entry before anything runs, so the
+  // command line is parsed once up front. PyConfig_Read runs no Python code
+  // and raises no audit event. It reads a copy: CPython 3.11 loses
+  // -X warn_default_encoding when the config it initialises from has
+  // already been read, so the interpreter gets an unread one, as in python3.
+  EntryPoint entry;
+  {
+    Config parsed;
+    exit_on_failure(PyConfig_SetBytesArgv(parsed.get(), argc, argv));
+    exit_on_failure(PyConfig_Read(parsed.get()));
+    entry = entry_point(*parsed.get());
+  }
   Config config;
   exit_on_failure(PyConfig_SetBytesArgv(config.get(), argc, argv));
-  // Parses the command line and environment; runs no Python code and raises
-  // no audit event, so the start record can describe the entry first.
-  exit_on_failure(PyConfig_Read(config.get()));
 
   std::string error;
   auto settings = resolve_settings(error);
@@ -94,8 +103,8 @@ int run_python(int argc, char** argv) {
   auto sink = FileSink::open(settings->log_path, error);
   if (!sink) return refuse("cannot open the audit log " + error);
 
-  StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), entry_point(*config.get()),
-                  PY_VERSION, settings->policy, settings->log_path};
+  StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), std::move(entry), PY_VERSION,
+                  settings->policy, settings->log_path};
   // Lives as long as the process: SystemExit leaves through exit() from
   // inside Py_RunMain, and the stop record is written by the exit handler.
   auto* recorder = new Recorder(std::move(sink), std::move(start));

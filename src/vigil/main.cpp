@@ -1,9 +1,12 @@
 // vigil: the administrators' and analysts' command.
 #include "run_command.h"
+#include "settings.h"
 #include "summary_command.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
+
+#include <unistd.h>
 
 int main(int argc, char** argv) {
   CLI::App app{"Vigil: an audited entry point for CPython (PEP 551/578)", "vigil"};
@@ -20,9 +23,11 @@ int main(int argc, char** argv) {
   vigil::SummaryOptions summary;
   auto* summary_app = app.add_subcommand("summary", "Summarise the records in JSON Lines logs");
   summary_app->add_option("--tree", summary.root_pid, "Only the process with this pid and its descendants");
-  summary_app->add_option("logs", summary.logs, "Log files")->required()->check(CLI::ExistingFile);
+  summary_app->add_option("logs", summary.logs, "Log files (default: this user's default log)")
+      ->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
   if (run_app->parsed()) return vigil::run_command(run);
+  if (summary.logs.empty()) summary.logs.push_back(vigil::default_log_path(getuid()));
   return vigil::summary_command(summary);
 }

@@ -12,7 +12,7 @@
 namespace vigil {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 struct Process {
   json start;

@@ -45,6 +45,7 @@ def forms(script, failing, module_dir):
         "optimize-quiet": (["-OO", "-q", script], None, {}),
         "x-options-warnings": (["-X", "dev", "-X", "utf8", "-W", "error::DeprecationWarning", "-b", script],
                                None, {}),
+        "x-warn-default-encoding": (["-X", "warn_default_encoding", "-c", "open('/dev/null').close()"], None, {}),
         "env-options": ([script], None, {"PYTHONWARNINGS": "ignore", "PYTHONDONTWRITEBYTECODE": "1",
                                          "PYTHONPATH": module_dir}),
         "uncaught-exception": ([failing], None, {}),

@@ -1,0 +1,60 @@
+# Vigil: two commands on a fresh Debian 12 machine, as root.
+#   make run    install what is missing, build, run the demo, summarise it
+#   make test   install what is missing, build (normal and ASan/UBSan), run every test
+SHELL := /bin/bash
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+PYTHON3 := /usr/bin/python3
+PYTEST := $(PYTHON3) -m pytest -p no:cacheprovider
+export ASAN_OPTIONS := detect_leaks=0:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
+
+DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-dev libpython3.11-testsuite \
+  python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libgtest-dev valgrind
+
+.PHONY: all deps build asan run test unit unit-asan e2e e2e-asan cpython-tests bench clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD)
+
+run: build
+	@echo "== demo/demo.py under vigil-python, default policy and default log =="
+	@$(BUILD)/bin/vigil-python demo/demo.py & pid=$$!; wait $$pid; status=$$?; \
+	  echo; echo "== What Vigil recorded (vigil summary --tree $$pid) =="; \
+	  $(BUILD)/bin/vigil summary --tree $$pid; exit $$status
+
+test: build asan
+	$(MAKE) unit unit-asan e2e e2e-asan cpython-tests
+
+unit:
+	ctest --test-dir $(BUILD) --output-on-failure
+
+unit-asan:
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure
+
+e2e:
+	VIGIL_BIN=$(CURDIR)/$(BUILD)/bin $(PYTEST) -q tests/e2e
+
+e2e-asan:
+	VIGIL_BIN=$(CURDIR)/$(ASAN_BUILD)/bin $(PYTEST) -q tests/e2e
+
+cpython-tests:
+	$(PYTHON3) tests/cpython/run_regrtest.py --vigil-python $(BUILD)/bin/vigil-python
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""CPython's own regression tests under vigil-python, with full logging.
+
+Every test case that passes on /usr/bin/python3.11 must pass under
+vigil-python. The modules run under vigil-python first; any test case that
+fails there is run again on the stock interpreter, and only a case that
+passes on stock but fails under Vigil counts as a regression. The log all
+those processes wrote must be whole: every line a JSON record, every
+process's seq gapless.
+"""
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STOCK = "/usr/bin/python3.11"
+
+
+def modules():
+    lines = (HERE / "modules.txt").read_text().splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
+def run_regrtest(interpreter, names, junit, env, match_file=None):
+    command = [interpreter, "-m", "test", "-j2", "--timeout", "900", "--junit-xml", str(junit)]
+    if match_file:
+        command += ["--matchfile", str(match_file)]
+    started = time.monotonic()
+    completed = subprocess.run(command + names, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, text=True, errors="replace")
+    return completed, time.monotonic() - started
+
+
+def results(junit):
+    """{module: Counter(passed/failed/skipped)} and the ids of failing cases."""
+    counts = collections.defaultdict(collections.Counter)
+    failing = set()
+    if not Path(junit).exists():
+        return counts, failing
+    for suite in ET.parse(junit).getroot().iter("testsuite"):
+        for case in suite.iter("testcase"):
+            case_id = case.get("name", "")  # test.<module>.<Class>.<method>
+            module = case_id.split(".")[1] if case_id.startswith("test.") else case_id
+            if case.find("failure") is not None or case.find("error") is not None:
+                counts[module]["failed"] += 1
+                failing.add(case_id)
+            elif case.find("skipped") is not None:
+                counts[module]["skipped"] += 1
+            else:
+                counts[module]["passed"] += 1
+    return counts, failing
+
+
+def check_log(path):
+    """Every line parses; every process's sequence runs 1, 2, 3..."""
+    last_seq = {}
+    records = broken = gaps = 0
+    with open(path, "rb") as log:
+        for line in log:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                broken += 1
+                continue
+            records += 1
+            pid, seq = record["pid"], record["seq"]
+            if record["kind"] == "start" and seq == 1:
+                last_seq[pid] = 0
+            if seq != last_seq.get(pid, 0) + 1:
+                gaps += 1
+            last_seq[pid] = seq
+    return records, len(last_seq), broken, gaps
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vigil-python", required=True)
+    parser.add_argument("--report", help="write a Markdown table of the results here")
+    args = parser.parse_args()
+    vigil_python = os.path.abspath(args.vigil_python)
+    names = modules()
+    work = Path(tempfile.mkdtemp(prefix="vigil-regrtest-"))
+    log = work / "records.jsonl"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["VIGIL_LOG"] = str(log)
+
+    print(f"{len(names)} CPython test modules under {vigil_python}, records to {log}", flush=True)
+    completed, elapsed = run_regrtest(vigil_python, names, work / "vigil.xml", env)
+    counts, failing = results(work / "vigil.xml")
+    print(completed.stdout[-3000:])
+    print(f"vigil-python: {elapsed:.0f}s, {len(failing)} failing test cases", flush=True)
+
+    regressions = set(failing)
+    if failing:
+        match = work / "failing.txt"
+        match.write_text("\n".join(sorted(failing)) + "\n")
+        failed_modules = sorted({case.split(".")[1] for case in failing})
+        stock_run, _ = run_regrtest(STOCK, failed_modules, work / "stock.xml", env, match)
+        stock_counts, stock_failing = results(work / "stock.xml")
+        stock_passing = {case for case in failing
+                         if case.split(".")[1] in stock_counts and case not in stock_failing}
+        regressions = stock_passing
+        print(f"on {STOCK}: {len(failing - stock_passing)} of them fail there too")
+    modules_run = sorted(counts)
+    missing = [name for name in names if name not in counts]
+
+    records, processes, broken, gaps = check_log(log)
+    print(f"log: {records} records from {processes} processes, {broken} broken lines, {gaps} sequence gaps")
+
+    table = ["| module | passed | failed (also on stock) | skipped |", "|---|---:|---:|---:|"]
+    for module in modules_run:
+        c = counts[module]
+        table.append(f"| {module} | {c['passed']} | {c['failed']} | {c['skipped']} |")
+    total = sum((counts[m] for m in modules_run), collections.Counter())
+    table.append(f"| **{len(modules_run)} modules** | **{total['passed']}** | **{total['failed']}** | "
+                 f"**{total['skipped']}** |")
+    print("\n".join(table))
+    if args.report:
+        Path(args.report).write_text("\n".join(table) + "\n")
+
+    problems = []
+    if regressions:
+        problems.append("pass on stock but fail under vigil-python:\n  " + "\n  ".join(sorted(regressions)))
+    if missing:
+        problems.append("modules that produced no results: " + " ".join(missing))
+    if broken or gaps or records == 0:
+        problems.append(f"log is not whole: {broken} broken lines, {gaps} gaps, {records} records")
+    for problem in problems:
+        print("FAIL:", problem)
+    print(f"{total['passed']} passed, {len(regressions)} failed, {total['skipped']} skipped")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
