@@ -140,6 +140,23 @@ def test_log_descriptor_is_append_only_cloexec_and_above_stdio(vigil_run):
     assert fd_flags & fcntl.FD_CLOEXEC
 
 
+def test_log_descriptor_lives_above_the_soft_descriptor_limit(vigil_run):
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    limit = min(512, hard - 1)
+    code = ("import os, sys\n"
+            "os.closerange(3, os.sysconf('SC_OPEN_MAX'))  # what daemonisers do\n"
+            "print(sorted(int(f) for f in os.listdir('/proc/self/fd')\n"
+            "             if os.path.realpath(f'/proc/self/fd/{f}') == sys.argv[1]))\n"
+            "sys.audit('after.closerange')\n")
+    run = vigil_run(["-c", "pass"])
+    run = vigil_run(["-c", code, str(run.log)],
+                    preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard)))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode().strip() == f"[{min(limit + 1024, hard - 1)}]"
+    assert events(run.records, "after.closerange")
+
+
 def test_closing_the_log_descriptor_does_not_silence_it(vigil_run):
     code = ("import os, sys\n"
             "for f in os.listdir('/proc/self/fd'):\n"

@@ -1,9 +1,9 @@
 """Re-entrancy, sub-interpreters, allocation failure, and an attack that
 unlinks the native hook during start-up."""
 
-import os
+import subprocess
 
-from conftest import assert_contract, events
+from conftest import VIGIL_PYTHON, assert_contract, events
 
 
 def test_events_raised_by_another_hook_while_recording(vigil_run, tmp_path):
@@ -74,7 +74,7 @@ def test_hook_unlinked_during_start_up_is_detected_and_refused(vigil_run, tmp_pa
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text('''
-import ctypes, struct, sys
+import ctypes, os, struct, sys
 def mapping(address):
     for line in open("/proc/self/maps"):
         span, perms, _, _, _, *name = line.split()
@@ -84,7 +84,7 @@ def mapping(address):
     return None
 runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
 lo, hi, _, exe = mapping(runtime)
-size = min(hi - runtime, 1 << 20)
+size = int(os.environ["RUNTIME_SIZE"])
 words = struct.unpack(f"{size // 8}Q", ctypes.string_at(runtime, size // 8 * 8))
 for offset, pointer in enumerate(words):
     region = mapping(pointer) if pointer > 4096 else None
@@ -96,7 +96,9 @@ for offset, pointer in enumerate(words):
         ctypes.c_void_p.from_address(runtime + offset * 8).value = 0
         break
 ''')
-    run = vigil_run(["-c", "print('the program ran')"], env={"PYTHONPATH": str(site)})
+    symbols = subprocess.run(["nm", "-S", "--defined-only", VIGIL_PYTHON], capture_output=True, text=True).stdout
+    (size,) = [int(line.split()[1], 16) for line in symbols.splitlines() if line.endswith(" _PyRuntime")]
+    run = vigil_run(["-c", "print('the program ran')"], env={"PYTHONPATH": str(site), "RUNTIME_SIZE": str(size)})
     assert run.returncode == 78
     assert run.stdout == b""
     assert b"refusing to run" in run.stderr and b"probe" in run.stderr

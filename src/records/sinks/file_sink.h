@@ -7,7 +7,8 @@
 
 namespace vigil {
 
-// A JSON Lines file opened O_APPEND|O_CLOEXEC on a descriptor well above 2.
+// A JSON Lines file opened O_APPEND|O_CLOEXEC on a descriptor above the
+// soft RLIMIT_NOFILE where possible, and always above 2.
 // Each record is one write(2) with no userspace buffer, so a record that has
 // been written survives os._exit, abort and SIGKILL, and processes sharing
 // the file never interleave inside a line.
@@ -29,8 +30,8 @@ class FileSink final : public Sink {
   int fd_;
 };
 
-// Opens `path` for appending records and moves it to a high descriptor so it
-// does not collide with descriptors programs and tests pick by number.
+// Opens `path` for appending records and moves it out of the range of
+// descriptors programs pick by number, enumerate or close wholesale.
 int open_log_descriptor(const std::string& path);
 
 }  // namespace vigil
