@@ -1,5 +1,6 @@
 #include "open_code_hook.h"
 
+#include "code_file_memory.h"
 #include "py_ref.h"
 #include "python_compat.h"
 
@@ -41,30 +42,36 @@ PyObject* bytes_io_type() {
 
 enum class ReadOutcome { ok, failed };
 
-ReadOutcome read_file_from(int fd, std::string& content) {
+ReadOutcome read_file_from(int fd, FileBytes& content) {
   struct stat status {};
   if (fstat(fd, &status) != 0) return ReadOutcome::failed;
   if (S_ISDIR(status.st_mode)) {
     errno = EISDIR;
     return ReadOutcome::failed;
   }
-  content.resize(status.st_size > 0 ? static_cast<std::size_t>(status.st_size) : 0);
-  std::size_t filled = 0;
+  // One byte more than the size says, so a single read also sees the end.
+  std::size_t capacity = static_cast<std::size_t>(status.st_size > 0 ? status.st_size : 0) + 1;
+  content.data.reset(new char[capacity]);
+  content.size = 0;
   for (;;) {
-    if (filled == content.size()) content.resize(content.size() + 64 * 1024);
-    ssize_t n = read(fd, content.data() + filled, content.size() - filled);
+    if (content.size == capacity) {
+      std::size_t larger = capacity * 2;
+      std::unique_ptr<char[]> grown(new char[larger]);
+      std::memcpy(grown.get(), content.data.get(), content.size);
+      content.data = std::move(grown);
+      capacity = larger;
+    }
+    ssize_t n = read(fd, content.data.get() + content.size, capacity - content.size);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return ReadOutcome::failed;
-    if (n == 0) break;
-    filled += static_cast<std::size_t>(n);
+    if (n == 0) return ReadOutcome::ok;
+    content.size += static_cast<std::size_t>(n);
   }
-  content.resize(filled);
-  return ReadOutcome::ok;
 }
 
 // Reads the whole file from one descriptor. Sets errno on failure; runs
 // without the GIL, so it reports running out of memory through errno too.
-ReadOutcome read_file(const char* path, std::string& content) {
+ReadOutcome read_file(const char* path, FileBytes& content) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ReadOutcome::failed;
   ReadOutcome outcome;
@@ -95,14 +102,19 @@ PyObject* open_code(PyObject* path, void*) {
     PyErr_SetString(PyExc_ValueError, "embedded null byte");
     return nullptr;
   }
-  std::string content;
+  FileBytes content;
   ReadOutcome outcome = ReadOutcome::failed;
   Py_BEGIN_ALLOW_THREADS
   outcome = read_file(raw, content);
   Py_END_ALLOW_THREADS
   if (outcome == ReadOutcome::failed) return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
-  PyRef bytes = PyRef::steal(PyBytes_FromStringAndSize(content.data(), static_cast<Py_ssize_t>(content.size())));
+  PyRef bytes = PyRef::steal(PyBytes_FromStringAndSize(content.data.get(), static_cast<Py_ssize_t>(content.size)));
   if (!bytes) return nullptr;
+  try {
+    remember_code_file(raw, std::move(content));
+  } catch (const std::bad_alloc&) {
+    return PyErr_NoMemory();
+  }
   return PyObject_CallOneArg(io_type, bytes.get());
 }
 

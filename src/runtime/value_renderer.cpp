@@ -1,5 +1,6 @@
 #include "value_renderer.h"
 
+#include "code_file_memory.h"
 #include "py_ref.h"
 #include "sha256.h"
 
@@ -211,20 +212,14 @@ void ValueRenderer::render_str(PyObject* value) {
 
 namespace {
 
-// Appends `bytes` as JSON string content if they are text: valid UTF-8 with
-// no control characters but tab and newlines. Returns false, having
-// appended nothing, for anything else (bytecode, images), which reads best
-// as hex.
-bool append_if_text(std::string& out, std::string_view bytes) {
-  std::size_t start = out.size();
-  bool text = append_json_utf8(out, bytes);
-  for (std::size_t i = start; text && i + 1 < out.size(); ++i) {
-    if (out[i] != '\\') continue;
-    if (out[i + 1] == 'u') text = false;
-    ++i;
+// Text is valid UTF-8 with no control characters but tab and newlines; it
+// reads best as a string. Anything else (bytecode, images) reads best as
+// hex. Binary data shows itself within its first bytes, so this stops there.
+bool looks_like_text(std::string_view bytes) {
+  for (unsigned char byte : bytes) {
+    if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) return false;
   }
-  if (!text) out.resize(start);
-  return text;
+  return true;
 }
 
 }  // namespace
@@ -232,19 +227,39 @@ bool append_if_text(std::string& out, std::string_view bytes) {
 void ValueRenderer::render_bytes(const char* kind, const char* data, std::size_t size) {
   std::string_view whole(data, size);
   std::string& out = json_.out();
-  json_.begin_object();
-  JsonText::Mark before_key = json_.mark();
-  json_.key(kind);
-  json_.begin_string();
   std::string_view kept = whole.substr(0, limits_.max_text);
-  if (!append_if_text(out, kept)) {
-    json_.rewind(before_key);
+  bool text = looks_like_text(kept);
+  if (!text) kept = whole.substr(0, limits_.max_binary);
+  CodeFileSlice slice = kept.size() < size ? find_in_recent_code_file(whole) : CodeFileSlice{};
+  json_.begin_object();
+  if (slice.path != nullptr) {
+    json_.key(std::string(kind) + "_of_file");
+    json_.string(*slice.path);
+    json_.key("offset");
+    json_.unsigned_integer(slice.offset);
+    json_.key("len");
+    json_.unsigned_integer(size);
+    json_.end_object();
+    return;
+  }
+  if (text) {
+    JsonText::Mark before_key = json_.mark();
+    json_.key(kind);
+    json_.begin_string();
+    text = append_json_utf8(out, kept);
+    json_.end_string();
+    if (!text) {
+      // Not UTF-8 after all: binary.
+      json_.rewind(before_key);
+      kept = whole.substr(0, limits_.max_binary);
+    }
+  }
+  if (!text) {
     json_.key(std::string(kind) + "_hex");
     json_.begin_string();
-    kept = whole.substr(0, limits_.max_binary);
     append_hex(out, kept);
+    json_.end_string();
   }
-  json_.end_string();
   if (kept.size() < size) {
     json_.key("cut");
     json_.boolean(true);

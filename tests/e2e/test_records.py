@@ -228,3 +228,25 @@ print(os.path.exists(MARK))
     assert event["args"][5] == {'{"type":"__main__.S"}': 1}
     assert event["args"][6] == {"type": "?.Evil"}
     assert event["args"][7] == {"type": "type", "name": "?.Evil"}
+
+
+def test_unmarshalled_bytecode_is_named_by_file_and_foreign_blobs_by_digest(vigil_run, tmp_path):
+    (tmp_path / "helper_mod.py").write_text("VALUE = " + repr("v" * 1000) + "\n")
+    code = ("import sys, marshal, compileall, importlib\n"
+            "sys.path.insert(0, '.')\n"
+            "compileall.compile_file('helper_mod.py', quiet=1)\n"
+            "import helper_mod\n"
+            "blob = marshal.dumps(compile('x = ' + repr('y' * 5000), 'downloaded', 'exec'))\n"
+            "marshal.loads(blob)\n"
+            "sys.audit('blob.digest', __import__('hashlib').sha256(blob).hexdigest(), len(blob))\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == 0, run.stderr
+    loads = [e["args"]["bytes"] for e in events(run.records, "marshal.loads")]
+    from_file = [b for b in loads if b.get("bytes_of_file", "").endswith("helper_mod.cpython-311.pyc")]
+    assert len(from_file) == 1 and from_file[0]["offset"] == 16
+    pyc = next(tmp_path.glob("__pycache__/helper_mod.*.pyc"))
+    assert from_file[0]["len"] == pyc.stat().st_size - 16
+    (digest_event,) = events(run.records, "blob.digest")
+    digest, length = digest_event["args"]
+    foreign = [b for b in loads if b.get("sha256") == digest]
+    assert len(foreign) == 1 and foreign[0]["len"] == length and foreign[0]["cut"] is True

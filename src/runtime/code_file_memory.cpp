@@ -1,0 +1,35 @@
+#include "code_file_memory.h"
+
+#include <cstring>
+
+namespace vigil {
+namespace {
+
+constexpr std::size_t kLargestRemembered = 4 * 1024 * 1024;
+
+struct CodeFile {
+  std::string path;
+  FileBytes content;
+};
+
+thread_local CodeFile t_recent;
+
+}  // namespace
+
+void remember_code_file(std::string path, FileBytes content) {
+  if (content.size > kLargestRemembered) {
+    t_recent = {};
+    return;
+  }
+  t_recent = {std::move(path), std::move(content)};
+}
+
+CodeFileSlice find_in_recent_code_file(std::string_view bytes) {
+  std::string_view content = t_recent.content.view();
+  if (bytes.empty() || bytes.size() > content.size()) return {};
+  std::size_t offset = content.size() - bytes.size();
+  if (std::memcmp(content.data() + offset, bytes.data(), bytes.size()) != 0) return {};
+  return {&t_recent.path, offset};
+}
+
+}  // namespace vigil

@@ -1,0 +1,35 @@
+// The code file each thread most recently read through the open-code hook.
+// Importing a .pyc reads the file and then unmarshals its tail; the
+// marshal.loads record names those bytes by file and offset instead of
+// hashing megabytes of bytecode a second time. Bytes that did not come
+// from such a file (marshal.loads of a downloaded blob) are hashed as usual.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+struct CodeFileSlice {
+  const std::string* path = nullptr;  // null: not from a code file
+  std::size_t offset = 0;
+};
+
+// Bytes read from a file, not initialised before the read fills them.
+struct FileBytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  std::string_view view() const { return {data.get(), size}; }
+};
+
+// Called by the open-code hook with what it read. Large files (zip
+// archives) are not kept.
+void remember_code_file(std::string path, FileBytes content);
+
+// Where `bytes` stand in this thread's last code file, if they are exactly
+// its tail. Compared byte for byte.
+CodeFileSlice find_in_recent_code_file(std::string_view bytes);
+
+}  // namespace vigil
