@@ -1,7 +1,6 @@
 #include "settings.h"
 
 #include "default_policy.h"
-#include "sha256.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -56,7 +55,7 @@ std::optional<PolicyIdentity> policy_from(const char* choice, std::string& error
 
 }  // namespace
 
-PolicyIdentity builtin_policy_identity() { return {"default", Sha256::hex_of(kDefaultPolicyToml)}; }
+PolicyIdentity builtin_policy_identity() { return {"default", kDefaultPolicySha256}; }
 
 std::string default_log_path(uid_t uid) {
   if (uid == 0) return std::string(kSystemLogDirectory) + "/" + kLogFileName;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <openssl/types.h>
+#include <openssl/sha.h>
 
 #include <string>
 #include <string_view>
@@ -11,10 +11,6 @@ namespace vigil {
 class Sha256 {
  public:
   Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-
   void update(std::string_view bytes);
   // Lower-case hex. Ends the computation.
   std::string hex_digest();
@@ -22,7 +18,7 @@ class Sha256 {
   static std::string hex_of(std::string_view bytes);
 
  private:
-  EVP_MD_CTX* context_;
+  SHA256_CTX context_;
 };
 
 }  // namespace vigil
