@@ -1,6 +1,7 @@
 #include "settings.h"
 
 #include "default_policy.h"
+#include "sinks/file_sink.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -67,15 +68,40 @@ std::string default_log_path(uid_t uid) {
 std::optional<Settings> resolve_settings(std::string& error) {
   auto policy = policy_from(std::getenv("VIGIL_POLICY"), error);
   if (!policy) return std::nullopt;
+  Settings settings{{}, *policy};
   const char* chosen = std::getenv("VIGIL_LOG");
-  if (chosen != nullptr && *chosen != '\0') return Settings{chosen, *policy};
-  uid_t uid = getuid();
-  std::string path = default_log_path(uid);
-  if (!make_directories(parent_of(path), uid == 0 ? 0750 : 0700)) {
-    error = "cannot create " + parent_of(path) + ": " + std::strerror(errno);
-    return std::nullopt;
+  if (chosen != nullptr && *chosen != '\0') settings.logs.push_back({chosen, LogChoice::Origin::chosen});
+  uid_t uid = geteuid();
+  settings.logs.push_back({default_log_path(uid), LogChoice::Origin::user_default});
+  settings.logs.push_back(
+      {"/var/tmp/vigil-" + std::to_string(uid) + "/" + kLogFileName, LogChoice::Origin::private_spool});
+  return settings;
+}
+
+int open_log(const LogChoice& choice, std::string& error) {
+  std::string directory = parent_of(choice.path);
+  if (choice.origin == LogChoice::Origin::user_default) {
+    if (!make_directories(directory, geteuid() == 0 ? 0750 : 0700)) {
+      error = "cannot create " + directory + ": " + std::strerror(errno);
+      return -1;
+    }
+  } else if (choice.origin == LogChoice::Origin::private_spool) {
+    // Under a world-writable directory: it must be ours, private and not
+    // a link someone else planted.
+    if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+      error = "cannot create " + directory + ": " + std::strerror(errno);
+      return -1;
+    }
+    struct stat status {};
+    if (lstat(directory.c_str(), &status) != 0 || !S_ISDIR(status.st_mode) || status.st_uid != geteuid() ||
+        (status.st_mode & 077) != 0) {
+      error = directory + " is not a private directory of this user";
+      return -1;
+    }
   }
-  return Settings{path, *policy};
+  int fd = open_log_descriptor(choice.path, choice.origin == LogChoice::Origin::private_spool);
+  if (fd < 0) error = choice.path + ": " + std::strerror(errno);
+  return fd;
 }
 
 }  // namespace vigil

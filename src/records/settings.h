@@ -6,22 +6,38 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace vigil {
 
+// A log file to try, and how its directory may be prepared.
+struct LogChoice {
+  enum class Origin {
+    chosen,        // VIGIL_LOG (vigil run --log): used as given
+    user_default,  // the system log for root, the XDG state directory otherwise
+    private_spool  // /var/tmp/vigil-<uid>/: for users with nowhere else to write
+  };
+  std::string path;
+  Origin origin;
+};
+
 struct Settings {
-  std::string log_path;
+  // In order of preference. A process that cannot open the log it was
+  // given (a child that switched to another user) falls back to the next.
+  std::vector<LogChoice> logs;
   PolicyIdentity policy;
 };
 
-// VIGIL_LOG chooses the log file (vigil run --log sets it; children inherit
-// it). Without it: the system log directory for root, the XDG state
-// directory otherwise. VIGIL_POLICY may name only the built-in default until
-// policy files land. Empty optional and `error` set when neither works.
+// VIGIL_POLICY may name only the built-in default until policy files land.
+// Empty optional and `error` set when the policy is not acceptable.
 std::optional<Settings> resolve_settings(std::string& error);
 
-// The log file used when VIGIL_LOG is not set.
+// The user's own log file, used when VIGIL_LOG is not set.
 std::string default_log_path(uid_t uid);
+
+// Creates what `choice` needs to exist (directories, checked where they
+// are shared) and returns an open descriptor, or -1 with `error` set.
+int open_log(const LogChoice& choice, std::string& error);
 
 // The built-in policy's identity (name and SHA-256 of its text).
 PolicyIdentity builtin_policy_identity();

@@ -86,6 +86,19 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
   json.end_object();
   json.key("log");
   json.string(info.log);
+  if (!info.unusable_logs.empty()) {
+    json.key("unusable_logs");
+    json.begin_array();
+    for (const auto& unusable : info.unusable_logs) {
+      json.begin_object();
+      json.key("path");
+      json.string(unusable.path);
+      json.key("error");
+      json.string(unusable.error);
+      json.end_object();
+    }
+    json.end_array();
+  }
 }
 
 }  // namespace vigil

@@ -20,6 +20,11 @@ struct PolicyIdentity {
   std::string sha256;
 };
 
+struct UnusableLog {
+  std::string path;
+  std::string error;
+};
+
 struct StartInfo {
   std::vector<std::string> argv;
   std::string exe;
@@ -27,6 +32,9 @@ struct StartInfo {
   std::string python_version;
   PolicyIdentity policy;
   std::string log;
+  // Logs tried before `log` and why they failed, for instance the log a
+  // parent chose, after this process switched to another user.
+  std::vector<UnusableLog> unusable_logs;
 };
 
 // Appends the start record's members. `origin` is "exec" for a process that

@@ -8,6 +8,8 @@
 #include "settings.h"
 #include "sinks/file_sink.h"
 
+#include <memory>
+
 #include <cstdio>
 #include <string>
 #include <unistd.h>
@@ -100,11 +102,19 @@ int run_python(int argc, char** argv) {
   std::string error;
   auto settings = resolve_settings(error);
   if (!settings) return refuse(error);
-  auto sink = FileSink::open(settings->log_path, error);
-  if (!sink) return refuse("cannot open the audit log " + error);
-
   StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), std::move(entry), PY_VERSION,
-                  settings->policy, settings->log_path};
+                  settings->policy, {}, {}};
+  std::unique_ptr<FileSink> sink;
+  for (const LogChoice& choice : settings->logs) {
+    int fd = open_log(choice, error);
+    if (fd >= 0) {
+      sink = std::make_unique<FileSink>(choice.path, fd);
+      start.log = choice.path;
+      break;
+    }
+    start.unusable_logs.push_back({choice.path, error});
+  }
+  if (!sink) return refuse("no audit log can be opened; last: " + error);
   // Lives as long as the process: SystemExit leaves through exit() from
   // inside Py_RunMain, and the stop record is written by the exit handler.
   auto* recorder = new Recorder(std::move(sink), std::move(start));

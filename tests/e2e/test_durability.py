@@ -4,8 +4,11 @@ and concurrent writers keep the log whole."""
 import fcntl
 import os
 import signal
+import subprocess
 
-from conftest import assert_contract, by_pid, events
+import pytest
+
+from conftest import assert_contract, by_pid, events, read_records
 
 
 def test_records_survive_os_exit(vigil_run):
@@ -166,3 +169,47 @@ def test_closing_the_log_descriptor_does_not_silence_it(vigil_run):
     run = vigil_run(["-c", code, str(run.log)])
     assert run.returncode == 0, run.stderr
     assert events(run.records, "after.close")
+
+
+ROOT_ONLY = "switching users needs root; CI and make test run as root"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason=ROOT_ONLY)
+def test_child_that_switched_user_falls_back_to_a_private_log(vigil_run, tmp_path):
+    spool = "/var/tmp/vigil-65534"
+    subprocess.run(["rm", "-rf", spool], check=True)
+    code = ("import subprocess, sys\n"
+            "out = subprocess.run([sys.executable, '-c', 'import os, sys; sys.audit(\"as.nobody\", os.getuid())'],\n"
+            "                     user=65534, group=65534, extra_groups=[], env={'VIGIL_LOG': sys.argv[1],\n"
+            "                     'HOME': '/nonexistent'}, capture_output=True)\n"
+            "print(out.returncode, out.stderr.decode())\n")
+    run = vigil_run(["-c", code, str(tmp_path / "root-only.jsonl")])
+    assert run.stdout.decode().split()[0] == "0", run.stdout
+    spool_dir = os.stat(spool)
+    assert spool_dir.st_uid == 65534 and spool_dir.st_mode & 0o777 == 0o700
+    records = read_records(spool + "/python.jsonl")
+    start = records[0]
+    assert start["uid"] == 65534 and start["log"] == spool + "/python.jsonl"
+    assert [u["path"] for u in start["unusable_logs"]] == [
+        str(tmp_path / "root-only.jsonl"), "/nonexistent/.local/state/vigil/python.jsonl"]
+    assert "Permission denied" in start["unusable_logs"][0]["error"]
+    assert events(records, "as.nobody")[0]["args"] == [65534]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason=ROOT_ONLY)
+def test_private_log_directory_planted_by_someone_else_is_refused(vigil_run, tmp_path):
+    spool = "/var/tmp/vigil-65533"
+    subprocess.run(["rm", "-rf", spool], check=True)
+    os.mkdir(spool, 0o777)  # planted by root, not by the user who will need it
+    try:
+        code = ("import subprocess, sys\n"
+                "out = subprocess.run([sys.executable, '-c', 'print(1)'], user=65533, group=65533,\n"
+                "                     extra_groups=[], env={'VIGIL_LOG': sys.argv[1], 'HOME': '/nonexistent'},\n"
+                "                     capture_output=True)\n"
+                "print(out.returncode, out.stdout, out.stderr.decode())\n")
+        run = vigil_run(["-c", code, str(tmp_path / "root-only.jsonl")])
+        status, stdout, *message = run.stdout.decode().split()
+        assert status == "78" and stdout == "b''"
+        assert "not a private directory of this user" in " ".join(message)
+    finally:
+        os.rmdir(spool)

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vigil {
@@ -55,9 +56,16 @@ int move_above_stdio(int fd) {
 
 }  // namespace
 
-int open_log_descriptor(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+int open_log_descriptor(const std::string& path, bool private_file) {
+  int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | (private_file ? O_NOFOLLOW : 0);
+  int fd = ::open(path.c_str(), flags, 0600);
   if (fd < 0) return -1;
+  struct stat status {};
+  if (private_file && (fstat(fd, &status) != 0 || status.st_uid != geteuid() || !S_ISREG(status.st_mode))) {
+    close(fd);
+    errno = EPERM;
+    return -1;
+  }
   return move_above_stdio(fd);
 }
 

@@ -16,6 +16,8 @@ class FileSink final : public Sink {
  public:
   // Null with `error` set when the file cannot be opened.
   static std::unique_ptr<FileSink> open(const std::string& path, std::string& error);
+  // Takes over a descriptor from open_log_descriptor().
+  FileSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   ~FileSink() override;
 
   bool write_line(std::string_view line) override;
@@ -23,7 +25,6 @@ class FileSink final : public Sink {
   int descriptor() const { return fd_; }
 
  private:
-  FileSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   bool reopen();
 
   std::string path_;
@@ -32,6 +33,8 @@ class FileSink final : public Sink {
 
 // Opens `path` for appending records and moves it out of the range of
 // descriptors programs pick by number, enumerate or close wholesale.
-int open_log_descriptor(const std::string& path);
+// `private_file`: the file must not be a symbolic link and must belong to
+// this user (it lives in a directory others can reach).
+int open_log_descriptor(const std::string& path, bool private_file = false);
 
 }  // namespace vigil
