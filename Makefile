@@ -12,12 +12,20 @@ export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-dev libpython3.11-testsuite \
   python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libgtest-dev valgrind
 
-.PHONY: all deps build asan run test unit unit-asan e2e e2e-asan cpython-tests bench clean
+BENCH_PACKAGES := python3-jinja2 python3-django
+
+.PHONY: all deps bench-deps install-packages pgo build asan run test unit unit-asan e2e e2e-asan cpython-tests bench clean
 
 all: build
 
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_PACKAGES)"
+
+install-packages:
+	@missing=$$(for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \
@@ -25,7 +33,7 @@ deps:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_BUILD_BENCH=ON >/dev/null
 	cmake --build $(BUILD)
 
 asan: deps
@@ -56,5 +64,20 @@ e2e-asan:
 cpython-tests:
 	$(PYTHON3) tests/cpython/run_regrtest.py --vigil-python $(BUILD)/bin/vigil-python
 
+# Instruction counts (callgrind) and wall times against /usr/bin/python3.11;
+# writes bench/RESULTS.md. Takes about 15 minutes.
+BENCH_OUTPUT ?= bench/RESULTS.md
+bench: build bench-deps
+	$(PYTHON3) bench/run_bench.py --bin $(BUILD)/bin --output $(BENCH_OUTPUT)
+
+# Opt-in: vigil-python on a PGO+LTO build of Debian's CPython source
+# (tools/build-pgo-libpython.sh, 25-40 minutes), in build-pgo/. Then
+# `make bench BUILD=build-pgo BENCH_OUTPUT=bench/RESULTS-pgo.md`.
+pgo: deps
+	tools/build-pgo-libpython.sh build-pgo/cpython
+	cmake -S . -B build-pgo -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_BUILD_BENCH=ON \
+	  -DVIGIL_OPTIMISED_PYTHON=$(CURDIR)/build-pgo/cpython >/dev/null
+	cmake --build build-pgo
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-pgo

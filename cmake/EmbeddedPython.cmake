@@ -14,6 +14,14 @@ list(GET _vigil_py_info 3 _vigil_py_syslibs)
 list(GET _vigil_py_info 4 VIGIL_PYTHON_VERSION)
 
 set(VIGIL_PYTHON_STATIC "${_vigil_py_libpl}/${_vigil_py_library}")
+# make pgo: the same CPython release built with PGO and LTO
+# (tools/build-pgo-libpython.sh), headers and all.
+set(VIGIL_OPTIMISED_PYTHON "" CACHE PATH
+    "A directory with libpython3.11.a and include/ from tools/build-pgo-libpython.sh")
+if(VIGIL_OPTIMISED_PYTHON)
+  set(VIGIL_PYTHON_STATIC "${VIGIL_OPTIMISED_PYTHON}/libpython${VIGIL_PYTHON_VERSION}.a")
+  set(VIGIL_PYTHON_INCLUDE "${VIGIL_OPTIMISED_PYTHON}/include")
+endif()
 if(NOT EXISTS "${VIGIL_PYTHON_STATIC}")
   message(FATAL_ERROR "No static libpython at ${VIGIL_PYTHON_STATIC}; install libpython${VIGIL_PYTHON_VERSION}-dev")
 endif()

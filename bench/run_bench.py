@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Vigil's benchmark: the same workloads under
+
+  (a) /usr/bin/python3.11, the limit;
+  (b) vigil-python-floor: Vigil's launcher and hooks, recording nothing;
+  (c) vigil-python under the default policy, recording everything to a file;
+  (d) vigil-python under the strict policy with verification (not built yet);
+  (e) /usr/bin/python3.11 with a Python-level sys.addaudithook JSON logger.
+
+Instruction counts come from valgrind --tool=callgrind, which is
+repeatable on a noisy machine; they are reported as ratios to (a). Wall
+time medians are given for context. Storms are run at two sizes, and the
+difference gives the instructions one event costs.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+STOCK = "/usr/bin/python3.11"
+
+WORKLOADS = {
+    "start-up (-c pass)": ["-c", "pass"],
+    "import ~160 stdlib modules": [str(HERE / "workloads/import_stdlib.py")],
+    "CPU-bound, no events": [str(HERE / "workloads/cpu_bound.py")],
+    "jinja2 rendering": [str(HERE / "workloads/jinja2_render.py")],
+    "Django test-client requests": [str(HERE / "workloads/django_requests.py")],
+    "CPython tests (test_json, test_bisect)": ["-m", "test", "-q", "test_json", "test_bisect"],
+}
+STORMS = {
+    "open/close": "storm_open.py",
+    "compile": "storm_compile.py",
+    "socket": "storm_socket.py",
+}
+STORM_SIZES = (2000, 4000)
+
+
+class Config:
+    def __init__(self, key, label, executable, env):
+        self.key, self.label, self.executable, self.env = key, label, executable, env
+
+
+def configs(bin_dir, work):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIGIL_"))}
+    base["PYTHONHASHSEED"] = "0"
+    log = str(work / "records.jsonl")
+    return [
+        Config("a", "(a) python3.11", STOCK, base),
+        Config("b", "(b) floor", str(bin_dir / "vigil-python-floor"), dict(base, VIGIL_LOG=log)),
+        Config("c", "(c) vigil, default", str(bin_dir / "vigil-python"), dict(base, VIGIL_LOG=log)),
+        Config("e", "(e) Python logger", STOCK,
+               dict(base, PYTHONPATH=str(HERE / "python_logger"), PY_AUDIT_LOG=str(work / "python-logger.jsonl"))),
+    ]
+
+
+def instructions(config, args, cwd):
+    completed = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", config.executable, *args],
+        env=config.env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    found = re.search(r"Collected : (\d+)", completed.stderr)
+    if not found:
+        raise RuntimeError(f"callgrind failed for {config.label} {args}: {completed.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def wall_median(config, args, cwd, runs):
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([config.executable, *args], env=config.env, cwd=cwd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                 platform.processor())
+    return f"{os.cpu_count()} × {model}, Linux {platform.release()}"
+
+
+def commit():
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", default=str(ROOT / "build" / "bin"))
+    parser.add_argument("--runs", type=int, default=5, help="wall-clock runs per measurement")
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="vigil-bench-"))
+    all_configs = configs(Path(args.bin).resolve(), work)
+    # Bytecode is cached for every workload before anything is measured.
+    for workload in WORKLOADS.values():
+        subprocess.run([STOCK, *workload], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    lines = [f"# Benchmark results", "",
+             f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+             f"- machine: {machine()}", f"- commit: {commit()}",
+             "- instruction counts: valgrind --tool=callgrind, PYTHONHASHSEED=0; ratios to (a) from the same run",
+             f"- wall: median of {args.runs} runs, milliseconds, for context only",
+             "- (d) strict policy with verification: not measured, the policy and verification issues have not landed",
+             ""]
+    header = "| workload | " + " | ".join(f"{c.label} instr" for c in all_configs) + " | " + \
+             " | ".join(f"{c.label} wall ms" for c in all_configs) + " |"
+    lines += [header, "|---|" + "---:|" * (2 * len(all_configs))]
+    for name, workload in WORKLOADS.items():
+        counts = {c.key: instructions(c, workload, work) for c in all_configs}
+        walls = {c.key: wall_median(c, workload, work, args.runs) for c in all_configs}
+        cells = [f"{counts['a'] / 1e6:.1f} M"] + [f"{counts[c.key] / counts['a']:.3f}×" for c in all_configs[1:]]
+        lines.append(f"| {name} | " + " | ".join(cells) + " | " +
+                     " | ".join(f"{walls[c.key]:.1f}" for c in all_configs) + " |")
+        print(lines[-1], flush=True)
+
+    lines += ["", "## Event storms: instructions per event",
+              "",
+              f"Each storm runs at {STORM_SIZES[0]} and {STORM_SIZES[1]} iterations; the difference divided by "
+              f"{STORM_SIZES[1] - STORM_SIZES[0]} is the cost of one iteration, which raises one audit event. "
+              "Recording cost is (c) minus (b).", "",
+              "| storm | " + " | ".join(c.label for c in all_configs) + " | recording cost (c − b) | (c) / (b) |",
+              "|---|" + "---:|" * (len(all_configs) + 2)]
+    for name, script in STORMS.items():
+        per_event = {}
+        for c in all_configs:
+            small, large = (instructions(c, [str(HERE / "workloads" / script), str(n)], work) for n in STORM_SIZES)
+            per_event[c.key] = (large - small) / (STORM_SIZES[1] - STORM_SIZES[0])
+        lines.append(f"| {name} | " + " | ".join(f"{per_event[c.key]:,.0f}" for c in all_configs) +
+                     f" | {per_event['c'] - per_event['b']:,.0f} | {per_event['c'] / per_event['b']:.2f}× |")
+        print(lines[-1], flush=True)
+
+    Path(args.output).write_text("\n".join(lines) + "\n")
+    print(f"written to {args.output}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
