@@ -1,5 +1,6 @@
 #include "json_text.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -14,7 +15,13 @@ void append_u_escape(std::string& out, std::uint32_t unit) {
   out.append(escape, sizeof escape);
 }
 
-bool needs_escape_ascii(unsigned char byte) { return byte < 0x20 || byte == '"' || byte == '\\' || byte == 0x7F; }
+// Bytes copied as they are: printable ASCII but the quote and backslash.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int byte = 0x20; byte < 0x7F; ++byte) plain[byte] = byte != '"' && byte != '\\';
+  return plain;
+}();
+
 
 }  // namespace
 
@@ -71,7 +78,7 @@ bool append_json_code_point(std::string& out, std::uint32_t cp) {
   }
   if (cp < 0x80) {
     auto byte = static_cast<unsigned char>(cp);
-    if (!needs_escape_ascii(byte)) {
+    if (kPlain[byte]) {
       out += static_cast<char>(byte);
     } else if (byte == '"') {
       out += "\\\"";
@@ -112,7 +119,7 @@ bool append_json_utf8(std::string& out, std::string_view bytes) {
   while (i < n) {
     // Copy runs of printable ASCII in one go; they are most of every record.
     std::size_t run = i;
-    while (run < n && p[run] < 0x80 && !needs_escape_ascii(p[run])) ++run;
+    while (run < n && kPlain[p[run]]) ++run;
     out.append(bytes.data() + i, run - i);
     i = run;
     if (i == n) break;
@@ -149,7 +156,7 @@ void JsonText::close(char bracket) {
 void JsonText::key(std::string_view name) {
   separate();
   out_ += '"';
-  append_json_utf8(out_, name);
+  out_ += name;
   out_ += "\":";
   need_comma_ = false;
 }

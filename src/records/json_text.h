@@ -35,7 +35,8 @@ class JsonText {
   void begin_array() { open('['); }
   void end_array() { close(']'); }
 
-  // Invalid UTF-8 in a key is replaced by U+FFFD.
+  // A member name Vigil chose: an identifier, written without escaping.
+  // Names that come from Python (dict keys) go through begin_key/end_key.
   void key(std::string_view name);
   // Text that is not valid UTF-8 (a file name in another encoding) is
   // written losslessly as {"text": <U+FFFD-replaced>, "raw_hex": <bytes>}.
