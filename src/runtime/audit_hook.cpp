@@ -44,6 +44,33 @@ pid_t current_tid(unsigned fork_generation) {
 
 constexpr std::size_t kMaxEventName = 256;
 
+// The line of the last site this thread recorded. Finding a line decodes
+// the code object's line table from its start, a few thousand
+// instructions in long functions; events in a loop come from the same
+// instruction again and again. The cache holds a reference, so its key
+// cannot be a freed and reused code object. It is never released at
+// thread exit (no GIL there): at most one code object per ended thread.
+struct LineCache {
+  PyCodeObject* code = nullptr;
+  int last_instruction = -1;
+  int line = 0;
+};
+thread_local LineCache t_line_cache;
+
+int line_of(PyFrameObject* frame, PyCodeObject* code) {
+  int last_instruction = compat::frame_last_instruction(frame);
+  LineCache& cache = t_line_cache;
+  if (cache.code == code && cache.last_instruction == last_instruction) return cache.line;
+  int line = PyFrame_GetLineNumber(frame);
+  // Code objects of a sub-interpreter must not outlive it.
+  if (PyInterpreterState_Get() == PyInterpreterState_Main()) {
+    Py_INCREF(code);
+    Py_XDECREF(cache.code);
+    cache = {code, last_instruction, line};
+  }
+  return line;
+}
+
 void append_site(JsonText& json, const RenderLimits& limits) {
   PyFrameObject* frame = compat::current_frame();
   if (frame == nullptr) {
@@ -56,7 +83,7 @@ void append_site(JsonText& json, const RenderLimits& limits) {
   json.key("file");
   renderer.render_text_or_null(compat::code_filename(code));
   json.key("line");
-  json.integer(PyFrame_GetLineNumber(frame));
+  json.integer(line_of(frame, code));
   json.key("function");
   renderer.render_text_or_null(compat::code_display_name(code));
   json.end_object();

@@ -31,6 +31,15 @@ inline PyObject* code_display_name(PyCodeObject* code) {
 #endif
 }
 
+// The offset of the instruction the frame is executing.
+inline int frame_last_instruction(PyFrameObject* frame) {
+#if PY_VERSION_HEX >= 0x030B0000
+  return PyFrame_GetLasti(frame);
+#else
+  return frame->f_lasti;
+#endif
+}
+
 inline PyObject* code_filename(PyCodeObject* code) { return code->co_filename; }
 inline PyObject* code_name(PyCodeObject* code) { return code->co_name; }
 inline int code_first_line(PyCodeObject* code) { return code->co_firstlineno; }

@@ -250,3 +250,18 @@ def test_unmarshalled_bytecode_is_named_by_file_and_foreign_blobs_by_digest(vigi
     digest, length = digest_event["args"]
     foreign = [b for b in loads if b.get("sha256") == digest]
     assert len(foreign) == 1 and foreign[0]["len"] == length and foreign[0]["cut"] is True
+
+
+def test_call_site_lines_stay_right_in_loops_and_across_functions(vigil_run, script):
+    path = script("import sys\n"
+                  "for i in range(3):\n"
+                  "    sys.audit('a', i)\n"
+                  "    sys.audit('b', i)\n"
+                  "def f():\n"
+                  "    sys.audit('c')\n"
+                  "f(); sys.audit('d'); f()\n")
+    run = vigil_run([path])
+    sites = [(e["event"], e["site"]["line"], e["site"]["function"]) for e in events(run.records)
+             if e["event"] in "abcd"]
+    assert sites == [("a", 3, "<module>"), ("b", 4, "<module>")] * 3 + [
+        ("c", 6, "f"), ("d", 7, "<module>"), ("c", 6, "f")]
