@@ -15,8 +15,12 @@ int main(int argc, char** argv) {
 
   vigil::RunOptions run;
   auto* run_app = app.add_subcommand("run", "Run Python under vigil-python with a chosen log and policy");
-  run_app->add_option("--policy", run.policy, "Policy: 'default' or a policy file (default: the built-in policy)");
-  run_app->add_option("--log", run.log, "JSON Lines file to append records to");
+  run_app->add_option("--policy", run.policy,
+                      "Policy: 'default', the built-in audit-mode policy, which is the only one this version "
+                      "knows (a file is accepted if it holds exactly policies/default.toml)");
+  run_app->add_option("--log", run.log,
+                      "JSON Lines file to append records to (default: /var/log/vigil/python.jsonl for root, "
+                      "~/.local/state/vigil/python.jsonl otherwise)");
   run_app->add_option("python_args", run.python_args, "Arguments for vigil-python, after --")->required();
   run_app->footer("Example: vigil run --log /tmp/x.jsonl -- -c 'import json'");
 

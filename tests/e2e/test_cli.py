@@ -1,0 +1,70 @@
+"""The vigil command: run and summary."""
+
+import json
+import os
+import subprocess
+
+from conftest import VIGIL, VIGIL_PYTHON, read_records
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def vigil(*args, cwd=None):
+    return subprocess.run([VIGIL, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_run_passes_arguments_status_and_stdio_through(log, tmp_path):
+    result = vigil("run", "--log", str(log), "--", "-c", "import sys; print(sys.argv[1:]); sys.exit(4)", "x", "-y")
+    assert result.returncode == 4
+    assert result.stdout == "['x', '-y']\n"
+    assert read_records(log)[0]["argv"] == [VIGIL_PYTHON, "-c", "import sys; print(sys.argv[1:]); sys.exit(4)",
+                                            "x", "-y"]
+
+
+def test_run_accepts_the_builtin_policy_by_name_or_file(log):
+    for policy in ("default", os.path.join(ROOT, "policies", "default.toml")):
+        result = vigil("run", "--policy", policy, "--log", str(log), "--", "-c", "pass")
+        assert result.returncode == 0, result.stderr
+    assert all(r["policy"]["name"] == "default" for r in read_records(log) if r["kind"] == "start")
+
+
+def test_run_refuses_a_policy_it_does_not_know(log, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text('version = 1\nname = "other"\nmode = "enforce"\n')
+    result = vigil("run", "--policy", str(other), "--log", str(log), "--", "-c", "print('ran')")
+    assert result.returncode == 78
+    assert result.stdout == ""
+    assert "only the built-in default policy" in result.stderr
+
+
+def test_run_refuses_when_no_log_can_be_opened(tmp_path):
+    env = dict(os.environ, VIGIL_LOG="/proc/no/such/dir/log", HOME="/proc/no/such", XDG_STATE_HOME="/proc/no/such")
+    result = subprocess.run([VIGIL_PYTHON, "-c", "print('ran')"], capture_output=True, text=True, env=env)
+    if os.geteuid() == 0:
+        # root falls back to /var/log/vigil, which it can always create
+        assert result.returncode == 0
+        return
+    assert result.returncode == 78 and result.stdout == ""
+    assert "refusing to run" in result.stderr
+
+
+def test_summary_describes_a_process_tree(log):
+    code = "import os, subprocess, sys\nsubprocess.run([sys.executable, '-c', 'pass'])\nos.system('true')\n"
+    vigil("run", "--log", str(log), "--", "-c", code)
+    root = read_records(log)[0]["pid"]
+    result = vigil("summary", "--tree", str(root), str(log))
+    assert result.returncode == 0, result.stdout
+    assert "Processes (2):" in result.stdout
+    assert "os.system" in result.stdout and "subprocess.Popen" in result.stdout
+    assert "without gaps" in result.stdout
+
+
+def test_summary_reports_sequence_gaps(log, tmp_path):
+    vigil("run", "--log", str(log), "--", "-c", "import sys; sys.audit('x'); sys.audit('y')")
+    lines = log.read_text().splitlines()
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text("\n".join(lines[:3] + lines[4:]) + "\n")
+    result = vigil("summary", str(damaged))
+    assert result.returncode == 1
+    assert "SEQUENCE GAPS" in result.stdout
+    assert json.loads(lines[3])["seq"] == 4
