@@ -103,6 +103,7 @@ def main():
     parser.add_argument("--bin", default=str(ROOT / "build" / "bin"))
     parser.add_argument("--runs", type=int, default=5, help="wall-clock runs per measurement")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--note", action="append", default=[], help="a line to add under the heading")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vigil-bench-"))
     all_configs = configs(Path(args.bin).resolve(), work)
@@ -116,7 +117,7 @@ def main():
              "- instruction counts: valgrind --tool=callgrind, PYTHONHASHSEED=0; ratios to (a) from the same run",
              f"- wall: median of {args.runs} runs, milliseconds, for context only",
              "- (d) strict policy with verification: not measured, the policy and verification issues have not landed",
-             ""]
+             *(f"- {note}" for note in args.note), ""]
     header = "| workload | " + " | ".join(f"{c.label} instr" for c in all_configs) + " | " + \
              " | ".join(f"{c.label} wall ms" for c in all_configs) + " |"
     lines += [header, "|---|" + "---:|" * (2 * len(all_configs))]
