@@ -66,6 +66,13 @@ class Run:
     def records(self):
         return read_records(self.log)
 
+    def checked_records(self):
+        """The records of a run that must have succeeded, checked against the contract."""
+        assert self.returncode == 0, self.stderr
+        records = self.records
+        assert_contract(records)
+        return records
+
 
 @pytest.fixture
 def log(tmp_path):

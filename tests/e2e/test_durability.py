@@ -53,9 +53,7 @@ def test_forked_child_gets_its_own_start_pid_and_sequence(vigil_run):
             "os.waitpid(pid, 0)\n"
             "sys.audit('in.parent', pid)\n")
     run = vigil_run(["-c", code])
-    assert run.returncode == 0, run.stderr
-    records = run.records
-    assert_contract(records)
+    records = run.checked_records()
     processes = by_pid(records)
     parent_pid = records[0]["pid"]
     (child_pid,) = [p for p in processes if p != parent_pid]
@@ -87,9 +85,7 @@ def test_children_started_through_sys_executable_are_audited(vigil_run, script):
             "    p = ctx.Process(target=work); p.start(); p.join()\n"
             "    assert p.exitcode == 0\n")
     run = vigil_run([path])
-    assert run.returncode == 0, run.stderr
-    records = run.records
-    assert_contract(records)
+    records = run.checked_records()
     parent = records[0]["pid"]
     for name in ("in.subprocess", "in.spawned"):
         (event,) = events(records, name)
@@ -107,9 +103,7 @@ def test_threads_all_record_without_gaps(vigil_run):
             "ts = [threading.Thread(target=work, args=(n,)) for n in range(8)]\n"
             "[t.start() for t in ts]; [t.join() for t in ts]\n")
     run = vigil_run(["-c", code])
-    assert run.returncode == 0, run.stderr
-    records = run.records
-    assert_contract(records)
+    records = run.checked_records()
     seen = events(records, "thread.event")
     assert len(seen) == 8 * 500
     assert len({e["tid"] for e in seen}) == 8

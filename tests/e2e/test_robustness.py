@@ -19,9 +19,7 @@ def test_events_raised_by_another_hook_while_recording(vigil_run, tmp_path):
             f"sys.addaudithook(hook)\n"
             f"sys.audit('outer')\n")
     run = vigil_run(["-c", code])
-    assert run.returncode == 0, run.stderr
-    records = run.records
-    assert_contract(records)
+    records = run.checked_records()
     names = [e["event"] for e in events(records)]
     outer = names.index("outer")
     assert "sys.addaudithook" in names[:outer]
@@ -35,9 +33,7 @@ def test_sub_interpreters_are_recorded(vigil_run):
             "interpreters.run_string(sub, 'import sys, os; os.getcwd(); sys.audit(\"in.sub\", 42)')\n"
             "interpreters.destroy(sub)\n")
     run = vigil_run(["-c", code])
-    assert run.returncode == 0, run.stderr
-    records = run.records
-    assert_contract(records)
+    records = run.checked_records()
     names = [e["event"] for e in events(records)]
     assert "cpython.PyInterpreterState_New" in names
     (inside,) = events(records, "in.sub")
