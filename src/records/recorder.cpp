@@ -121,11 +121,6 @@ void Recorder::write_stop(int exit_status) {
   emit_locked("stop", scratch_);
 }
 
-RecorderCounts Recorder::counts() {
-  std::lock_guard lock(mutex_);
-  return counts_;
-}
-
 void Recorder::before_fork() { mutex_.lock(); }
 
 void Recorder::after_fork_in_parent() { mutex_.unlock(); }

@@ -42,8 +42,6 @@ class Recorder {
   void after_fork_in_parent();
   void after_fork_in_child(bool continues_python);
 
-  RecorderCounts counts();
-  const StartInfo& start_info() const { return start_; }
 
  private:
   void emit_locked(std::string_view kind, std::string_view members);

@@ -41,7 +41,6 @@ inline int frame_last_instruction(PyFrameObject* frame) {
 }
 
 inline PyObject* code_filename(PyCodeObject* code) { return code->co_filename; }
-inline PyObject* code_name(PyCodeObject* code) { return code->co_name; }
 inline int code_first_line(PyCodeObject* code) { return code->co_firstlineno; }
 
 // Borrowed; the innermost frame of the calling thread, or null. Never raises.

@@ -18,7 +18,6 @@ class MemorySink final : public Sink {
     lines_.emplace_back(line);
     return true;
   }
-  std::string describe() const override { return "memory"; }
 
  private:
   std::vector<std::string>& lines_;

@@ -21,7 +21,6 @@ class FileSink final : public Sink {
   ~FileSink() override;
 
   bool write_line(std::string_view line) override;
-  std::string describe() const override { return path_; }
   int descriptor() const { return fd_; }
 
  private:

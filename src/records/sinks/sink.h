@@ -2,7 +2,6 @@
 // the recorder owns exactly one sink per process.
 #pragma once
 
-#include <string>
 #include <string_view>
 
 namespace vigil {
@@ -14,8 +13,6 @@ class Sink {
   // whole line is written or the call returns false; it never leaves part of
   // a line behind on purpose.
   virtual bool write_line(std::string_view line) = 0;
-  // A short human description, recorded in the start record.
-  virtual std::string describe() const = 0;
 };
 
 }  // namespace vigil
