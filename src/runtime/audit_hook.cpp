@@ -57,15 +57,32 @@ struct LineCache {
 };
 thread_local LineCache t_line_cache;
 
+int release_later(void* object) {
+  Py_DECREF(static_cast<PyObject*>(object));
+  return 0;
+}
+
+// Lets go of the cached code object without running Python code here:
+// dropping the last reference would run its weakref callbacks inside the
+// hook, so that one is handed to the interpreter's pending calls, which run
+// between bytecodes. False when the queue is full.
+bool release_cached_code(PyCodeObject* code) {
+  if (code == nullptr) return true;
+  if (Py_REFCNT(code) > 1) {
+    Py_DECREF(code);
+    return true;
+  }
+  return Py_AddPendingCall(release_later, code) == 0;
+}
+
 int line_of(PyFrameObject* frame, PyCodeObject* code) {
   int last_instruction = compat::frame_last_instruction(frame);
   LineCache& cache = t_line_cache;
   if (cache.code == code && cache.last_instruction == last_instruction) return cache.line;
   int line = PyFrame_GetLineNumber(frame);
   // Code objects of a sub-interpreter must not outlive it.
-  if (PyInterpreterState_Get() == PyInterpreterState_Main()) {
+  if (PyInterpreterState_Get() == PyInterpreterState_Main() && release_cached_code(cache.code)) {
     Py_INCREF(code);
-    Py_XDECREF(cache.code);
     cache = {code, last_instruction, line};
   }
   return line;

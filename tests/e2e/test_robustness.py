@@ -104,3 +104,24 @@ for offset, pointer in enumerate(words):
     assert records[-1]["kind"] == "stop"
     assert records[-1]["status"] == 78
     assert records[-1]["reason"] == "audit hook is not live after initialisation"
+
+
+def test_no_python_code_runs_inside_the_hook_when_it_drops_a_reference(vigil_run):
+    """The hook caches the code object of the last call site. When it lets
+    go of the last reference, a weakref callback on that code object must
+    not run inside the hook (it would be Python code in the native hook).
+    Inside, its event would be recorded before the event being recorded."""
+    code = ("import gc, sys, weakref\n"
+            "namespace = {'sys': sys}\n"
+            "exec(compile('def probe(): sys.audit(\"from.doomed\")', 'dynamic', 'exec'), namespace)\n"
+            "ref = weakref.ref(namespace['probe'].__code__, lambda _: sys.audit('in.callback'))\n"
+            "namespace['probe']()\n"
+            "del namespace\n"
+            "gc.collect()  # the function and its globals are a cycle\n"
+            "sys.audit('elsewhere')\n"
+            "print(ref() is None)\n")
+    run = vigil_run(["-c", code])
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == b"True"
+    names = [e["event"] for e in events(run.records) if e["event"] in ("elsewhere", "in.callback")]
+    assert names == ["elsewhere", "in.callback"]
