@@ -2,6 +2,7 @@
 and concurrent writers keep the log whole."""
 
 import fcntl
+import json
 import os
 import signal
 import subprocess
@@ -207,3 +208,40 @@ def test_private_log_directory_planted_by_someone_else_is_refused(vigil_run, tmp
         assert "not a private directory of this user" in " ".join(message)
     finally:
         os.rmdir(spool)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root; CI and make test run as root")
+def test_records_that_cannot_be_written_are_counted_and_leave_gaps(vigil_run, tmp_path):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], check=True)
+    try:
+        filler = mount / "filler"
+        code = ("import os, sys\n"
+                "for i in range(3000): sys.audit('pressure', i, 'x' * 200)\n"
+                "os.remove(sys.argv[1])  # space again: the rest is written\n"
+                "sys.audit('after.space')\n")
+        # Leave about 40 KiB for the log: the start record and some events fit.
+        subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=1k", "count=216"], check=True,
+                       capture_output=True)
+        run = vigil_run(["-c", code, str(filler)], env={"VIGIL_LOG": str(mount / "log.jsonl")})
+        assert run.returncode == 0, run.stderr
+        lines = (mount / "log.jsonl").read_text().splitlines()
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+    # A record the file system cut short stays one line, ended before the
+    # next record: at most one line that is not JSON, and it is a prefix.
+    records, fragments = [], []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            fragments.append(line)
+    assert len(fragments) <= 1 and all(f.startswith('{"ts":') for f in fragments)
+    seqs = [r["seq"] for r in records]
+    stop = records[-1]
+    assert stop["kind"] == "stop" and events(records, "after.space")
+    missing = set(range(1, stop["seq"] + 1)) - set(seqs)
+    assert missing, "the small filesystem should have filled up"
+    assert stop["records_dropped"] == len(missing)
+    assert stop["records_written"] == len(records) - 1

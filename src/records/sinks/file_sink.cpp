@@ -89,27 +89,36 @@ bool FileSink::reopen() {
   return true;
 }
 
-bool FileSink::write_line(std::string_view line) {
+bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
   bool reopened = false;
-  const char* data = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, data, left);
+  written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
     if (n > 0) {
-      data += n;
-      left -= static_cast<std::size_t>(n);
+      written += static_cast<std::size_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     // Someone closed our descriptor (os.close, closerange): open the file
     // again rather than lose the record.
-    if (n < 0 && errno == EBADF && !reopened && left == line.size()) {
+    if (n < 0 && errno == EBADF && !reopened && written == 0) {
       reopened = true;
       if (reopen()) continue;
     }
     return false;
   }
   return true;
+}
+
+bool FileSink::write_line(std::string_view line) {
+  std::size_t written = 0;
+  if (fragment_open_) {
+    if (!write_all("\n", written)) return false;
+    fragment_open_ = false;
+  }
+  if (write_all(line, written)) return true;
+  fragment_open_ = written > 0;
+  return false;
 }
 
 }  // namespace vigil

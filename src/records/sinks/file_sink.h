@@ -25,9 +25,14 @@ class FileSink final : public Sink {
 
  private:
   bool reopen();
+  bool write_all(std::string_view bytes, std::size_t& written);
 
   std::string path_;
   int fd_;
+  // The file system filled up in the middle of a record: part of a line is
+  // in the file. It is ended with a newline before anything else is
+  // written, so the damage is one line that is not JSON.
+  bool fragment_open_ = false;
 };
 
 // Opens `path` for appending records and moves it out of the range of
