@@ -1,7 +1,6 @@
 #include "settings.h"
 
 #include "default_policy.h"
-#include "sinks/file_sink.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -78,30 +77,34 @@ std::optional<Settings> resolve_settings(std::string& error) {
   return settings;
 }
 
-int open_log(const LogChoice& choice, std::string& error) {
+std::unique_ptr<FileSink> open_log(const LogChoice& choice, std::string& error) {
   std::string directory = parent_of(choice.path);
   if (choice.origin == LogChoice::Origin::user_default) {
     if (!make_directories(directory, geteuid() == 0 ? 0750 : 0700)) {
       error = "cannot create " + directory + ": " + std::strerror(errno);
-      return -1;
+      return nullptr;
     }
   } else if (choice.origin == LogChoice::Origin::private_spool) {
     // Under a world-writable directory: it must be ours, private and not
     // a link someone else planted.
     if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
       error = "cannot create " + directory + ": " + std::strerror(errno);
-      return -1;
+      return nullptr;
     }
     struct stat status {};
     if (lstat(directory.c_str(), &status) != 0 || !S_ISDIR(status.st_mode) || status.st_uid != geteuid() ||
         (status.st_mode & 077) != 0) {
       error = directory + " is not a private directory of this user";
-      return -1;
+      return nullptr;
     }
   }
-  int fd = open_log_descriptor(choice.path, choice.origin == LogChoice::Origin::private_spool);
-  if (fd < 0) error = choice.path + ": " + std::strerror(errno);
-  return fd;
+  bool private_file = choice.origin == LogChoice::Origin::private_spool;
+  int fd = open_log_descriptor(choice.path, private_file);
+  if (fd < 0) {
+    error = choice.path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  return std::make_unique<FileSink>(choice.path, fd, private_file);
 }
 
 }  // namespace vigil

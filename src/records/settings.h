@@ -1,8 +1,10 @@
 // Where records go and which policy applies, decided before Python starts.
 #pragma once
 
+#include "sinks/file_sink.h"
 #include "start_info.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -36,8 +38,8 @@ std::optional<Settings> resolve_settings(std::string& error);
 std::string default_log_path(uid_t uid);
 
 // Creates what `choice` needs to exist (directories, checked where they
-// are shared) and returns an open descriptor, or -1 with `error` set.
-int open_log(const LogChoice& choice, std::string& error);
+// are shared) and opens it; null with `error` set when it cannot.
+std::unique_ptr<FileSink> open_log(const LogChoice& choice, std::string& error);
 
 // The built-in policy's identity (name and SHA-256 of its text).
 PolicyIdentity builtin_policy_identity();

@@ -6,11 +6,9 @@
 #include "python_compat.h"
 #include "recorder.h"
 #include "settings.h"
-#include "sinks/file_sink.h"
-
-#include <memory>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <unistd.h>
 
@@ -106,9 +104,8 @@ int run_python(int argc, char** argv) {
                   settings->policy, {}, {}};
   std::unique_ptr<FileSink> sink;
   for (const LogChoice& choice : settings->logs) {
-    int fd = open_log(choice, error);
-    if (fd >= 0) {
-      sink = std::make_unique<FileSink>(choice.path, fd);
+    sink = open_log(choice, error);
+    if (sink) {
       start.log = choice.path;
       break;
     }

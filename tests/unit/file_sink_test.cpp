@@ -1,3 +1,4 @@
+#include "settings.h"
 #include "sinks/file_sink.h"
 
 #include <gtest/gtest.h>
@@ -27,7 +28,7 @@ TEST(FileSink, AppendsWholeLinesOnAHighCloexecDescriptor) {
   std::string path = temp_path("append");
   unlink(path.c_str());
   std::string error;
-  auto sink = FileSink::open(path, error);
+  auto sink = open_log({path, LogChoice::Origin::chosen}, error);
   ASSERT_TRUE(sink) << error;
   EXPECT_GT(sink->descriptor(), 2);
   EXPECT_TRUE(fcntl(sink->descriptor(), F_GETFD) & FD_CLOEXEC);
@@ -41,7 +42,7 @@ TEST(FileSink, ReopensWhenItsDescriptorIsClosed) {
   std::string path = temp_path("reopen");
   unlink(path.c_str());
   std::string error;
-  auto sink = FileSink::open(path, error);
+  auto sink = open_log({path, LogChoice::Origin::chosen}, error);
   ASSERT_TRUE(sink);
   close(sink->descriptor());
   EXPECT_TRUE(sink->write_line("after close\n"));
@@ -50,7 +51,7 @@ TEST(FileSink, ReopensWhenItsDescriptorIsClosed) {
 
 TEST(FileSink, ReportsAnUnopenableFile) {
   std::string error;
-  EXPECT_FALSE(FileSink::open("/nonexistent-dir/log", error));
+  EXPECT_FALSE(open_log({"/nonexistent-dir/log", LogChoice::Origin::chosen}, error));
   EXPECT_NE(error.find("/nonexistent-dir/log"), std::string::npos);
 }
 
@@ -61,7 +62,7 @@ TEST(FileSink, ConcurrentWritersNeverInterleave) {
   for (int w = 0; w < 4; ++w) {
     writers.emplace_back([&path, w] {
       std::string error;
-      auto sink = FileSink::open(path, error);  // one descriptor each, like processes
+      auto sink = open_log({path, LogChoice::Origin::chosen}, error);  // one descriptor each, like processes
       std::string line(1000 + w * 500, static_cast<char>('a' + w));
       line += '\n';
       for (int i = 0; i < 500; ++i) sink->write_line(line);

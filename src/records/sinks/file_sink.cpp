@@ -69,21 +69,12 @@ int open_log_descriptor(const std::string& path, bool private_file) {
   return move_above_stdio(fd);
 }
 
-std::unique_ptr<FileSink> FileSink::open(const std::string& path, std::string& error) {
-  int fd = open_log_descriptor(path);
-  if (fd < 0) {
-    error = path + ": " + std::strerror(errno);
-    return nullptr;
-  }
-  return std::unique_ptr<FileSink>(new FileSink(path, fd));
-}
-
 FileSink::~FileSink() {
   if (fd_ >= 0) close(fd_);
 }
 
 bool FileSink::reopen() {
-  int fd = open_log_descriptor(path_);
+  int fd = open_log_descriptor(path_, private_file_);
   if (fd < 0) return false;
   fd_ = fd;
   return true;

@@ -2,7 +2,6 @@
 
 #include "sinks/sink.h"
 
-#include <memory>
 #include <string>
 
 namespace vigil {
@@ -14,10 +13,10 @@ namespace vigil {
 // the file never interleave inside a line.
 class FileSink final : public Sink {
  public:
-  // Null with `error` set when the file cannot be opened.
-  static std::unique_ptr<FileSink> open(const std::string& path, std::string& error);
-  // Takes over a descriptor from open_log_descriptor().
-  FileSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  // Takes over a descriptor from open_log_descriptor(path, private_file),
+  // and opens the file the same way if the descriptor is closed under it.
+  FileSink(std::string path, int fd, bool private_file)
+      : path_(std::move(path)), fd_(fd), private_file_(private_file) {}
   ~FileSink() override;
 
   bool write_line(std::string_view line) override;
@@ -29,6 +28,7 @@ class FileSink final : public Sink {
 
   std::string path_;
   int fd_;
+  bool private_file_;
   // The file system filled up in the middle of a record: part of a line is
   // in the file. It is ended with a newline before anything else is
   // written, so the damage is one line that is not JSON.
