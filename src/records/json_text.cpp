@@ -173,13 +173,14 @@ void JsonText::string(std::string_view utf8) {
     end_string();
     return;
   }
-  std::string lossy(out_, before.size + (before.need_comma ? 2 : 1));
+  std::string lossy = string_content_since(before);
   rewind(before);
-  not_unicode_text(lossy, utf8);
+  begin_object();
+  not_unicode_members(lossy, utf8);
+  end_object();
 }
 
-void JsonText::not_unicode_text(std::string_view lossy_json_content, std::string_view raw_bytes) {
-  begin_object();
+void JsonText::not_unicode_members(std::string_view lossy_json_content, std::string_view raw_bytes) {
   key("text");
   begin_string();
   out_ += lossy_json_content;
@@ -188,7 +189,6 @@ void JsonText::not_unicode_text(std::string_view lossy_json_content, std::string
   begin_string();
   append_hex(out_, raw_bytes);
   end_string();
-  end_object();
 }
 
 void JsonText::integer(long long value) {

@@ -41,7 +41,9 @@ class JsonText {
   // Text that is not valid UTF-8 (a file name in another encoding) is
   // written losslessly as {"text": <U+FFFD-replaced>, "raw_hex": <bytes>}.
   void string(std::string_view utf8);
-  void not_unicode_text(std::string_view lossy_json_content, std::string_view raw_bytes);
+  // The "text" and "raw_hex" members of that object, for writers that add
+  // members of their own to it.
+  void not_unicode_members(std::string_view lossy_json_content, std::string_view raw_bytes);
   void integer(long long value);
   void unsigned_integer(unsigned long long value);
   void number(double value);
@@ -69,6 +71,10 @@ class JsonText {
   void rewind(Mark mark) {
     out_.resize(mark.size);
     need_comma_ = mark.need_comma;
+  }
+  // The escaped content of a string begun with begin_string() at `mark`.
+  std::string string_content_since(Mark mark) const {
+    return out_.substr(mark.size + (mark.need_comma ? 2 : 1));
   }
 
   std::string& out() { return out_; }

@@ -181,7 +181,7 @@ void ValueRenderer::render_str(PyObject* value) {
   }
   // Restart as an object: lossless bytes for a str that is not Unicode,
   // prefix, length and digest for one that is too long.
-  std::string lossy(out, before.size + (before.need_comma ? 2 : 1));
+  std::string lossy = json_.string_content_since(before);
   json_.rewind(before);
   json_.begin_object();
   if (content.unicode) {
@@ -190,14 +190,7 @@ void ValueRenderer::render_str(PyObject* value) {
     out += lossy;
     json_.end_string();
   } else {
-    json_.key("text");
-    json_.begin_string();
-    out += lossy;
-    json_.end_string();
-    json_.key("raw_hex");
-    json_.begin_string();
-    append_hex(out, raw_bytes_of_str(value, limits_.max_text));
-    json_.end_string();
+    json_.not_unicode_members(lossy, raw_bytes_of_str(value, limits_.max_text));
   }
   if (!content.complete) {
     json_.key("cut");
