@@ -64,10 +64,10 @@ void Recorder::emit_locked(std::string_view kind, std::string_view members) {
   line_ += members;
   line_ += "}\n";
   if (sink_->write_line(line_)) {
-    ++counts_.records_written;
+    ++records_written_;
   } else {
     // The sequence number stays used: the gap itself shows the loss.
-    ++counts_.records_dropped;
+    ++records_dropped_;
   }
   if (line_.capacity() > 1024 * 1024) {
     line_.clear();
@@ -86,11 +86,6 @@ void Recorder::write_start_locked(const char* origin) {
 void Recorder::write_start() {
   std::lock_guard lock(mutex_);
   write_start_locked("exec");
-}
-
-void Recorder::count_event() {
-  std::lock_guard lock(mutex_);
-  ++counts_.events_seen;
 }
 
 void Recorder::set_stop_reason(std::string reason) {
@@ -112,12 +107,12 @@ void Recorder::write_stop(int exit_status) {
     json.string(stop_reason_);
   }
   json.key("events_seen");
-  json.unsigned_integer(counts_.events_seen);
+  json.unsigned_integer(events_seen_.load(std::memory_order_relaxed));
   // The stop record itself is not counted: it is the last line either way.
   json.key("records_written");
-  json.unsigned_integer(counts_.records_written);
+  json.unsigned_integer(records_written_);
   json.key("records_dropped");
-  json.unsigned_integer(counts_.records_dropped);
+  json.unsigned_integer(records_dropped_);
   emit_locked("stop", scratch_);
 }
 
@@ -128,7 +123,9 @@ void Recorder::after_fork_in_parent() { mutex_.unlock(); }
 void Recorder::after_fork_in_child(bool continues_python) {
   pid_ = getpid();
   next_seq_ = 1;
-  counts_ = {};
+  events_seen_.store(0, std::memory_order_relaxed);
+  records_written_ = 0;
+  records_dropped_ = 0;
   start_owed_ = true;
   stopped_ = false;
   if (continues_python) write_start_locked("fork");

@@ -6,6 +6,7 @@
 #include "sinks/sink.h"
 #include "start_info.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -15,12 +16,6 @@
 
 namespace vigil {
 
-struct RecorderCounts {
-  std::uint64_t events_seen = 0;
-  std::uint64_t records_written = 0;
-  std::uint64_t records_dropped = 0;
-};
-
 class Recorder {
  public:
   Recorder(std::unique_ptr<Sink> sink, StartInfo start);
@@ -29,7 +24,9 @@ class Recorder {
   // `members`: JSON object members, each preceded by a comma, as JsonText
   // writes them when it continues an object. Thread-safe.
   void emit(std::string_view kind, std::string_view members);
-  void count_event();
+  // Counts an audit event the hook received; lock-free, as it runs for
+  // every event beside emit().
+  void count_event() { events_seen_.fetch_add(1, std::memory_order_relaxed); }
   // Why Vigil itself ends the process, for the stop record.
   void set_stop_reason(std::string reason);
   // Exit status and counts. Once per process: later calls do nothing.
@@ -54,7 +51,9 @@ class Recorder {
   pid_t pid_;
   std::string host_json_;
   std::uint64_t next_seq_ = 1;
-  RecorderCounts counts_;
+  std::atomic<std::uint64_t> events_seen_ = 0;
+  std::uint64_t records_written_ = 0;
+  std::uint64_t records_dropped_ = 0;
   bool start_owed_ = false;
   bool stopped_ = false;
   std::string stop_reason_;
