@@ -1,6 +1,7 @@
 """A record once written survives however the process ends; forks, threads
 and concurrent writers keep the log whole."""
 
+import ast
 import fcntl
 import json
 import os
@@ -169,17 +170,27 @@ def test_closing_the_log_descriptor_does_not_silence_it(vigil_run):
 ROOT_ONLY = "switching users needs root; CI and make test run as root"
 
 
+def run_child_as(vigil_run, tmp_path, uid, child_code):
+    """Runs `child_code` in a vigil-python child that a root vigil-python
+    starts as `uid`, with a log the child may not open and no home to fall
+    back to. Returns the child's (status, stdout, stderr)."""
+    code = ("import subprocess, sys\n"
+            "uid = int(sys.argv[3])\n"
+            "out = subprocess.run([sys.executable, '-c', sys.argv[2]], user=uid, group=uid, extra_groups=[],\n"
+            "                     env={'VIGIL_LOG': sys.argv[1], 'HOME': '/nonexistent'}, capture_output=True)\n"
+            "print(repr((out.returncode, out.stdout, out.stderr)))\n")
+    run = vigil_run(["-c", code, str(tmp_path / "root-only.jsonl"), child_code, str(uid)])
+    assert run.returncode == 0, run.stderr
+    return ast.literal_eval(run.stdout.decode())
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason=ROOT_ONLY)
 def test_child_that_switched_user_falls_back_to_a_private_log(vigil_run, tmp_path):
     spool = "/var/tmp/vigil-65534"
     subprocess.run(["rm", "-rf", spool], check=True)
-    code = ("import subprocess, sys\n"
-            "out = subprocess.run([sys.executable, '-c', 'import os, sys; sys.audit(\"as.nobody\", os.getuid())'],\n"
-            "                     user=65534, group=65534, extra_groups=[], env={'VIGIL_LOG': sys.argv[1],\n"
-            "                     'HOME': '/nonexistent'}, capture_output=True)\n"
-            "print(out.returncode, out.stderr.decode())\n")
-    run = vigil_run(["-c", code, str(tmp_path / "root-only.jsonl")])
-    assert run.stdout.decode().split()[0] == "0", run.stdout
+    status, _, stderr = run_child_as(vigil_run, tmp_path, 65534,
+                                     "import os, sys; sys.audit('as.nobody', os.getuid())")
+    assert status == 0, stderr
     spool_dir = os.stat(spool)
     assert spool_dir.st_uid == 65534 and spool_dir.st_mode & 0o777 == 0o700
     records = read_records(spool + "/python.jsonl")
@@ -197,15 +208,9 @@ def test_private_log_directory_planted_by_someone_else_is_refused(vigil_run, tmp
     subprocess.run(["rm", "-rf", spool], check=True)
     os.mkdir(spool, 0o777)  # planted by root, not by the user who will need it
     try:
-        code = ("import subprocess, sys\n"
-                "out = subprocess.run([sys.executable, '-c', 'print(1)'], user=65533, group=65533,\n"
-                "                     extra_groups=[], env={'VIGIL_LOG': sys.argv[1], 'HOME': '/nonexistent'},\n"
-                "                     capture_output=True)\n"
-                "print(out.returncode, out.stdout, out.stderr.decode())\n")
-        run = vigil_run(["-c", code, str(tmp_path / "root-only.jsonl")])
-        status, stdout, *message = run.stdout.decode().split()
-        assert status == "78" and stdout == "b''"
-        assert "not a private directory of this user" in " ".join(message)
+        status, stdout, stderr = run_child_as(vigil_run, tmp_path, 65533, "print(1)")
+        assert status == 78 and stdout == b""
+        assert b"not a private directory of this user" in stderr
     finally:
         os.rmdir(spool)
 
