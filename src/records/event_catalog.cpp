@@ -12,6 +12,10 @@ struct CatalogRow {
 
 constexpr CatalogRow kCatalog[] = {
 #include "event_catalog_table.inc"
+    // Vigil's own evaluation point, not raised through sys.audit: rules on
+    // it see every file opened to run as code (io.open_code), with the
+    // arguments of the `open` event recorded for that open.
+    {"vigil.open_code", "path,mode,flags"},
 };
 
 std::vector<std::string_view> split_fields(std::string_view fields) {

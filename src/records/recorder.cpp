@@ -43,19 +43,20 @@ void Recorder::append_timestamp(std::string& out) {
   out += 'Z';
 }
 
-void Recorder::emit(std::string_view kind, std::string_view members) {
+std::uint64_t Recorder::emit(std::string_view kind, std::string_view members) {
   std::lock_guard lock(mutex_);
   if (start_owed_) write_start_locked("fork");
-  emit_locked(kind, members);
+  return emit_locked(kind, members);
 }
 
-void Recorder::emit_locked(std::string_view kind, std::string_view members) {
+std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view members) {
+  std::uint64_t seq = next_seq_++;
   line_.clear();
   line_ += "{\"ts\":\"";
   append_timestamp(line_);
   line_ += "\",\"seq\":";
   char number[24];
-  line_.append(number, std::to_chars(number, number + sizeof number, next_seq_++).ptr);
+  line_.append(number, std::to_chars(number, number + sizeof number, seq).ptr);
   line_ += ",\"kind\":\"";
   line_ += kind;
   line_ += "\",\"pid\":";
@@ -73,19 +74,20 @@ void Recorder::emit_locked(std::string_view kind, std::string_view members) {
     line_.clear();
     line_.shrink_to_fit();
   }
+  return seq;
 }
 
-void Recorder::write_start_locked(const char* origin) {
+std::uint64_t Recorder::write_start_locked(const char* origin) {
   start_owed_ = false;
   scratch_.clear();
   JsonText json(scratch_, true);
   append_start_members(json, start_, origin);
-  emit_locked("start", scratch_);
+  return emit_locked("start", scratch_);
 }
 
-void Recorder::write_start() {
+std::uint64_t Recorder::write_start() {
   std::lock_guard lock(mutex_);
-  write_start_locked("exec");
+  return write_start_locked("exec");
 }
 
 void Recorder::set_stop_reason(std::string reason) {
@@ -113,6 +115,7 @@ void Recorder::write_stop(int exit_status) {
   json.unsigned_integer(records_written_);
   json.key("records_dropped");
   json.unsigned_integer(records_dropped_);
+  if (stop_details_) stop_details_(json);
   emit_locked("stop", scratch_);
 }
 

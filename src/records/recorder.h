@@ -3,11 +3,13 @@
 // (ts, seq, kind, pid, host) and writes each as one line.
 #pragma once
 
+#include "json_text.h"
 #include "sinks/sink.h"
 #include "start_info.h"
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,15 +22,20 @@ class Recorder {
  public:
   Recorder(std::unique_ptr<Sink> sink, StartInfo start);
 
-  void write_start();
+  // Returns the start record's seq.
+  std::uint64_t write_start();
   // `members`: JSON object members, each preceded by a comma, as JsonText
-  // writes them when it continues an object. Thread-safe.
-  void emit(std::string_view kind, std::string_view members);
+  // writes them when it continues an object. Thread-safe. Returns the
+  // record's seq.
+  std::uint64_t emit(std::string_view kind, std::string_view members);
   // Counts an audit event the hook received; lock-free, as it runs for
   // every event beside emit().
   void count_event() { events_seen_.fetch_add(1, std::memory_order_relaxed); }
   // Why Vigil itself ends the process, for the stop record.
   void set_stop_reason(std::string reason);
+  // Adds members to the stop record (counts kept elsewhere). Set once,
+  // before records are written from more than one thread.
+  void set_stop_details(std::function<void(JsonText&)> append_members) { stop_details_ = std::move(append_members); }
   // Exit status and counts. Once per process: later calls do nothing.
   void write_stop(int exit_status);
 
@@ -41,8 +48,8 @@ class Recorder {
 
 
  private:
-  void emit_locked(std::string_view kind, std::string_view members);
-  void write_start_locked(const char* origin);
+  std::uint64_t emit_locked(std::string_view kind, std::string_view members);
+  std::uint64_t write_start_locked(const char* origin);
   void append_timestamp(std::string& out);
 
   std::mutex mutex_;
@@ -57,6 +64,7 @@ class Recorder {
   bool start_owed_ = false;
   bool stopped_ = false;
   std::string stop_reason_;
+  std::function<void(JsonText&)> stop_details_;
   std::string line_;
   std::string scratch_;
   long cached_second_ = -1;

@@ -5,9 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <pwd.h>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,26 +34,7 @@ std::string parent_of(const std::string& path) {
   return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::optional<PolicyIdentity> policy_from(const char* choice, std::string& error) {
-  if (choice == nullptr || *choice == '\0' || std::strcmp(choice, "default") == 0) return builtin_policy_identity();
-  std::ifstream file(choice, std::ios::binary);
-  if (!file) {
-    error = std::string("cannot read policy ") + choice + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::stringstream content;
-  content << file.rdbuf();
-  if (content.str() != kDefaultPolicyToml) {
-    error = std::string("policy ") + choice +
-            ": only the built-in default policy is supported in this version (policies/default.toml)";
-    return std::nullopt;
-  }
-  return builtin_policy_identity();
-}
-
 }  // namespace
-
-PolicyIdentity builtin_policy_identity() { return {"default", kDefaultPolicySha256}; }
 
 std::string default_log_path(uid_t uid) {
   if (uid == 0) return std::string(kSystemLogDirectory) + "/" + kLogFileName;
@@ -64,17 +43,13 @@ std::string default_log_path(uid_t uid) {
   return base + "/vigil/" + kLogFileName;
 }
 
-std::optional<Settings> resolve_settings(std::string& error) {
-  auto policy = policy_from(std::getenv("VIGIL_POLICY"), error);
-  if (!policy) return std::nullopt;
-  Settings settings{{}, *policy};
-  const char* chosen = std::getenv("VIGIL_LOG");
-  if (chosen != nullptr && *chosen != '\0') settings.logs.push_back({chosen, LogChoice::Origin::chosen});
+std::vector<LogChoice> log_choices(const std::string& chosen) {
+  std::vector<LogChoice> logs;
+  if (!chosen.empty()) logs.push_back({chosen, LogChoice::Origin::chosen});
   uid_t uid = geteuid();
-  settings.logs.push_back({default_log_path(uid), LogChoice::Origin::user_default});
-  settings.logs.push_back(
-      {"/var/tmp/vigil-" + std::to_string(uid) + "/" + kLogFileName, LogChoice::Origin::private_spool});
-  return settings;
+  logs.push_back({default_log_path(uid), LogChoice::Origin::user_default});
+  logs.push_back({"/var/tmp/vigil-" + std::to_string(uid) + "/" + kLogFileName, LogChoice::Origin::private_spool});
+  return logs;
 }
 
 std::unique_ptr<FileSink> open_log(const LogChoice& choice, std::string& error) {

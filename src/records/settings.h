@@ -1,11 +1,10 @@
-// Where records go and which policy applies, decided before Python starts.
+// Where records go, decided before Python starts.
 #pragma once
 
 #include "sinks/file_sink.h"
 #include "start_info.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -23,16 +22,11 @@ struct LogChoice {
   Origin origin;
 };
 
-struct Settings {
-  // In order of preference. A process that cannot open the log it was
-  // given (a child that switched to another user) falls back to the next.
-  std::vector<LogChoice> logs;
-  PolicyIdentity policy;
-};
-
-// VIGIL_POLICY may name only the built-in default until policy files land.
-// Empty optional and `error` set when the policy is not acceptable.
-std::optional<Settings> resolve_settings(std::string& error);
+// The logs to try, in order of preference: `chosen` (VIGIL_LOG or the
+// policy's log.path) when not empty, then the user's default. A process
+// that cannot open the log it was given (a child that switched to another
+// user) falls back to the next.
+std::vector<LogChoice> log_choices(const std::string& chosen);
 
 // The user's own log file, used when VIGIL_LOG is not set.
 std::string default_log_path(uid_t uid);
@@ -40,8 +34,5 @@ std::string default_log_path(uid_t uid);
 // Creates what `choice` needs to exist (directories, checked where they
 // are shared) and opens it; null with `error` set when it cannot.
 std::unique_ptr<FileSink> open_log(const LogChoice& choice, std::string& error);
-
-// The built-in policy's identity (name and SHA-256 of its text).
-PolicyIdentity builtin_policy_identity();
 
 }  // namespace vigil

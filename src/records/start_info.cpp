@@ -70,6 +70,18 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
   json.string(info.policy.name);
   json.key("sha256");
   json.string(info.policy.sha256);
+  json.key("source");
+  json.string(info.policy.source);
+  json.key("mode");
+  json.string(info.policy.mode);
+  json.key("locked");
+  json.boolean(info.policy.locked);
+  if (!info.policy.ignored_overrides.empty()) {
+    json.key("ignored_overrides");
+    json.begin_array();
+    for (const std::string& name : info.policy.ignored_overrides) json.string(name);
+    json.end_array();
+  }
   json.end_object();
   json.key("entry");
   json.begin_object();

@@ -18,6 +18,11 @@ struct EntryPoint {
 struct PolicyIdentity {
   std::string name;
   std::string sha256;
+  std::string source;  // the file, or "built-in"
+  std::string mode;    // audit or enforce
+  bool locked = false;  // the locked system policy
+  // Overrides a locked policy ignored (VIGIL_POLICY, VIGIL_LOG).
+  std::vector<std::string> ignored_overrides;
 };
 
 struct UnusableLog {

@@ -1,10 +1,14 @@
 #include "audit_hook.h"
 
+#include "decision_record.h"
 #include "event_catalog.h"
+#include "py_ref.h"
+#include "python_arguments.h"
 
 #include <cstring>
 #include <new>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,7 +18,10 @@ namespace {
 
 struct Registration {
   Recorder* recorder = nullptr;
+  PolicyEngine* engine = nullptr;
   RenderLimits limits;
+  // vigil.AuditHookDenied, made the first time a late hook is denied.
+  PyObject* hook_denied_type = nullptr;
   unsigned long long probe_nonce = 0;
   bool probe_seen = false;
   // Bumped in every forked child, so per-thread caches know to refresh.
@@ -28,6 +35,9 @@ Registration* g_registration = nullptr;
 // continues running Python from the fork inside subprocess, whose child
 // only execs.
 thread_local bool t_python_fork_pending = false;
+
+thread_local bool t_opening_code = false;
+constexpr std::string_view kOpenCodeEvent = "vigil.open_code";
 
 struct ThreadId {
   pid_t tid = 0;
@@ -147,6 +157,45 @@ bool is_probe(const char* event, PyObject* args, unsigned long long nonce) {
   return received == nonce;
 }
 
+// A denied operation fails with the rule's message. sys.addaudithook is
+// the exception: CPython swallows any Exception a hook raises for it and
+// returns None, so the caller would never learn; a BaseException that is
+// not an Exception reaches it.
+void raise_denial(Registration& registration, std::string_view event, PyObject* args, const Rule& rule) {
+  std::string message = "vigil: " + (rule.message.empty() ? std::string(event) + " is denied" : rule.message) +
+                        " (rule " + rule.id + ")";
+  if (event == "sys.addaudithook") {
+    if (registration.hook_denied_type == nullptr) {
+      registration.hook_denied_type = PyErr_NewException("vigil.AuditHookDenied", PyExc_BaseException, nullptr);
+    }
+    PyErr_SetString(registration.hook_denied_type != nullptr ? registration.hook_denied_type : PyExc_SystemExit,
+                    message.c_str());
+    return;
+  }
+  if (rule.refusal == Refusal::module_not_found && PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 &&
+      PyUnicode_CheckExact(PyTuple_GET_ITEM(args, 0))) {
+    PyRef text = PyRef::steal(PyUnicode_FromString(message.c_str()));
+    if (text) PyErr_SetImportErrorSubclass(PyExc_ModuleNotFoundError, text.get(), PyTuple_GET_ITEM(args, 0), nullptr);
+    return;
+  }
+  PyErr_SetString(PyExc_PermissionError, message.c_str());
+}
+
+Verdict judge(Registration& registration, std::string_view event, PyObject* args) {
+  PolicyEngine& engine = *registration.engine;
+  PolicyEngine::Lookup lookups[2] = {{event, engine.candidates(event)}, {kOpenCodeEvent, nullptr}};
+  if (t_opening_code && event == "open") {
+    // Only the open-code hook's own event: a Python hook that opens a
+    // file while this one is judged must not count as code.
+    t_opening_code = false;
+    lookups[1].bucket = engine.candidates(kOpenCodeEvent);
+  }
+  if (lookups[0].bucket == nullptr && lookups[1].bucket == nullptr) return {};
+  PythonArguments arguments(args);
+  PythonSite site;
+  return engine.evaluate(lookups, arguments, site);
+}
+
 int audit_callback(const char* event, PyObject* args, void* user_data) {
   auto& registration = *static_cast<Registration*>(user_data);
   if (is_probe(event, args, registration.probe_nonce)) registration.probe_seen = true;
@@ -166,10 +215,31 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
   ++t_depth;
   int result = 0;
   try {
-    members.clear();
-    JsonText json(members, true);
-    append_event_members(json, event, args, current_tid(registration.fork_generation), registration.limits);
-    recorder.emit("event", members);
+    std::string_view name(event, strnlen(event, kMaxEventName));
+    Verdict verdict = judge(registration, name, args);
+    if (!verdict.suppressed) {
+      members.clear();
+      JsonText json(members, true);
+      append_event_members(json, event, args, current_tid(registration.fork_generation), registration.limits);
+      if (verdict.action != Action::log) append_decision_member(json, verdict);
+      std::uint64_t seq = recorder.emit("event", members);
+      for (std::size_t i = 0; i < verdict.alert_count; ++i) {
+        members.clear();
+        JsonText alert(members, true);
+        append_alert_members(alert, *verdict.alerts[i], name, verdict.enforced, seq);
+        recorder.emit("alert", members);
+      }
+    }
+    if (verdict.denies()) {
+      const Rule& rule = *verdict.decisive;
+      if (rule.action == Action::kill) {
+        recorder.set_stop_reason("killed by rule " + rule.id + " on " + std::string(name));
+        recorder.write_stop(128 + SIGKILL);
+        kill(getpid(), SIGKILL);
+      }
+      raise_denial(registration, name, args, rule);
+      result = -1;
+    }
   } catch (const std::bad_alloc&) {
     // Fail closed: the audited operation must not go ahead unrecorded.
     PyErr_NoMemory();
@@ -195,6 +265,7 @@ void child_after_fork() {
   t_python_fork_pending = false;
   if (g_registration == nullptr) return;
   ++g_registration->fork_generation;
+  g_registration->engine->reset_counters();
   g_registration->recorder->after_fork_in_child(continues_python);
 }
 
@@ -212,9 +283,10 @@ void append_event_members(JsonText& json, const char* event, PyObject* args, pid
   append_args(json, event, args, limits);
 }
 
-bool AuditHook::install(Recorder& recorder, const RenderLimits& limits) {
+bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, const RenderLimits& limits) {
   static Registration registration;
   registration.recorder = &recorder;
+  registration.engine = &engine;
   registration.limits = limits;
   if (getrandom(&registration.probe_nonce, sizeof registration.probe_nonce, 0) !=
       static_cast<ssize_t>(sizeof registration.probe_nonce)) {
@@ -229,6 +301,9 @@ bool AuditHook::install(Recorder& recorder, const RenderLimits& limits) {
   }
   return true;
 }
+
+OpeningCode::OpeningCode() { t_opening_code = true; }
+OpeningCode::~OpeningCode() { t_opening_code = false; }
 
 bool AuditHook::probe_is_live() {
   if (g_registration == nullptr) return false;

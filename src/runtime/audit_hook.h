@@ -3,6 +3,7 @@
 // every audit event into an `event` record, and never runs Python code.
 #pragma once
 
+#include "policy_engine.h"
 #include "recorder.h"
 #include "value_renderer.h"
 
@@ -11,7 +12,7 @@ namespace vigil {
 class AuditHook {
  public:
   // Registers the hook and the fork handlers. Before Py_InitializeFromConfig.
-  static bool install(Recorder& recorder, const RenderLimits& limits);
+  static bool install(Recorder& recorder, PolicyEngine& engine, const RenderLimits& limits);
   // After initialisation: raises a private event with a random nonce and
   // reports whether the hook received it, proving it is still on the
   // runtime's hook list.
@@ -23,5 +24,15 @@ void append_event_members(JsonText& json, const char* event, PyObject* args, pid
                           const RenderLimits& limits);
 
 inline constexpr const char* kProbeEvent = "vigil.probe";
+
+// Set by the open-code hook around the `open` event it raises, so that
+// event also meets the rules on vigil.open_code.
+class OpeningCode {
+ public:
+  OpeningCode();
+  ~OpeningCode();
+  OpeningCode(const OpeningCode&) = delete;
+  OpeningCode& operator=(const OpeningCode&) = delete;
+};
 
 }  // namespace vigil

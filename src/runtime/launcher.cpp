@@ -1,8 +1,10 @@
 #include "launcher.h"
 
 #include "audit_hook.h"
+#include "entry_restrictions.h"
 #include "exit_status.h"
 #include "open_code_hook.h"
+#include "policy_selection.h"
 #include "python_compat.h"
 #include "recorder.h"
 #include "settings.h"
@@ -70,6 +72,24 @@ void write_stop_at_exit(int exit_status, void* recorder) {
   static_cast<Recorder*>(recorder)->write_stop(exit_status);
 }
 
+PolicyIdentity identity_of(const PolicySelection& selection) {
+  const Policy& policy = selection.policy;
+  return {policy.name, policy.sha256, policy.source, to_string(policy.mode), selection.locked,
+          selection.ignored_overrides};
+}
+
+void append_suppressed_counts(const PolicyEngine& engine, JsonText& json) {
+  auto counts = engine.suppressed_counts();
+  if (counts.empty()) return;
+  json.key("suppressed");
+  json.begin_object();
+  for (const auto& [rule, count] : counts) {
+    json.key(rule);
+    json.unsigned_integer(count);
+  }
+  json.end_object();
+}
+
 int refuse(const std::string& why) {
   std::fprintf(stderr, "vigil-python: refusing to run: %s\n", why.c_str());
   return kRefusedExitStatus;
@@ -98,12 +118,12 @@ int run_python(int argc, char** argv) {
   exit_on_failure(PyConfig_SetBytesArgv(config.get(), argc, argv));
 
   std::string error;
-  auto settings = resolve_settings(error);
-  if (!settings) return refuse(error);
-  StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), std::move(entry), PY_VERSION,
-                  settings->policy, {}, {}};
+  auto selection = select_policy(error);
+  if (!selection) return refuse(error);
+  StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), entry, PY_VERSION,
+                  identity_of(*selection), {}, {}};
   std::unique_ptr<FileSink> sink;
-  for (const LogChoice& choice : settings->logs) {
+  for (const LogChoice& choice : log_choices(selection->log_path)) {
     sink = open_log(choice, error);
     if (sink) {
       start.log = choice.path;
@@ -112,13 +132,23 @@ int run_python(int argc, char** argv) {
     start.unusable_logs.push_back({choice.path, error});
   }
   if (!sink) return refuse("no audit log can be opened; last: " + error);
-  // Lives as long as the process: SystemExit leaves through exit() from
-  // inside Py_RunMain, and the stop record is written by the exit handler.
+  // The engine and the recorder live as long as the process: SystemExit
+  // leaves through exit() from inside Py_RunMain, and the stop record is
+  // written by the exit handler.
+  ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "", entry.mode};
+  auto* engine = new PolicyEngine(std::move(selection->policy), std::move(process));
   auto* recorder = new Recorder(std::move(sink), std::move(start));
-  recorder->write_start();
+  recorder->set_stop_details([engine](JsonText& json) { append_suppressed_counts(*engine, json); });
+  std::uint64_t start_seq = recorder->write_start();
   on_exit(write_stop_at_exit, recorder);
+  report_ignored_overrides(identity_of(*selection), *recorder, start_seq);
 
-  if (!AuditHook::install(*recorder, RenderLimits{}) || !OpenCodeHook::install()) {
+  std::string refusal = apply_entry_restrictions(*engine, entry, *config.get(), *recorder, start_seq);
+  if (!refusal.empty()) {
+    recorder->set_stop_reason("entry refused by the policy");
+    return refuse(refusal);
+  }
+  if (!AuditHook::install(*recorder, *engine, RenderLimits{}) || !OpenCodeHook::install()) {
     recorder->set_stop_reason("hooks could not be installed");
     return refuse("the audit hooks could not be installed");
   }
@@ -134,6 +164,7 @@ int run_python(int argc, char** argv) {
     recorder->set_stop_reason("audit hook is not live after initialisation");
     return refuse("the audit hook did not receive its probe event after start-up; it has been removed");
   }
+  restrict_running_interpreter(*engine);
   return Py_RunMain();
 }
 

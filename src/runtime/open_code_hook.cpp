@@ -1,5 +1,6 @@
 #include "open_code_hook.h"
 
+#include "audit_hook.h"
 #include "code_file_memory.h"
 #include "py_ref.h"
 #include "python_compat.h"
@@ -90,7 +91,10 @@ ReadOutcome read_file(const char* path, FileBytes& content) {
 PyObject* open_code(PyObject* path, void*) {
   // The same event, with the same arguments, that io.open_code raises in
   // the stock interpreter, so hooks and policies see every code file.
-  if (PySys_Audit("open", "Osi", path, "rb", O_RDONLY | O_CLOEXEC) < 0) return nullptr;
+  {
+    OpeningCode opening;
+    if (PySys_Audit("open", "Osi", path, "rb", O_RDONLY | O_CLOEXEC) < 0) return nullptr;
+  }
   PyObject* io_type = bytes_io_type();
   if (io_type == nullptr) return nullptr;
   // Encoding reads the str's own buffer: no __fspath__ or __str__ runs,

@@ -73,4 +73,13 @@ inline PyObject* function_module(PyObject* function) {
   return reinterpret_cast<PyFunctionObject*>(function)->func_module;
 }
 
+// The main interpreter ignores PYTHON* variables from now on. After start-up
+// only Py_RunMain reads them: PYTHONSTARTUP before a REPL, and
+// PYTHONINSPECT once the program ends, which a program may set itself to
+// get a REPL. The rest was read while the interpreter started.
+inline void ignore_environment_from_now_on() {
+  auto* config = const_cast<PyConfig*>(_PyInterpreterState_GetConfig(PyInterpreterState_Main()));
+  config->use_environment = 0;
+}
+
 }  // namespace vigil::compat

@@ -1,4 +1,5 @@
 // vigil: the administrators' and analysts' command.
+#include "policy_command.h"
 #include "run_command.h"
 #include "settings.h"
 #include "summary_command.h"
@@ -16,8 +17,8 @@ int main(int argc, char** argv) {
   vigil::RunOptions run;
   auto* run_app = app.add_subcommand("run", "Run Python under vigil-python with a chosen log and policy");
   run_app->add_option("--policy", run.policy,
-                      "Policy: 'default', the built-in audit-mode policy, which is the only one this version "
-                      "knows (a file is accepted if it holds exactly policies/default.toml)");
+                      "Policy file (TOML, docs/policy.md), or 'default' for the built-in audit-mode policy. "
+                      "Ignored, with an alert, when the system policy is locked");
   run_app->add_option("--log", run.log,
                       "JSON Lines file to append records to (default: /var/log/vigil/python.jsonl for root, "
                       "~/.local/state/vigil/python.jsonl otherwise)");
@@ -30,8 +31,30 @@ int main(int argc, char** argv) {
   summary_app->add_option("logs", summary.logs, "Log files (default: this user's default log)")
       ->check(CLI::ExistingFile);
 
+  auto* policy_app = app.add_subcommand("policy", "Check policy files and explain their decisions");
+  policy_app->require_subcommand(1);
+  vigil::PolicyCheckOptions check;
+  auto* check_app = policy_app->add_subcommand("check", "Report errors and warnings in policy files, with line:column");
+  check_app->add_option("files", check.files, "Policy files")->required();
+  vigil::PolicyExplainOptions explain;
+  auto* explain_app =
+      policy_app->add_subcommand("explain", "Show which rules an event meets and what vigil-python would do");
+  explain_app->add_option("policy", explain.file, "Policy file, or 'default'")->required();
+  explain_app->add_option("event", explain.event, "Audit event name, after --")->required();
+  explain_app->add_option("args", explain.args_json,
+                          "Its arguments as JSON: an array by position or an object by name (default [])");
+  explain_app->add_option("--uid", explain.uid, "process.uid to assume (default 0)");
+  explain_app->add_option("--entry", explain.entry, "process.entry to assume (default file)")
+      ->check(CLI::IsMember({"file", "command", "module", "stdin", "interactive"}));
+  explain_app->add_option("--script", explain.script, "process.script to assume, for entry file");
+  explain_app->add_option("--site-file", explain.site_file, "site.file to assume (default: none)");
+  explain_app->add_flag("--site-verified", explain.site_verified, "Assume site.verified is true");
+  explain_app->footer("Example: vigil policy explain policies/strict.toml -- import '{\"name\": \"ctypes\"}'");
+
   CLI11_PARSE(app, argc, argv);
   if (run_app->parsed()) return vigil::run_command(run);
+  if (check_app->parsed()) return vigil::policy_check_command(check);
+  if (explain_app->parsed()) return vigil::policy_explain_command(explain);
   if (summary.logs.empty()) summary.logs.push_back(vigil::default_log_path(getuid()));
   return vigil::summary_command(summary);
 }

@@ -17,7 +17,8 @@ VIGIL = str(BIN / "vigil")
 STOCK_PYTHON = "/usr/bin/python3.11"
 
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-KINDS = {"start", "event", "stop"}
+KINDS = {"start", "event", "alert", "stop"}
+SEVERITIES = {"info", "low", "medium", "high", "critical"}
 
 
 def read_records(path):
@@ -44,10 +45,19 @@ def assert_contract(records):
     for pid, own in by_pid(records).items():
         assert [r["seq"] for r in own] == list(range(1, len(own) + 1)), f"seq gap in {pid}"
         assert own[0]["kind"] == "start", own[0]
+    seqs = {(r["pid"], r["seq"]) for r in records}
     for record in records:
         if record["kind"] == "event":
             assert isinstance(record["event"], str) and isinstance(record["tid"], int)
             assert "args" in record and "site" in record
+        elif record["kind"] == "alert":
+            assert isinstance(record["rule"], str) and record["severity"] in SEVERITIES, record
+            assert isinstance(record["attack"], list) and isinstance(record["message"], str), record
+            assert (record["pid"], record["seq_ref"]) in seqs and record["seq_ref"] < record["seq"], record
+
+
+def alerts(records, rule=None):
+    return [r for r in records if r["kind"] == "alert" and (rule is None or r["rule"] == rule)]
 
 
 def events(records, name=None):

@@ -28,13 +28,14 @@ def test_run_accepts_the_builtin_policy_by_name_or_file(log):
     assert all(r["policy"]["name"] == "default" for r in read_records(log) if r["kind"] == "start")
 
 
-def test_run_refuses_a_policy_it_does_not_know(log, tmp_path):
-    other = tmp_path / "other.toml"
-    other.write_text('version = 1\nname = "other"\nmode = "enforce"\n')
-    result = vigil("run", "--policy", str(other), "--log", str(log), "--", "-c", "print('ran')")
+def test_run_refuses_a_policy_that_does_not_load(log, tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text('version = 1\nname = "broken"\nmode = "enforce"\n[[rule]]\nid = "x"\nevent = "open"\n'
+                      'action = "deny"\nargs.path = { prefx = "/tmp" }\n')
+    result = vigil("run", "--policy", str(broken), "--log", str(log), "--", "-c", "print('ran')")
     assert result.returncode == 78
     assert result.stdout == ""
-    assert "only the built-in default policy" in result.stderr
+    assert f"{broken}:8:" in result.stderr and "unknown key `prefx`" in result.stderr
 
 
 def test_run_refuses_when_no_log_can_be_opened(tmp_path):

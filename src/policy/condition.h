@@ -1,0 +1,64 @@
+// One test of a rule: a subject (an event argument, the call site or the
+// process) and the matchers its value must pass.
+#pragma once
+
+#include "argument_value.h"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace re2 {
+class RE2;
+}
+
+namespace vigil {
+
+enum class Subject { argument, site_file, site_verified, process_uid, process_script, process_entry };
+
+// A constant from the policy file.
+using Literal = std::variant<bool, long long, double, std::string>;
+
+struct Network {
+  int family = 0;  // AF_INET or AF_INET6
+  std::array<std::uint8_t, 16> address{};
+  int prefix = 0;
+};
+
+struct PortRange {
+  long long low = 0;
+  long long high = 0;
+};
+
+struct Matcher {
+  enum class Op { equals, prefix, glob, regex, lt, le, gt, ge, one_of, cidr, port, type };
+  Op op = Op::equals;
+  std::vector<Literal> literals;  // equals, prefix, glob, one_of, type, lt..ge (one each)
+  std::shared_ptr<const re2::RE2> regex;
+  std::vector<Network> networks;
+  std::vector<PortRange> ports;
+
+  bool matches(const ArgValue& value) const;
+};
+
+struct Condition {
+  Subject subject = Subject::argument;
+  std::string field;  // the argument's name, or its position as digits
+  std::optional<std::size_t> position;  // when `field` is a position
+  std::vector<Matcher> matchers;  // all must pass
+  bool negate = false;
+
+  bool matches(const ArgValue& value) const;
+};
+
+// Parses "10.0.0.0/8" or "2001:db8::/32"; a bare address is a /32 or /128.
+std::optional<Network> parse_network(std::string_view text);
+
+// The address in `text` (IPv4, IPv6, IPv4-mapped IPv6 taken as IPv4).
+std::optional<Network> parse_address(std::string_view text);
+
+}  // namespace vigil

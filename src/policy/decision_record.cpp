@@ -1,0 +1,41 @@
+#include "decision_record.h"
+
+namespace vigil {
+
+void append_alert_members(JsonText& json, const Rule& rule, std::string_view event, bool enforced,
+                          std::uint64_t seq_ref) {
+  json.key("rule");
+  json.string(rule.id);
+  json.key("severity");
+  json.string(to_string(rule.severity));
+  json.key("attack");
+  json.begin_array();
+  for (const std::string& technique : rule.attack) json.string(technique);
+  json.end_array();
+  json.key("message");
+  json.string(rule.message.empty() ? "rule " + rule.id + " matched" : rule.message);
+  json.key("seq_ref");
+  json.unsigned_integer(seq_ref);
+  json.key("event");
+  json.string(event);
+  json.key("action");
+  json.string(to_string(rule.action));
+  json.key("enforced");
+  json.boolean(enforced && rule.action >= Action::deny);
+}
+
+void append_decision_member(JsonText& json, const Verdict& verdict) {
+  json.key("decision");
+  json.begin_object();
+  json.key("action");
+  json.string(to_string(verdict.action));
+  json.key("enforced");
+  json.boolean(verdict.denies());
+  json.key("rules");
+  json.begin_array();
+  for (std::size_t i = 0; i < verdict.alert_count; ++i) json.string(verdict.alerts[i]->id);
+  json.end_array();
+  json.end_object();
+}
+
+}  // namespace vigil

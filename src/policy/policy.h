@@ -1,0 +1,98 @@
+// A loaded policy: what Vigil records, flags and forbids. Built by
+// load_policy() (policy_loader.h), evaluated by PolicyEngine
+// (policy_engine.h). The schema is documented in docs/policy.md.
+#pragma once
+
+#include "condition.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+inline constexpr int kPolicySchemaVersion = 1;
+
+// audit: rules that would deny or kill raise alerts instead; nothing that
+// changes how Python runs is applied. enforce: everything is applied.
+enum class Mode { audit, enforce };
+
+// Ordered by strength: when several rules match, the strongest decides.
+enum class Action { log, alert, deny, kill };
+
+enum class Severity { info, low, medium, high, critical };
+
+const char* to_string(Mode mode);
+const char* to_string(Action action);
+const char* to_string(Severity severity);
+
+// Per-rule thinning of records for noisy, benign events (`log` rules only).
+struct RateLimit {
+  unsigned per_second = 0;     // at most this many records per second; 0: no cap
+  unsigned sample_one_in = 0;  // keep one record in this many; 0: keep all
+  bool active() const { return per_second != 0 || sample_one_in != 0; }
+};
+
+// How a denial surfaces in Python.
+enum class Refusal {
+  permission_error,  // PermissionError with the rule's message
+  // ModuleNotFoundError for the module, which site treats as "there is no
+  // sitecustomize": the start-up hook is skipped without a traceback.
+  module_not_found,
+};
+
+// Prefix of the rules load_policy() derives from [entry]; reserved.
+inline constexpr std::string_view kEntryRulePrefix = "entry.";
+
+struct Rule {
+  std::string id;
+  std::string description;
+  std::vector<std::string> events;  // exact names or globs
+  std::vector<Condition> conditions;  // all must hold
+  Action action = Action::log;
+  Severity severity = Severity::medium;
+  std::vector<std::string> attack;  // MITRE ATT&CK technique ids
+  std::string message;
+  RateLimit limit;
+  Refusal refusal = Refusal::permission_error;
+  int line = 0;  // where the rule starts in its file; 0 for entry rules
+};
+
+// How the interpreter may be entered and what may run before the program.
+// true keeps python3's behaviour.
+struct EntryRestrictions {
+  bool command = true;        // -c
+  bool module = true;         // -m
+  bool stdin_program = true;  // a program read from stdin that is not a terminal
+  bool interactive = true;    // the REPL, -i and PYTHONINSPECT
+  bool startup_file = true;   // PYTHONSTARTUP
+  bool pth_files = true;      // .pth files read by site
+  bool sitecustomize = true;
+  bool usercustomize = true;
+  bool environment = true;    // PYTHON* environment variables (use_environment)
+  bool user_site = true;      // the user's site-packages
+  bool write_bytecode = true;
+};
+
+struct Policy {
+  int version = kPolicySchemaVersion;
+  std::string name;
+  std::string description;
+  Mode mode = Mode::audit;
+  // Only meaningful in the system policy: no environment variable or
+  // option may replace or weaken it, and its file must be root's alone.
+  bool locked = false;
+  std::optional<std::string> log_path;
+  EntryRestrictions entry;
+  // The file's rules, then one `entry.*` rule per restriction in [entry].
+  std::vector<Rule> rules;
+  std::string source;  // file it was read from, or "built-in"
+  std::string sha256;  // of the file's bytes
+};
+
+// The entry rule for a route ("command" finds entry.command), or null when the policy
+// does not restrict that route.
+const Rule* find_entry_rule(const Policy& policy, std::string_view id);
+
+}  // namespace vigil

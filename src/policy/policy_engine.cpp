@@ -1,0 +1,175 @@
+#include "policy_engine.h"
+
+#include "glob.h"
+
+#include <algorithm>
+#include <ctime>
+
+namespace vigil {
+namespace {
+
+bool names_event(const Rule& rule, std::string_view event) {
+  return std::any_of(rule.events.begin(), rule.events.end(),
+                     [&](const std::string& pattern) { return glob_match(pattern, event); });
+}
+
+std::size_t rule_index(const Policy& policy, const Rule& rule) {
+  return static_cast<std::size_t>(&rule - policy.rules.data());
+}
+
+}  // namespace
+
+PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
+    : policy_(std::move(policy)), process_(std::move(process)), counters_(new RuleCounters[policy_.rules.size()]) {
+  uid_value_ = ArgValue::of_integer(process_.uid);
+  script_value_ = process_.script.empty() ? ArgValue::of_none() : ArgValue::of_text(process_.script);
+  entry_value_ = ArgValue::of_text(process_.entry);
+  for (const Rule& rule : policy_.rules) {
+    if (std::any_of(rule.events.begin(), rule.events.end(), has_glob_characters)) glob_bucket_.rules.push_back(&rule);
+  }
+  if (!glob_bucket_.rules.empty()) {
+    for (const EventSignature& signature : event_catalog()) by_event_[signature.name].signature = &signature;
+  }
+  // Rules in policy order, so alerts are reported in file order.
+  auto add = [](Bucket& bucket, const Rule* rule) {
+    if (bucket.rules.empty() || bucket.rules.back() != rule) bucket.rules.push_back(rule);
+  };
+  for (const Rule& rule : policy_.rules) {
+    for (const std::string& pattern : rule.events) {
+      if (!has_glob_characters(pattern)) {
+        auto [at, inserted] = by_event_.try_emplace(pattern);
+        if (inserted) at->second.signature = find_event_signature(pattern);
+        add(at->second, &rule);
+        continue;
+      }
+      for (const EventSignature& signature : event_catalog()) {
+        if (glob_match(pattern, signature.name)) add(by_event_[signature.name], &rule);
+      }
+    }
+  }
+}
+
+const PolicyEngine::Bucket* PolicyEngine::candidates(std::string_view event) const {
+  auto found = by_event_.find(event);
+  if (found != by_event_.end()) return found->second.rules.empty() ? nullptr : &found->second;
+  return glob_bucket_.rules.empty() ? nullptr : &glob_bucket_;
+}
+
+Verdict PolicyEngine::evaluate(std::string_view event, ArgumentSource& arguments, SiteSource& site) {
+  Lookup lookup{event, candidates(event)};
+  return evaluate(std::span(&lookup, 1), arguments, site);
+}
+
+Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& arguments, SiteSource& site) {
+  Verdict verdict;
+  verdict.enforced = enforcing();
+  const Rule* limiting = nullptr;
+  for (const Lookup& lookup : lookups) {
+    if (lookup.bucket == nullptr) continue;
+    bool from_globs = lookup.bucket == &glob_bucket_;
+    for (const Rule* rule : lookup.bucket->rules) {
+      if (from_globs && !names_event(*rule, lookup.event)) continue;
+      if (failing_condition(*rule, lookup.bucket->signature, arguments, site) >= 0) continue;
+      if (rule->action == Action::log) {
+        if (rule->limit.active() && limiting == nullptr) limiting = rule;
+        continue;
+      }
+      if (verdict.alert_count < Verdict::kMaxReported) {
+        verdict.alerts[verdict.alert_count++] = rule;
+      } else {
+        ++verdict.alerts_not_reported;
+      }
+      if (verdict.decisive == nullptr || rule->action > verdict.action) {
+        verdict.action = rule->action;
+        verdict.decisive = rule;
+      }
+    }
+  }
+  // Only a plain record may be thinned; the first limiting rule decides.
+  if (limiting != nullptr && verdict.action == Action::log) verdict.suppressed = !keeps_record(*limiting);
+  return verdict;
+}
+
+int PolicyEngine::failing_condition(const Rule& rule, std::string_view event, ArgumentSource& arguments,
+                                   SiteSource& site) const {
+  return failing_condition(rule, find_event_signature(event), arguments, site);
+}
+
+int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
+                                    SiteSource& site) const {
+  static const ArgValue kMissing;
+  for (std::size_t index = 0; index < rule.conditions.size(); ++index) {
+    const Condition& condition = rule.conditions[index];
+    const ArgValue* value = &kMissing;
+    ArgValue verified;
+    switch (condition.subject) {
+      case Subject::argument: {
+        std::size_t position = condition.position.value_or(SIZE_MAX);
+        if (!condition.position && signature != nullptr) {
+          const auto& fields = signature->fields;
+          auto at = std::find(fields.begin(), fields.end(), condition.field);
+          if (at != fields.end()) position = static_cast<std::size_t>(at - fields.begin());
+        }
+        if (position < arguments.count()) value = &arguments.value(position);
+        break;
+      }
+      case Subject::site_file:
+        value = &site.file();
+        break;
+      case Subject::site_verified:
+        verified = ArgValue::of_boolean(site.verified());
+        value = &verified;
+        break;
+      case Subject::process_uid:
+        value = &uid_value_;
+        break;
+      case Subject::process_script:
+        value = &script_value_;
+        break;
+      case Subject::process_entry:
+        value = &entry_value_;
+        break;
+    }
+    if (!condition.matches(*value)) return static_cast<int>(index);
+  }
+  return -1;
+}
+
+bool PolicyEngine::keeps_record(const Rule& rule) {
+  RuleCounters& counters = counters_[rule_index(policy_, rule)];
+  bool keep = true;
+  if (rule.limit.sample_one_in != 0) {
+    keep = counters.seen.fetch_add(1, std::memory_order_relaxed) % rule.limit.sample_one_in == 0;
+  }
+  if (keep && rule.limit.per_second != 0) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    std::int64_t window = counters.window_second.load(std::memory_order_relaxed);
+    if (window != now.tv_sec && counters.window_second.compare_exchange_strong(window, now.tv_sec)) {
+      counters.in_window.store(0, std::memory_order_relaxed);
+    }
+    keep = counters.in_window.fetch_add(1, std::memory_order_relaxed) < rule.limit.per_second;
+  }
+  if (!keep) counters.suppressed.fetch_add(1, std::memory_order_relaxed);
+  return keep;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> PolicyEngine::suppressed_counts() const {
+  std::vector<std::pair<std::string, std::uint64_t>> counts;
+  for (std::size_t i = 0; i < policy_.rules.size(); ++i) {
+    std::uint64_t suppressed = counters_[i].suppressed.load(std::memory_order_relaxed);
+    if (suppressed != 0) counts.emplace_back(policy_.rules[i].id, suppressed);
+  }
+  return counts;
+}
+
+void PolicyEngine::reset_counters() {
+  for (std::size_t i = 0; i < policy_.rules.size(); ++i) {
+    counters_[i].seen.store(0, std::memory_order_relaxed);
+    counters_[i].window_second.store(-1, std::memory_order_relaxed);
+    counters_[i].in_window.store(0, std::memory_order_relaxed);
+    counters_[i].suppressed.store(0, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace vigil

@@ -1,0 +1,109 @@
+// A policy compiled for evaluation: rules indexed by event name, so an
+// event no rule names costs one hash lookup and no allocation.
+#pragma once
+
+#include "argument_value.h"
+#include "event_catalog.h"
+#include "policy.h"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace vigil {
+
+// Facts about the process, fixed at start.
+struct ProcessFacts {
+  long long uid = 0;
+  std::string script;  // the file run, for entry mode "file"; empty otherwise
+  std::string entry;   // file, command, module, stdin or interactive
+};
+
+struct Verdict {
+  static constexpr std::size_t kMaxReported = 8;
+  // The strongest action of the matching rules.
+  Action action = Action::log;
+  // Whether that action takes effect (enforce mode); in audit mode deny
+  // and kill only raise alerts.
+  bool enforced = false;
+  // Matching rules that raise an alert (alert, deny, kill), in policy
+  // order; at most kMaxReported, the rest are counted.
+  std::array<const Rule*, kMaxReported> alerts{};
+  std::size_t alert_count = 0;
+  std::size_t alerts_not_reported = 0;
+  const Rule* decisive = nullptr;  // the rule whose action is `action`
+  // A `log` rule's rate limit or sampling dropped this event's record.
+  bool suppressed = false;
+
+  bool denies() const { return enforced && action >= Action::deny; }
+};
+
+class PolicyEngine {
+ public:
+  PolicyEngine(Policy policy, ProcessFacts process);
+  // The index views the policy's own strings.
+  PolicyEngine(const PolicyEngine&) = delete;
+  PolicyEngine& operator=(const PolicyEngine&) = delete;
+
+  const Policy& policy() const { return policy_; }
+  const ProcessFacts& process() const { return process_; }
+  bool enforcing() const { return policy_.mode == Mode::enforce; }
+
+  // The rules that may match one event, and its argument names.
+  struct Bucket {
+    const EventSignature* signature = nullptr;
+    std::vector<const Rule*> rules;
+  };
+  // Null when no rule can match `event`: the fast path.
+  const Bucket* candidates(std::string_view event) const;
+
+  // One event may be judged under more than one name: a code file's
+  // `open` also meets the rules on vigil.open_code.
+  struct Lookup {
+    std::string_view event;
+    const Bucket* bucket;  // from candidates(event); may be null
+  };
+  Verdict evaluate(std::span<const Lookup> lookups, ArgumentSource& arguments, SiteSource& site);
+  // candidates() and evaluate() together.
+  Verdict evaluate(std::string_view event, ArgumentSource& arguments, SiteSource& site);
+
+  // For explaining a decision: the index of the first of `rule`'s
+  // conditions that fails for this event, or -1 when the rule matches.
+  int failing_condition(const Rule& rule, std::string_view event, ArgumentSource& arguments, SiteSource& site) const;
+
+  // Records each rate-limited rule has dropped, for the stop record.
+  std::vector<std::pair<std::string, std::uint64_t>> suppressed_counts() const;
+  // A forked child counts its own.
+  void reset_counters();
+
+ private:
+  struct RuleCounters {
+    std::atomic<std::uint64_t> seen{0};
+    std::atomic<std::int64_t> window_second{-1};
+    std::atomic<std::uint64_t> in_window{0};
+    std::atomic<std::uint64_t> suppressed{0};
+  };
+
+  int failing_condition(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
+                        SiteSource& site) const;
+  bool keeps_record(const Rule& rule);
+
+  Policy policy_;
+  ProcessFacts process_;
+  ArgValue uid_value_;
+  ArgValue script_value_;
+  ArgValue entry_value_;
+  // With glob rules, every catalogued event has a bucket, empty or not,
+  // so one lookup settles it; names outside the catalogue try the globs.
+  std::unordered_map<std::string_view, Bucket> by_event_;
+  Bucket glob_bucket_;
+  std::unique_ptr<RuleCounters[]> counters_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,614 @@
+#include "policy_loader.h"
+
+#include "event_catalog.h"
+#include "glob.h"
+#include "sha256.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <re2/re2.h>
+#include <set>
+#include <toml++/toml.h>
+
+namespace vigil {
+namespace {
+
+// Events CPython raises after the fact: a hook cannot stop them.
+constexpr std::string_view kNotificationOnlyEvents[] = {
+    "cpython.PyInterpreterState_Clear", "cpython._PySys_ClearAuditHooks"};
+
+class Loader {
+ public:
+  explicit Loader(std::vector<Diagnostic>& diagnostics) : diagnostics_(diagnostics) {}
+
+  std::optional<Policy> load(const toml::table& root) {
+    Policy policy;
+    check_keys(root, {"version", "name", "description", "mode", "locked", "log", "entry", "rule"});
+    if (const auto* version = root.get("version")) {
+      auto number = version->value<long long>();
+      if (!number || *number != kPolicySchemaVersion) {
+        error(*version, "unsupported policy version; this Vigil reads version " +
+                            std::to_string(kPolicySchemaVersion));
+      }
+    } else {
+      error_at(1, 1, "missing `version = " + std::to_string(kPolicySchemaVersion) + "`");
+    }
+    policy.name = string_or(root, "name", "");
+    if (policy.name.empty()) error_at(1, 1, "missing `name`");
+    policy.description = string_or(root, "description", "");
+    if (const auto* mode = root.get("mode")) {
+      auto text = mode->value<std::string>();
+      if (text == "audit") {
+        policy.mode = Mode::audit;
+      } else if (text == "enforce") {
+        policy.mode = Mode::enforce;
+      } else {
+        error(*mode, "`mode` must be \"audit\" or \"enforce\"");
+      }
+    }
+    policy.locked = bool_or(root, "locked", false);
+    if (const auto* log = root.get("log")) {
+      if (const auto* table = table_of(*log, "log")) {
+        check_keys(*table, {"path"});
+        if (const auto* path = table->get("path")) {
+          auto text = path->value<std::string>();
+          if (!text || text->empty() || text->front() != '/') {
+            error(*path, "`log.path` must be an absolute path");
+          } else {
+            policy.log_path = *text;
+          }
+        }
+      }
+    }
+    if (const auto* entry = root.get("entry")) {
+      if (const auto* table = table_of(*entry, "entry")) load_entry(*table, policy.entry);
+    }
+    if (const auto* rules = root.get("rule")) {
+      const auto* array = rules->as_array();
+      if (array == nullptr || !array->is_array_of_tables()) {
+        error(*rules, "`rule` must be written as [[rule]] tables");
+      } else {
+        std::set<std::string> ids;
+        for (const auto& node : *array) {
+          auto rule = load_rule(*node.as_table());
+          if (!rule) continue;
+          if (!ids.insert(rule->id).second) error(node, "duplicate rule id \"" + rule->id + "\"");
+          policy.rules.push_back(std::move(*rule));
+        }
+      }
+    }
+    bool failed = std::any_of(diagnostics_.begin(), diagnostics_.end(),
+                              [](const Diagnostic& d) { return d.level == Diagnostic::Level::error; });
+    if (failed) return std::nullopt;
+    return policy;
+  }
+
+ private:
+  void report(Diagnostic::Level level, const toml::node& node, std::string message) {
+    const auto& where = node.source().begin;
+    diagnostics_.push_back({level, static_cast<int>(where.line), static_cast<int>(where.column), std::move(message)});
+  }
+  void error(const toml::node& node, std::string message) {
+    report(Diagnostic::Level::error, node, std::move(message));
+  }
+  void warning(const toml::node& node, std::string message) {
+    report(Diagnostic::Level::warning, node, std::move(message));
+  }
+  void error_at(int line, int column, std::string message) {
+    diagnostics_.push_back({Diagnostic::Level::error, line, column, std::move(message)});
+  }
+
+  void check_keys(const toml::table& table, std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : table) {
+      if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
+        error(value, "unknown key `" + std::string(key.str()) + "`");
+      }
+    }
+  }
+
+  const toml::table* table_of(const toml::node& node, std::string_view what) {
+    const auto* table = node.as_table();
+    if (table == nullptr) error(node, "`" + std::string(what) + "` must be a table");
+    return table;
+  }
+
+  std::string string_or(const toml::table& table, std::string_view key, std::string fallback) {
+    const auto* node = table.get(key);
+    if (node == nullptr) return fallback;
+    auto text = node->value<std::string>();
+    if (!text || !node->is_string()) {
+      error(*node, "`" + std::string(key) + "` must be a string");
+      return fallback;
+    }
+    return *text;
+  }
+
+  bool bool_or(const toml::table& table, std::string_view key, bool fallback) {
+    const auto* node = table.get(key);
+    if (node == nullptr) return fallback;
+    if (!node->is_boolean()) {
+      error(*node, "`" + std::string(key) + "` must be true or false");
+      return fallback;
+    }
+    return *node->value<bool>();
+  }
+
+  // A string or an array of strings.
+  std::vector<std::string> strings(const toml::node& node, std::string_view what) {
+    std::vector<std::string> result;
+    if (node.is_string()) {
+      result.push_back(*node.value<std::string>());
+    } else if (const auto* array = node.as_array(); array != nullptr) {
+      for (const auto& item : *array) {
+        if (!item.is_string()) {
+          error(item, "`" + std::string(what) + "` must hold strings");
+          continue;
+        }
+        result.push_back(*item.value<std::string>());
+      }
+    } else {
+      error(node, "`" + std::string(what) + "` must be a string or an array of strings");
+    }
+    return result;
+  }
+
+  void load_entry(const toml::table& table, EntryRestrictions& entry) {
+    struct Field {
+      std::string_view key;
+      bool EntryRestrictions::*member;
+    };
+    static constexpr Field kFields[] = {
+        {"command", &EntryRestrictions::command},
+        {"module", &EntryRestrictions::module},
+        {"stdin", &EntryRestrictions::stdin_program},
+        {"interactive", &EntryRestrictions::interactive},
+        {"startup_file", &EntryRestrictions::startup_file},
+        {"pth_files", &EntryRestrictions::pth_files},
+        {"sitecustomize", &EntryRestrictions::sitecustomize},
+        {"usercustomize", &EntryRestrictions::usercustomize},
+        {"environment", &EntryRestrictions::environment},
+        {"user_site", &EntryRestrictions::user_site},
+        {"write_bytecode", &EntryRestrictions::write_bytecode},
+    };
+    for (const auto& [key, value] : table) {
+      const auto* field = std::find_if(std::begin(kFields), std::end(kFields),
+                                       [&](const Field& f) { return f.key == key.str(); });
+      if (field == std::end(kFields)) {
+        error(value, "unknown key `entry." + std::string(key.str()) + "`");
+      } else if (!value.is_boolean()) {
+        error(value, "`entry." + std::string(key.str()) + "` must be true or false");
+      } else {
+        entry.*(field->member) = *value.value<bool>();
+      }
+    }
+  }
+
+  std::optional<Rule> load_rule(const toml::table& table) {
+    check_keys(table, {"id", "description", "event", "action", "severity", "attack", "message", "args", "site",
+                       "process", "max_per_second", "sample_one_in"});
+    Rule rule;
+    rule.line = static_cast<int>(table.source().begin.line);
+    rule.id = string_or(table, "id", "");
+    if (rule.id.empty()) {
+      error(table, "a rule needs an `id`");
+      return std::nullopt;
+    }
+    if (rule.id.starts_with(kEntryRulePrefix)) {
+      error(table, "rule ids starting with \"entry.\" are reserved for the rules [entry] implies");
+    }
+    rule.description = string_or(table, "description", "");
+    if (const auto* events = table.get("event")) {
+      rule.events = strings(*events, "event");
+      check_event_names(*events, rule.events);
+    }
+    if (rule.events.empty()) error(table, "rule \"" + rule.id + "\" needs `event` (a name, a glob or a list)");
+    rule.action = action_of(table);
+    rule.severity = severity_of(table, rule.action);
+    if (const auto* attack = table.get("attack")) rule.attack = strings(*attack, "attack");
+    rule.message = string_or(table, "message", rule.description);
+    if (const auto* args = table.get("args")) {
+      if (const auto* conditions = table_of(*args, "args")) {
+        for (const auto& [key, value] : *conditions) {
+          auto condition = load_condition(Subject::argument, std::string(key.str()), value);
+          check_field(value, rule.events, condition.field);
+          rule.conditions.push_back(std::move(condition));
+        }
+      }
+    }
+    load_subject_table(table, "site", {{"file", Subject::site_file}, {"verified", Subject::site_verified}}, rule);
+    load_subject_table(table, "process",
+                       {{"uid", Subject::process_uid},
+                        {"script", Subject::process_script},
+                        {"entry", Subject::process_entry}},
+                       rule);
+    rule.limit.per_second = positive_or_zero(table, "max_per_second");
+    rule.limit.sample_one_in = positive_or_zero(table, "sample_one_in");
+    if (rule.limit.active() && rule.action != Action::log) {
+      error(table, "rule \"" + rule.id + "\": rate limits apply to `log` rules only; alerts and denials are always "
+                   "recorded");
+    }
+    if (rule.action == Action::deny || rule.action == Action::kill) warn_if_notification_only(table, rule);
+    return rule;
+  }
+
+  void load_subject_table(const toml::table& rule_table, std::string_view key,
+                          std::initializer_list<std::pair<std::string_view, Subject>> fields, Rule& rule) {
+    const auto* node = rule_table.get(key);
+    if (node == nullptr) return;
+    const auto* table = table_of(*node, key);
+    if (table == nullptr) return;
+    for (const auto& [name, value] : *table) {
+      const auto* field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name.str(); });
+      if (field == fields.end()) {
+        error(value, "unknown key `" + std::string(key) + "." + std::string(name.str()) + "`");
+        continue;
+      }
+      rule.conditions.push_back(load_condition(field->second, std::string(name.str()), value));
+    }
+  }
+
+  unsigned positive_or_zero(const toml::table& table, std::string_view key) {
+    const auto* node = table.get(key);
+    if (node == nullptr) return 0;
+    auto number = node->value<long long>();
+    if (!node->is_integer() || *number < 1 || *number > 1'000'000'000) {
+      error(*node, "`" + std::string(key) + "` must be a positive integer");
+      return 0;
+    }
+    return static_cast<unsigned>(*number);
+  }
+
+  Action action_of(const toml::table& table) {
+    std::string text = string_or(table, "action", "log");
+    if (text == "log") return Action::log;
+    if (text == "alert") return Action::alert;
+    if (text == "deny") return Action::deny;
+    if (text == "kill") return Action::kill;
+    error(*table.get("action"), "`action` must be one of log, alert, deny, kill");
+    return Action::log;
+  }
+
+  Severity severity_of(const toml::table& table, Action action) {
+    const auto* node = table.get("severity");
+    if (node == nullptr) {
+      return action == Action::log ? Severity::info : action == Action::alert ? Severity::medium : Severity::high;
+    }
+    auto text = node->value<std::string>();
+    static constexpr std::pair<std::string_view, Severity> kNames[] = {{"info", Severity::info},
+                                                                       {"low", Severity::low},
+                                                                       {"medium", Severity::medium},
+                                                                       {"high", Severity::high},
+                                                                       {"critical", Severity::critical}};
+    for (const auto& [name, severity] : kNames) {
+      if (text && *text == name) return severity;
+    }
+    error(*node, "`severity` must be one of info, low, medium, high, critical");
+    return Severity::medium;
+  }
+
+  void check_event_names(const toml::node& node, const std::vector<std::string>& events) {
+    for (const std::string& event : events) {
+      if (event.empty()) {
+        error(node, "empty event name");
+      } else if (has_glob_characters(event)) {
+        bool any = std::any_of(event_catalog().begin(), event_catalog().end(),
+                               [&](const EventSignature& s) { return glob_match(event, s.name); });
+        if (!any) warning(node, "event glob \"" + event + "\" matches no catalogued CPython audit event");
+      } else if (find_event_signature(event) == nullptr) {
+        warning(node, "\"" + event + "\" is not a catalogued CPython audit event (a third-party sys.audit name, or "
+                      "a typo?)");
+      }
+    }
+  }
+
+  // The field must be an argument of at least one event the rule names;
+  // for a single catalogued event, of that event.
+  void check_field(const toml::node& node, const std::vector<std::string>& events, const std::string& field) {
+    if (std::all_of(field.begin(), field.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      return;
+    }
+    bool known_events = false;
+    for (const std::string& event : events) {
+      for (const EventSignature& signature : event_catalog()) {
+        if (!glob_match(event, signature.name)) continue;
+        known_events = true;
+        if (std::find(signature.fields.begin(), signature.fields.end(), field) != signature.fields.end()) return;
+      }
+    }
+    if (!known_events) return;
+    bool single = events.size() == 1 && !has_glob_characters(events.front());
+    std::string message = "no event of this rule has an argument named `" + field + "`";
+    if (single) {
+      const EventSignature* signature = find_event_signature(events.front());
+      message = "event \"" + events.front() + "\" has no argument `" + field + "`; its arguments are:";
+      for (auto name : signature->fields) message += " " + std::string(name);
+      error(node, message);
+    } else {
+      warning(node, message);
+    }
+  }
+
+  void warn_if_notification_only(const toml::table& table, const Rule& rule) {
+    for (const std::string& event : rule.events) {
+      for (std::string_view name : kNotificationOnlyEvents) {
+        if (glob_match(event, name)) {
+          warning(table, "rule \"" + rule.id + "\": CPython ignores a hook's refusal of \"" + std::string(name) +
+                             "\"; it can be recorded and alerted, not denied");
+        }
+      }
+    }
+  }
+
+  std::optional<Literal> literal_of(const toml::node& node) {
+    if (node.is_boolean()) return Literal(*node.value<bool>());
+    if (node.is_integer()) return Literal(*node.value<long long>());
+    if (node.is_floating_point()) return Literal(*node.value<double>());
+    if (node.is_string()) return Literal(*node.value<std::string>());
+    error(node, "expected a string, a number or a boolean");
+    return std::nullopt;
+  }
+
+  Condition load_condition(Subject subject, std::string field, const toml::node& node) {
+    Condition condition;
+    condition.subject = subject;
+    condition.field = std::move(field);
+    if (subject == Subject::argument && !condition.field.empty() &&
+        std::all_of(condition.field.begin(), condition.field.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      condition.position = std::stoul(condition.field);
+    }
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      // A bare value means equality.
+      if (auto literal = literal_of(node)) condition.matchers.push_back({Matcher::Op::equals, {*literal}, {}, {}, {}});
+      return condition;
+    }
+    check_keys(*table, {"equals", "prefix", "glob", "regex", "lt", "le", "gt", "ge", "one_of", "cidr", "port", "type",
+                        "not"});
+    for (const auto& [key, value] : *table) {
+      std::string_view op = key.str();
+      if (op == "not") {
+        if (!value.is_boolean()) error(value, "`not` must be true or false");
+        condition.negate = value.value<bool>().value_or(false);
+        continue;
+      }
+      auto matcher = load_matcher(op, value);
+      if (matcher) condition.matchers.push_back(std::move(*matcher));
+    }
+    if (condition.matchers.empty()) error(node, "condition on `" + condition.field + "` tests nothing");
+    return condition;
+  }
+
+  std::optional<Matcher> load_matcher(std::string_view op, const toml::node& value) {
+    Matcher matcher;
+    if (op == "equals") {
+      matcher.op = Matcher::Op::equals;
+      auto literal = literal_of(value);
+      if (!literal) return std::nullopt;
+      matcher.literals.push_back(*literal);
+    } else if (op == "prefix" || op == "glob" || op == "type") {
+      matcher.op = op == "prefix" ? Matcher::Op::prefix : op == "glob" ? Matcher::Op::glob : Matcher::Op::type;
+      for (auto& text : strings(value, op)) matcher.literals.emplace_back(std::move(text));
+    } else if (op == "regex") {
+      matcher.op = Matcher::Op::regex;
+      auto pattern = value.value<std::string>();
+      if (!value.is_string()) {
+        error(value, "`regex` must be a string");
+        return std::nullopt;
+      }
+      RE2::Options options;
+      options.set_log_errors(false);
+      auto regex = std::make_shared<const RE2>(*pattern, options);
+      if (!regex->ok()) {
+        error(value, "invalid regular expression: " + regex->error());
+        return std::nullopt;
+      }
+      matcher.regex = std::move(regex);
+    } else if (op == "lt" || op == "le" || op == "gt" || op == "ge") {
+      matcher.op = op == "lt" ? Matcher::Op::lt : op == "le" ? Matcher::Op::le : op == "gt" ? Matcher::Op::gt : Matcher::Op::ge;
+      if (!value.is_number()) {
+        error(value, "`" + std::string(op) + "` must be a number");
+        return std::nullopt;
+      }
+      matcher.literals.push_back(*literal_of(value));
+    } else if (op == "one_of") {
+      matcher.op = Matcher::Op::one_of;
+      const auto* array = value.as_array();
+      if (array == nullptr) {
+        error(value, "`one_of` must be an array");
+        return std::nullopt;
+      }
+      for (const auto& item : *array) {
+        if (auto literal = literal_of(item)) matcher.literals.push_back(*literal);
+      }
+    } else if (op == "cidr") {
+      matcher.op = Matcher::Op::cidr;
+      for (const auto& text : strings(value, "cidr")) {
+        auto network = parse_network(text);
+        if (!network) {
+          error(value, "\"" + text + "\" is not an address or a network like 10.0.0.0/8 or 2001:db8::/32");
+          continue;
+        }
+        matcher.networks.push_back(*network);
+      }
+    } else {
+      matcher.op = Matcher::Op::port;
+      if (!load_ports(value, matcher.ports)) return std::nullopt;
+    }
+    return matcher;
+  }
+
+  // 443, [80, 443] or ["8000-8999", 22]
+  bool load_ports(const toml::node& value, std::vector<PortRange>& ports) {
+    auto one = [&](const toml::node& item) {
+      if (item.is_integer()) {
+        long long port = *item.value<long long>();
+        ports.push_back({port, port});
+        return true;
+      }
+      if (item.is_string()) {
+        std::string text = *item.value<std::string>();
+        auto dash = text.find('-');
+        PortRange range;
+        if (dash == std::string::npos) {
+          auto single = std::from_chars(text.data(), text.data() + text.size(), range.low);
+          if (single.ec == std::errc() && single.ptr == text.data() + text.size()) {
+            ports.push_back({range.low, range.low});
+            return true;
+          }
+        } else {
+          auto first = std::from_chars(text.data(), text.data() + dash, range.low);
+          auto second = std::from_chars(text.data() + dash + 1, text.data() + text.size(), range.high);
+          if (first.ec == std::errc() && second.ec == std::errc() && first.ptr == text.data() + dash &&
+              second.ptr == text.data() + text.size() && range.low <= range.high) {
+            ports.push_back(range);
+            return true;
+          }
+        }
+      }
+      error(item, "a port is a number or a range like \"8000-8999\"");
+      return false;
+    };
+    if (const auto* array = value.as_array(); array != nullptr) {
+      bool ok = true;
+      for (const auto& item : *array) ok = one(item) && ok;
+      return ok;
+    }
+    return one(value);
+  }
+
+  std::vector<Diagnostic>& diagnostics_;
+};
+
+Rule entry_rule(std::string_view route, std::vector<std::string> events, std::string message,
+                Severity severity = Severity::high) {
+  Rule rule;
+  rule.id = std::string(kEntryRulePrefix) + std::string(route);
+  rule.description = "[entry] " + std::string(route) + " = false";
+  rule.events = std::move(events);
+  rule.action = Action::deny;
+  rule.severity = severity;
+  rule.attack = {"T1059.006"};
+  rule.message = std::move(message);
+  return rule;
+}
+
+Condition equals_condition(Subject subject, std::string field, std::string value) {
+  Condition condition;
+  condition.subject = subject;
+  condition.field = std::move(field);
+  condition.matchers.push_back({Matcher::Op::equals, {Literal(std::move(value))}, {}, {}, {}});
+  return condition;
+}
+
+// [entry] as rules, so one engine decides, records and explains them all.
+// The launcher also enforces the routes through PyConfig before Python
+// starts (docs/policy.md); the rules catch what runs later.
+void append_entry_rules(Policy& policy) {
+  const EntryRestrictions& entry = policy.entry;
+  auto& rules = policy.rules;
+  if (!entry.command) {
+    rules.push_back(entry_rule("command", {"cpython.run_command"}, "running code given with -c is not allowed"));
+  }
+  if (!entry.module) {
+    rules.push_back(entry_rule("module", {"cpython.run_module"}, "running a module with -m is not allowed"));
+  }
+  if (!entry.stdin_program) {
+    rules.push_back(entry_rule("stdin", {"cpython.run_stdin"}, "running a program read from stdin is not allowed"));
+    rules.back().conditions.push_back(equals_condition(Subject::process_entry, "entry", "stdin"));
+  }
+  if (!entry.interactive) {
+    rules.push_back(entry_rule("interactive", {"cpython.run_stdin"},
+                               "the interactive interpreter is not allowed"));
+    // run_stdin also starts a piped program; that is entry.stdin's call.
+    rules.back().conditions.push_back(equals_condition(Subject::process_entry, "entry", "interactive"));
+    // The REPL after a program (-i, PYTHONINSPECT) when site installed
+    // sys.__interactivehook__; without site only PyConfig stops it.
+    rules.push_back(entry_rule("inspect", {"cpython.run_interactivehook"},
+                               "the interactive interpreter is not allowed (-i or PYTHONINSPECT)"));
+  }
+  if (!entry.startup_file) {
+    rules.push_back(entry_rule("startup_file", {"cpython.run_startup"}, "PYTHONSTARTUP files are not allowed"));
+  }
+  if (!entry.pth_files) {
+    rules.push_back(entry_rule("pth_files", {"vigil.open_code"}, ".pth files are not read", Severity::medium));
+    Condition pth;
+    pth.field = "path";
+    pth.matchers.push_back({Matcher::Op::glob, {Literal(std::string("*.pth"))}, {}, {}, {}});
+    rules.back().conditions.push_back(std::move(pth));
+  }
+  for (auto [allowed, name] : {std::pair{entry.sitecustomize, "sitecustomize"}, {entry.usercustomize, "usercustomize"}}) {
+    if (allowed) continue;
+    rules.push_back(entry_rule(name, {"import"}, std::string(name) + " is not run", Severity::medium));
+    rules.back().conditions.push_back(equals_condition(Subject::argument, "module", name));
+    rules.back().refusal = Refusal::module_not_found;
+  }
+  // No event: the launcher reports these when it applies them at start.
+  if (!entry.environment) {
+    rules.push_back(entry_rule("environment", {}, "PYTHON* environment variables are ignored", Severity::low));
+  }
+}
+
+}  // namespace
+
+const Rule* find_entry_rule(const Policy& policy, std::string_view route) {
+  for (const Rule& rule : policy.rules) {
+    if (rule.id.size() == kEntryRulePrefix.size() + route.size() && rule.id.starts_with(kEntryRulePrefix) &&
+        rule.id.ends_with(route)) {
+      return &rule;
+    }
+  }
+  return nullptr;
+}
+
+const char* to_string(Mode mode) { return mode == Mode::audit ? "audit" : "enforce"; }
+
+const char* to_string(Action action) {
+  switch (action) {
+    case Action::log: return "log";
+    case Action::alert: return "alert";
+    case Action::deny: return "deny";
+    case Action::kill: return "kill";
+  }
+  return "log";
+}
+
+const char* to_string(Severity severity) {
+  switch (severity) {
+    case Severity::info: return "info";
+    case Severity::low: return "low";
+    case Severity::medium: return "medium";
+    case Severity::high: return "high";
+    case Severity::critical: return "critical";
+  }
+  return "medium";
+}
+
+LoadResult load_policy(std::string_view text, const std::string& source) {
+  LoadResult result;
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& failure) {
+    const auto& where = failure.source().begin;
+    result.diagnostics.push_back({Diagnostic::Level::error, static_cast<int>(where.line),
+                                  static_cast<int>(where.column), std::string(failure.description())});
+    return result;
+  }
+  Loader loader(result.diagnostics);
+  result.policy = loader.load(root);
+  if (result.policy) {
+    append_entry_rules(*result.policy);
+    result.policy->source = source;
+    result.policy->sha256 = Sha256::hex_of(text);
+  }
+  return result;
+}
+
+std::string format_diagnostic(const Diagnostic& diagnostic, const std::string& source) {
+  return source + ":" + std::to_string(diagnostic.line) + ":" + std::to_string(diagnostic.column) + ": " +
+         (diagnostic.level == Diagnostic::Level::error ? "error: " : "warning: ") + diagnostic.message;
+}
+
+}  // namespace vigil

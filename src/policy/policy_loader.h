@@ -1,0 +1,34 @@
+// Reads a policy file: TOML in, a checked Policy out, with every problem
+// reported at its line and column. Unknown keys are errors: a misspelt
+// key in a security policy must not silently weaken it.
+#pragma once
+
+#include "policy.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+struct Diagnostic {
+  enum class Level { error, warning };
+  Level level = Level::error;
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+
+struct LoadResult {
+  std::optional<Policy> policy;  // set when there is no error
+  std::vector<Diagnostic> diagnostics;
+};
+
+// `source` names the file in diagnostics and in Policy::source.
+LoadResult load_policy(std::string_view text, const std::string& source);
+
+// "source:line:column: error: message"
+std::string format_diagnostic(const Diagnostic& diagnostic, const std::string& source);
+
+}  // namespace vigil

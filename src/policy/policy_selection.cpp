@@ -1,0 +1,154 @@
+#include "policy_selection.h"
+
+#include "default_policy.h"
+#include "policy_loader.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+bool read_whole(int fd, std::string& text) {
+  char buffer[16384];
+  for (;;) {
+    ssize_t got = read(fd, buffer, sizeof buffer);
+    if (got == 0) return true;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+}
+
+std::optional<Policy> load_text(const std::string& text, const std::string& source, std::string& error) {
+  LoadResult result = load_policy(text, source);
+  if (result.policy) return std::move(result.policy);
+  for (const Diagnostic& diagnostic : result.diagnostics) {
+    if (diagnostic.level != Diagnostic::Level::error) continue;
+    if (!error.empty()) error += "\n";
+    error += format_diagnostic(diagnostic, source);
+  }
+  return std::nullopt;
+}
+
+std::string insecure(const std::string& path, const struct stat& status) {
+  if (status.st_uid != 0) return path + " is owned by uid " + std::to_string(status.st_uid) + ", not root";
+  if ((status.st_mode & (S_IWGRP | S_IWOTH)) != 0) return path + " is writable by its group or by others";
+  return {};
+}
+
+// The system policy as read from one descriptor, so the bytes checked are
+// the bytes loaded. nullopt with empty error: there is none.
+std::optional<Policy> read_system_policy(bool& locked, std::string& error) {
+  const char* path = system_policy_path();
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    error = std::string("cannot read the system policy ") + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat status {};
+  std::string text;
+  bool read_ok = fstat(fd, &status) == 0 && read_whole(fd, text);
+  close(fd);
+  if (!read_ok) {
+    error = std::string("cannot read the system policy ") + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  auto policy = load_text(text, path, error);
+  if (!policy) return std::nullopt;
+  locked = policy->locked;
+  if (locked) {
+    std::string problem = S_ISREG(status.st_mode) ? insecure(path, status) : std::string(path) + " is not a file";
+    if (problem.empty()) problem = root_only_writable_problem(path);
+    if (!problem.empty()) {
+      error = "the locked system policy cannot be trusted: " + problem;
+      return std::nullopt;
+    }
+  }
+  return policy;
+}
+
+const char* non_empty_env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+}  // namespace
+
+const char* system_policy_path() { return kSystemPolicyPath; }
+
+Policy builtin_default_policy() {
+  std::string error;
+  auto policy = load_text(std::string(kDefaultPolicyToml), "built-in", error);
+  // The build loads policies/default.toml in its tests; it cannot fail here.
+  if (!policy) std::abort();
+  return std::move(*policy);
+}
+
+std::optional<Policy> read_policy(const std::string& path, std::string& error) {
+  if (path == "default") return builtin_default_policy();
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot read policy " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text;
+  bool read_ok = read_whole(fd, text);
+  close(fd);
+  if (!read_ok) {
+    error = "cannot read policy " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return load_text(text, path, error);
+}
+
+std::string root_only_writable_problem(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (realpath(path.c_str(), resolved) == nullptr) return path + ": " + std::strerror(errno);
+  std::string current = resolved;
+  for (;;) {
+    struct stat status {};
+    if (lstat(current.c_str(), &status) != 0) return current + ": " + std::strerror(errno);
+    std::string problem = insecure(current, status);
+    if (!problem.empty()) return problem;
+    if (current == "/") return {};
+    auto slash = current.rfind('/');
+    current = slash == 0 ? "/" : current.substr(0, slash);
+  }
+}
+
+std::optional<PolicySelection> select_policy(std::string& error) {
+  bool locked = false;
+  auto system = read_system_policy(locked, error);
+  if (!system && !error.empty()) return std::nullopt;
+  const char* chosen_policy = non_empty_env("VIGIL_POLICY");
+  const char* chosen_log = non_empty_env("VIGIL_LOG");
+  PolicySelection selection;
+  if (system && locked) {
+    selection.locked = true;
+    if (chosen_policy != nullptr) selection.ignored_overrides.emplace_back("VIGIL_POLICY");
+    if (chosen_log != nullptr) selection.ignored_overrides.emplace_back("VIGIL_LOG");
+    selection.policy = std::move(*system);
+    selection.log_path = selection.policy.log_path.value_or("");
+    return selection;
+  }
+  if (chosen_policy != nullptr) {
+    auto policy = read_policy(chosen_policy, error);
+    if (!policy) return std::nullopt;
+    selection.policy = std::move(*policy);
+  } else {
+    selection.policy = system ? std::move(*system) : builtin_default_policy();
+  }
+  selection.log_path = chosen_log != nullptr ? chosen_log : selection.policy.log_path.value_or("");
+  return selection;
+}
+
+}  // namespace vigil

@@ -1,0 +1,42 @@
+// Which policy governs this process: the locked system policy, a policy
+// named by VIGIL_POLICY (`vigil run --policy`), the unlocked system policy
+// or the built-in default, in that order of precedence.
+#pragma once
+
+#include "policy.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct PolicySelection {
+  Policy policy;
+  // The policy in force is the system policy and it is locked.
+  bool locked = false;
+  // Environment variables a locked policy ignored ("VIGIL_POLICY", "VIGIL_LOG").
+  std::vector<std::string> ignored_overrides;
+  // Where records go: VIGIL_LOG, else the policy's log.path; empty for the
+  // user's default log.
+  std::string log_path;
+};
+
+// Empty optional and `error` set when the policy cannot be used: a file
+// that does not load, or a locked system policy others could have written.
+std::optional<PolicySelection> select_policy(std::string& error);
+
+// Reads and loads a policy file, or the built-in default for "default".
+// `error` holds every diagnostic when it does not load.
+std::optional<Policy> read_policy(const std::string& path, std::string& error);
+
+Policy builtin_default_policy();
+
+// Empty when `path` and every directory above it belong to root and only
+// root may write them; otherwise says which one does not.
+std::string root_only_writable_problem(const std::string& path);
+
+// The system policy's path, chosen at build time.
+const char* system_policy_path();
+
+}  // namespace vigil

@@ -1,0 +1,82 @@
+#include "python_arguments.h"
+
+#include "value_renderer.h"
+
+#include <climits>
+
+namespace vigil {
+
+void describe_value(PyObject* object, ArgValue& out, std::string& storage) {
+  out = {};
+  PyTypeObject* type = Py_TYPE(object);
+  out.type = type->tp_name;
+  if (object == Py_None) {
+    out.kind = ValueKind::none;
+  } else if (PyBool_Check(object)) {
+    out.kind = ValueKind::boolean;
+    out.integer = object == Py_True ? 1 : 0;
+  } else if (PyLong_Check(object)) {
+    out.kind = ValueKind::integer;
+    int overflow = 0;
+    out.integer = PyLong_AsLongLongAndOverflow(object, &overflow);
+    if (overflow != 0) {
+      out.integer_fits = false;
+      out.integer = overflow > 0 ? LLONG_MAX : LLONG_MIN;
+    }
+    if (out.integer == -1 && PyErr_Occurred()) PyErr_Clear();
+  } else if (PyFloat_Check(object)) {
+    out.kind = ValueKind::real;
+    out.real = PyFloat_AS_DOUBLE(object);
+  } else if (PyUnicode_Check(object)) {
+    out.kind = ValueKind::text;
+    if (PyUnicode_IS_READY(object) && PyUnicode_IS_ASCII(object)) {
+      out.text = {static_cast<const char*>(PyUnicode_DATA(object)), static_cast<std::size_t>(PyUnicode_GET_LENGTH(object))};
+    } else {
+      // UTF-8, with surrogate-escaped bytes turned back into the bytes
+      // the OS sees for a file name.
+      storage = raw_bytes_of_str(object, SIZE_MAX);
+      out.text = storage;
+    }
+  } else if (PyBytes_Check(object)) {
+    out.kind = ValueKind::bytes;
+    out.text = {PyBytes_AS_STRING(object), static_cast<std::size_t>(PyBytes_GET_SIZE(object))};
+  } else if (PyByteArray_Check(object)) {
+    out.kind = ValueKind::bytes;
+    out.text = {PyByteArray_AS_STRING(object), static_cast<std::size_t>(PyByteArray_GET_SIZE(object))};
+  } else if (PyTuple_Check(object) || PyList_Check(object)) {
+    out.kind = ValueKind::sequence;
+  } else {
+    out.kind = ValueKind::other;
+  }
+}
+
+const ArgValue& PythonArguments::value(std::size_t position) {
+  PyObject* object = PyTuple_GET_ITEM(args_, static_cast<Py_ssize_t>(position));
+  describe_value(object, value_, text_storage_[0]);
+  if (value_.kind == ValueKind::sequence) {
+    bool tuple = PyTuple_Check(object);
+    Py_ssize_t size = tuple ? PyTuple_GET_SIZE(object) : PyList_GET_SIZE(object);
+    std::size_t kept = 0;
+    for (; kept < items_.size() && static_cast<Py_ssize_t>(kept) < size; ++kept) {
+      PyObject* item = tuple ? PyTuple_GET_ITEM(object, kept) : PyList_GET_ITEM(object, kept);
+      describe_value(item, items_[kept], text_storage_[kept + 1]);
+      // One level deep: socket addresses need no more.
+      if (items_[kept].kind == ValueKind::sequence) items_[kept].kind = ValueKind::other;
+    }
+    value_.items = std::span<const ArgValue>(items_.data(), kept);
+  }
+  return value_;
+}
+
+const ArgValue& PythonSite::file() {
+  if (read_) return file_;
+  read_ = true;
+  PyFrameObject* frame = compat::current_frame();
+  if (frame == nullptr) return file_;
+  PyCodeObject* code = compat::frame_code(frame);
+  describe_value(compat::code_filename(code), file_, text_storage_);
+  Py_DECREF(code);
+  return file_;
+}
+
+}  // namespace vigil

@@ -1,0 +1,224 @@
+#include "policy_command.h"
+
+#include "event_catalog.h"
+#include "policy_engine.h"
+#include "policy_loader.h"
+#include "policy_selection.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace vigil {
+namespace {
+
+using json = nlohmann::json;
+
+// Event arguments given as JSON, described the way the runtime describes
+// Python objects.
+class JsonArguments final : public ArgumentSource {
+ public:
+  JsonArguments(std::vector<json> values) {
+    for (const json& value : values) values_.push_back(describe(value, 0));
+  }
+  std::size_t count() const override { return values_.size(); }
+  const ArgValue& value(std::size_t position) override { return values_[position]; }
+
+ private:
+  ArgValue describe(const json& value, int depth) {
+    ArgValue out;
+    switch (value.type()) {
+      case json::value_t::null:
+        out = ArgValue::of_none();
+        break;
+      case json::value_t::boolean:
+        out = ArgValue::of_boolean(value.get<bool>());
+        break;
+      case json::value_t::number_integer:
+      case json::value_t::number_unsigned:
+        out = ArgValue::of_integer(value.get<long long>());
+        break;
+      case json::value_t::number_float:
+        out.kind = ValueKind::real;
+        out.type = "float";
+        out.real = value.get<double>();
+        break;
+      case json::value_t::string:
+        out = ArgValue::of_text(texts_.emplace_back(value.get<std::string>()));
+        break;
+      case json::value_t::array: {
+        out.kind = depth == 0 ? ValueKind::sequence : ValueKind::other;
+        out.type = "tuple";
+        if (depth > 0) break;
+        auto& items = items_.emplace_back();
+        for (std::size_t i = 0; i < value.size() && i < 2; ++i) items.push_back(describe(value[i], depth + 1));
+        out.items = items;
+        break;
+      }
+      default:
+        out.kind = ValueKind::other;
+        out.type = "dict";
+        break;
+    }
+    return out;
+  }
+
+  std::vector<ArgValue> values_;
+  // Stable addresses for the views values_ hold.
+  std::deque<std::string> texts_;
+  std::deque<std::vector<ArgValue>> items_;
+};
+
+class GivenSite final : public SiteSource {
+ public:
+  GivenSite(const std::optional<std::string>& file, bool verified)
+      : file_(file ? ArgValue::of_text(*file) : ArgValue()), verified_(verified) {}
+  const ArgValue& file() override { return file_; }
+  bool verified() override { return verified_; }
+
+ private:
+  ArgValue file_;
+  bool verified_;
+};
+
+std::string subject_name(const Condition& condition) {
+  switch (condition.subject) {
+    case Subject::argument: return "args." + condition.field;
+    case Subject::site_file: return "site.file";
+    case Subject::site_verified: return "site.verified";
+    case Subject::process_uid: return "process.uid";
+    case Subject::process_script: return "process.script";
+    case Subject::process_entry: return "process.entry";
+  }
+  return condition.field;
+}
+
+// Orders JSON object members by the event's catalogued argument names.
+bool positional_arguments(const std::string& event, const json& given, std::vector<json>& values) {
+  if (given.is_array()) {
+    values.assign(given.begin(), given.end());
+    return true;
+  }
+  if (!given.is_object()) {
+    std::cerr << "vigil policy explain: arguments must be a JSON array or object\n";
+    return false;
+  }
+  const EventSignature* signature = find_event_signature(event);
+  if (signature == nullptr) {
+    std::cerr << "vigil policy explain: \"" << event
+              << "\" is not catalogued, so its arguments have no names; give them as a JSON array\n";
+    return false;
+  }
+  for (const auto& [name, value] : given.items()) {
+    if (std::find(signature->fields.begin(), signature->fields.end(), name) == signature->fields.end()) {
+      std::cerr << "vigil policy explain: \"" << event << "\" has no argument `" << name << "`\n";
+      return false;
+    }
+  }
+  for (auto field : signature->fields) {
+    auto found = given.find(std::string(field));
+    values.push_back(found == given.end() ? json(nullptr) : *found);
+  }
+  return true;
+}
+
+const char* python_outcome(const Rule& rule, const std::string& event) {
+  if (rule.action == Action::kill) return "the process is killed (SIGKILL) after the records are written";
+  if (event == "sys.addaudithook") return "sys.addaudithook raises vigil.AuditHookDenied (a BaseException)";
+  if (rule.refusal == Refusal::module_not_found) return "the import fails with ModuleNotFoundError";
+  return "the operation fails with PermissionError";
+}
+
+}  // namespace
+
+int policy_check_command(const PolicyCheckOptions& options) {
+  bool failed = false;
+  for (const std::string& file : options.files) {
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) {
+      std::cerr << file << ": cannot read: " << std::strerror(errno) << "\n";
+      failed = true;
+      continue;
+    }
+    std::stringstream text;
+    text << stream.rdbuf();
+    LoadResult result = load_policy(text.str(), file);
+    for (const Diagnostic& diagnostic : result.diagnostics) std::cout << format_diagnostic(diagnostic, file) << "\n";
+    if (!result.policy) {
+      failed = true;
+      continue;
+    }
+    const Policy& policy = *result.policy;
+    std::size_t entry_rules = 0;
+    for (const Rule& rule : policy.rules) entry_rules += rule.id.starts_with(kEntryRulePrefix) ? 1 : 0;
+    std::cout << file << ": ok: policy \"" << policy.name << "\", " << to_string(policy.mode) << " mode"
+              << (policy.locked ? ", locked" : "") << ", " << policy.rules.size() - entry_rules << " rules and "
+              << entry_rules << " entry restrictions; sha256 " << policy.sha256 << "\n";
+  }
+  return failed ? 1 : 0;
+}
+
+int policy_explain_command(const PolicyExplainOptions& options) {
+  std::string error;
+  auto policy = read_policy(options.file, error);
+  if (!policy) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  json given = json::parse(options.args_json, nullptr, false);
+  if (given.is_discarded()) {
+    std::cerr << "vigil policy explain: the arguments are not valid JSON\n";
+    return 2;
+  }
+  std::vector<json> values;
+  if (!positional_arguments(options.event, given, values)) return 2;
+  JsonArguments arguments(values);
+  GivenSite site(options.site_file, options.site_verified);
+  std::string script = options.entry == "file" ? options.script : "";
+  PolicyEngine engine(std::move(*policy), {options.uid, script, options.entry});
+
+  std::cout << "policy \"" << engine.policy().name << "\" (" << to_string(engine.policy().mode) << " mode), event "
+            << options.event << "\n";
+  const auto* bucket = engine.candidates(options.event);
+  if (bucket == nullptr) std::cout << "  no rule names this event\n";
+  if (bucket != nullptr) {
+    for (const Rule* rule : bucket->rules) {
+      std::cout << "  rule " << rule->id << " (" << to_string(rule->action) << ", " << to_string(rule->severity)
+                << (rule->line > 0 ? ", line " + std::to_string(rule->line) : std::string()) << "): ";
+      int failing = engine.failing_condition(*rule, options.event, arguments, site);
+      if (failing < 0) {
+        std::cout << "matches\n";
+      } else {
+        const Condition& condition = rule->conditions[static_cast<std::size_t>(failing)];
+        std::cout << "does not match: " << subject_name(condition) << " fails\n";
+      }
+    }
+  }
+  Verdict verdict = engine.evaluate(options.event, arguments, site);
+  if (verdict.suppressed) {
+    std::cout << "=> the event record would be dropped by a rate limit (counted in the stop record)\n";
+  }
+  std::cout << "=> recorded";
+  for (std::size_t i = 0; i < verdict.alert_count; ++i) std::cout << "; alert " << verdict.alerts[i]->id;
+  if (verdict.action >= Action::deny) {
+    if (verdict.denies()) {
+      std::cout << "; " << to_string(verdict.action) << " by " << verdict.decisive->id << ": "
+                << python_outcome(*verdict.decisive, options.event) << ": " << verdict.decisive->message;
+    } else {
+      std::cout << "; would " << to_string(verdict.action) << " by " << verdict.decisive->id
+                << " in enforce mode, allowed in audit mode";
+    }
+  } else {
+    std::cout << "; allowed";
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace vigil

@@ -1,0 +1,317 @@
+// The policy engine without Python: loading with diagnostics, every
+// matcher, every action, rate limits and the event index.
+#include "glob.h"
+#include "policy_engine.h"
+#include "policy_loader.h"
+#include "policy_selection.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <fstream>
+#include <sstream>
+
+namespace vigil {
+namespace {
+
+class Values final : public ArgumentSource {
+ public:
+  explicit Values(std::vector<ArgValue> values) : values_(std::move(values)) {}
+  std::size_t count() const override { return values_.size(); }
+  const ArgValue& value(std::size_t position) override { return values_[position]; }
+
+ private:
+  std::vector<ArgValue> values_;
+};
+
+class Site final : public SiteSource {
+ public:
+  explicit Site(std::string file = "", bool verified = false)
+      : file_(file.empty() ? ArgValue() : ArgValue::of_text(file_text_ = file)), verified_(verified) {}
+  const ArgValue& file() override { return file_; }
+  bool verified() override { return verified_; }
+
+ private:
+  std::string file_text_;
+  ArgValue file_;
+  bool verified_;
+};
+
+Policy load(const std::string& text) {
+  LoadResult result = load_policy(text, "test.toml");
+  std::string errors;
+  for (const auto& d : result.diagnostics) errors += format_diagnostic(d, "test.toml") + "\n";
+  EXPECT_TRUE(result.policy.has_value()) << errors;
+  return result.policy ? std::move(*result.policy) : Policy{};
+}
+
+std::vector<Diagnostic> diagnostics_of(const std::string& text) { return load_policy(text, "t.toml").diagnostics; }
+
+const std::string kHeader = "version = 1\nname = \"t\"\nmode = \"enforce\"\n";
+
+// One rule on `event` with `condition` under [rule]; does `value` match?
+// The value is the event's first argument, or its second for socket events,
+// whose first is the socket.
+bool matches(const std::string& condition, ArgValue value, const std::string& event = "open") {
+  PolicyEngine engine(load(kHeader + "[[rule]]\nid = \"r\"\nevent = \"" + event + "\"\naction = \"alert\"\n" +
+                           condition + "\n"),
+                      {});
+  Values args(event.starts_with("socket.") ? std::vector<ArgValue>{ArgValue::of_none(), value}
+                                           : std::vector<ArgValue>{value});
+  Site site;
+  return engine.evaluate(event, args, site).alert_count == 1;
+}
+
+ArgValue text(const char* s) { return ArgValue::of_text(s); }
+
+ArgValue sequence(const std::vector<ArgValue>& items) {
+  static std::deque<std::vector<ArgValue>> keep;
+  ArgValue value;
+  value.kind = ValueKind::sequence;
+  value.type = "tuple";
+  value.items = keep.emplace_back(items);
+  return value;
+}
+
+TEST(Glob, MatchesShellPatterns) {
+  EXPECT_TRUE(glob_match("/tmp/*", "/tmp/a/b.py"));
+  EXPECT_TRUE(glob_match("*.pth", "/usr/lib/x.pth"));
+  EXPECT_FALSE(glob_match("*.pth", "/usr/lib/x.pth.bak"));
+  EXPECT_TRUE(glob_match("socket.*", "socket.connect"));
+  EXPECT_TRUE(glob_match("f?o[0-9]", "fxo7"));
+  EXPECT_FALSE(glob_match("f?o[!0-9]", "fxo7"));
+  EXPECT_TRUE(glob_match("a\\*", "a*"));
+  EXPECT_FALSE(glob_match("a\\*", "ab"));
+  EXPECT_TRUE(glob_match("*a*a*a*a*b", std::string(60, 'a') + "b"));
+  EXPECT_FALSE(glob_match("*a*a*a*a*b", std::string(60, 'a')));
+}
+
+TEST(Matchers, EqualsPrefixGlobRegex) {
+  EXPECT_TRUE(matches("args.path = \"/etc/passwd\"", text("/etc/passwd")));
+  EXPECT_FALSE(matches("args.path = \"/etc/passwd\"", text("/etc/passwd2")));
+  EXPECT_TRUE(matches("args.path = { prefix = [\"/tmp/\", \"/dev/shm/\"] }", text("/dev/shm/x")));
+  EXPECT_FALSE(matches("args.path = { prefix = \"/tmp/\" }", text("/tmpx")));
+  EXPECT_TRUE(matches("args.path = { glob = \"/proc/*/mem\" }", text("/proc/12/mem")));
+  EXPECT_TRUE(matches("args.path = { regex = '^/proc/[0-9]+/mem$' }", text("/proc/12/mem")));
+  EXPECT_FALSE(matches("args.path = { regex = '^/proc/[0-9]+/mem$' }", text("/proc/self/mem")));
+  ArgValue bytes = text("/etc/shadow");
+  bytes.kind = ValueKind::bytes;
+  bytes.type = "bytes";
+  EXPECT_TRUE(matches("args.path = { prefix = \"/etc/\" }", bytes));
+  // A number is never text.
+  EXPECT_FALSE(matches("args.path = { prefix = \"1\" }", ArgValue::of_integer(12)));
+}
+
+TEST(Matchers, NumbersOneOfAndType) {
+  EXPECT_TRUE(matches("args.path = 0", ArgValue::of_integer(0)));
+  EXPECT_TRUE(matches("args.path = { gt = 10, le = 20 }", ArgValue::of_integer(20)));
+  EXPECT_FALSE(matches("args.path = { gt = 10, le = 20 }", ArgValue::of_integer(21)));
+  EXPECT_TRUE(matches("args.path = { lt = 0.5 }", ArgValue::of_integer(0)));
+  ArgValue huge = ArgValue::of_integer(LLONG_MAX);
+  huge.integer_fits = false;
+  EXPECT_TRUE(matches("args.path = { gt = 9223372036854775807 }", huge));
+  EXPECT_TRUE(matches("args.path = { one_of = [\"a\", \"b\"] }", text("b")));
+  EXPECT_FALSE(matches("args.path = { one_of = [\"a\", \"b\"] }", text("c")));
+  EXPECT_TRUE(matches("args.path = { one_of = [1, 2] }", ArgValue::of_integer(2)));
+  EXPECT_TRUE(matches("args.path = { type = \"int\" }", ArgValue::of_integer(3)));
+  ArgValue subclass = text("/x");
+  subclass.type = "EvilStr";
+  EXPECT_TRUE(matches("args.path = { type = [\"EvilStr\"] }", subclass));
+  EXPECT_FALSE(matches("args.path = { type = \"str\" }", subclass));
+  EXPECT_TRUE(matches("args.path = { prefix = \"/x\" }", subclass)) << "a subclass's own storage is matched";
+  EXPECT_TRUE(matches("args.path = { prefix = \"/tmp\", not = true }", text("/etc")));
+  EXPECT_FALSE(matches("args.path = \"x\"", ArgValue()));
+}
+
+TEST(Matchers, CidrAndPortOnSocketAddresses) {
+  const std::string rule = "args.address = { cidr = [\"10.0.0.0/8\", \"2001:db8::/32\"] }";
+  EXPECT_TRUE(matches(rule, sequence({text("10.1.2.3"), ArgValue::of_integer(80)}), "socket.connect"));
+  EXPECT_FALSE(matches(rule, sequence({text("11.1.2.3"), ArgValue::of_integer(80)}), "socket.connect"));
+  EXPECT_TRUE(matches(rule, sequence({text("2001:db8::1"), ArgValue::of_integer(80)}), "socket.connect"));
+  EXPECT_TRUE(matches(rule, sequence({text("::ffff:10.0.0.1"), ArgValue::of_integer(80)}), "socket.connect"));
+  EXPECT_FALSE(matches(rule, sequence({text("example.com"), ArgValue::of_integer(80)}), "socket.connect"));
+  EXPECT_FALSE(matches(rule, text("/run/unix.sock"), "socket.connect"));
+  const std::string ports = "args.address = { port = [22, \"8000-8999\"] }";
+  EXPECT_TRUE(matches(ports, sequence({text("1.2.3.4"), ArgValue::of_integer(8443)}), "socket.connect"));
+  EXPECT_TRUE(matches(ports, sequence({text("1.2.3.4"), ArgValue::of_integer(22)}), "socket.connect"));
+  EXPECT_FALSE(matches(ports, sequence({text("1.2.3.4"), ArgValue::of_integer(443)}), "socket.connect"));
+}
+
+TEST(Matchers, SiteAndProcess) {
+  auto policy = [] {
+    return load(kHeader +
+                "[[rule]]\nid = \"r\"\nevent = \"exec\"\naction = \"alert\"\nsite.file = { prefix = \"/tmp/\" }\n"
+                "site.verified = false\nprocess.uid = { ge = 1000 }\nprocess.entry = \"file\"\n"
+                "process.script = { glob = \"/opt/*\" }\n");
+  };
+  Values none({});
+  PolicyEngine user(policy(), {1000, "/opt/app.py", "file"});
+  Site tmp("/tmp/x.py");
+  EXPECT_EQ(user.evaluate("exec", none, tmp).alert_count, 1u);
+  Site verified("/tmp/x.py", true);
+  EXPECT_EQ(user.evaluate("exec", none, verified).alert_count, 0u);
+  Site elsewhere("/usr/lib/x.py");
+  EXPECT_EQ(user.evaluate("exec", none, elsewhere).alert_count, 0u);
+  PolicyEngine root(policy(), {0, "/opt/app.py", "file"});
+  EXPECT_EQ(root.evaluate("exec", none, tmp).alert_count, 0u);
+  PolicyEngine command(policy(), {1000, "", "command"});
+  EXPECT_EQ(command.evaluate("exec", none, tmp).alert_count, 0u);
+}
+
+TEST(Engine, StrongestActionDecidesAndAuditModeNeverDenies) {
+  std::string rules =
+      "[[rule]]\nid = \"a\"\nevent = \"open\"\naction = \"alert\"\n"
+      "[[rule]]\nid = \"d\"\nevent = \"open\"\naction = \"deny\"\nargs.path = { prefix = \"/secret\" }\n"
+      "[[rule]]\nid = \"k\"\nevent = \"open\"\naction = \"kill\"\nargs.path = \"/secret/kill\"\n";
+  PolicyEngine enforce(load(kHeader + rules), {});
+  Site site;
+  Values open_secret({text("/secret/x")});
+  Verdict verdict = enforce.evaluate("open", open_secret, site);
+  EXPECT_EQ(verdict.action, Action::deny);
+  EXPECT_TRUE(verdict.denies());
+  EXPECT_EQ(verdict.decisive->id, "d");
+  ASSERT_EQ(verdict.alert_count, 2u);
+  EXPECT_EQ(verdict.alerts[0]->id, "a");
+  Values open_kill({text("/secret/kill")});
+  EXPECT_EQ(enforce.evaluate("open", open_kill, site).action, Action::kill);
+  Values open_other({text("/other")});
+  EXPECT_FALSE(enforce.evaluate("open", open_other, site).denies());
+
+  std::string audit_header = "version = 1\nname = \"t\"\nmode = \"audit\"\n";
+  PolicyEngine audit(load(audit_header + rules), {});
+  Verdict audited = audit.evaluate("open", open_secret, site);
+  EXPECT_EQ(audited.action, Action::deny);
+  EXPECT_FALSE(audited.denies());
+  EXPECT_EQ(audited.alert_count, 2u);
+}
+
+TEST(Engine, IndexesByEventAndGlob) {
+  PolicyEngine engine(load(kHeader +
+                           "[[rule]]\nid = \"sockets\"\nevent = \"socket.*\"\naction = \"alert\"\n"
+                           "[[rule]]\nid = \"custom\"\nevent = \"myapp.*\"\naction = \"alert\"\n"),
+                      {});
+  EXPECT_EQ(engine.candidates("open"), nullptr) << "an event no rule names has no candidates";
+  ASSERT_NE(engine.candidates("socket.connect"), nullptr);
+  EXPECT_EQ(engine.candidates("socket.connect")->rules.size(), 1u);
+  Values none({});
+  Site site;
+  EXPECT_EQ(engine.evaluate("myapp.login", none, site).alert_count, 1u);
+  EXPECT_EQ(engine.evaluate("otherapp.login", none, site).alert_count, 0u);
+  PolicyEngine plain(load(kHeader + "[[rule]]\nid = \"x\"\nevent = \"exec\"\naction = \"alert\"\n"), {});
+  EXPECT_EQ(plain.candidates("thirdparty.event"), nullptr) << "no glob rules: unknown names cost one lookup";
+}
+
+TEST(Engine, PositionalFieldsReachUncataloguedEvents) {
+  PolicyEngine engine(load(kHeader + "[[rule]]\nid = \"x\"\nevent = \"myapp.login\"\naction = \"alert\"\n"
+                                     "args.1 = \"root\"\n"),
+                      {});
+  Values args({text("alice"), text("root")});
+  Site site;
+  EXPECT_EQ(engine.evaluate("myapp.login", args, site).alert_count, 1u);
+}
+
+TEST(Engine, RateLimitsAndSamplingThinLogRecordsAndCountThem) {
+  PolicyEngine engine(load(kHeader +
+                           "[[rule]]\nid = \"noisy\"\nevent = \"object.__getattr__\"\nsample_one_in = 10\n"
+                           "[[rule]]\nid = \"burst\"\nevent = \"builtins.id\"\nmax_per_second = 5\n"
+                           "[[rule]]\nid = \"flag\"\nevent = \"object.__getattr__\"\naction = \"alert\"\n"
+                           "args.name = \"__code__\"\n"),
+                      {});
+  Site site;
+  Values plain({text("obj"), text("x")});
+  int kept = 0;
+  for (int i = 0; i < 100; ++i) kept += engine.evaluate("object.__getattr__", plain, site).suppressed ? 0 : 1;
+  EXPECT_EQ(kept, 10);
+  Values flagged({text("obj"), text("__code__")});
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(engine.evaluate("object.__getattr__", flagged, site).suppressed);
+  Values id({ArgValue::of_integer(1)});
+  int burst_kept = 0;
+  for (int i = 0; i < 50; ++i) burst_kept += engine.evaluate("builtins.id", id, site).suppressed ? 0 : 1;
+  EXPECT_GE(burst_kept, 5);
+  EXPECT_LE(burst_kept, 10) << "at most two one-second windows in a fast loop";
+  auto counts = engine.suppressed_counts();
+  ASSERT_EQ(counts.size(), 2u);
+  EXPECT_EQ(counts[0].first, "noisy");
+  EXPECT_EQ(counts[0].second, 90u);
+  engine.reset_counters();
+  EXPECT_TRUE(engine.suppressed_counts().empty());
+}
+
+TEST(Loader, ReportsErrorsWithLineAndColumn) {
+  auto diagnostics = diagnostics_of(kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\naction = \"deny\"\n"
+                                              "args.path = { prefx = \"/tmp\" }\n");
+  ASSERT_FALSE(diagnostics.empty());
+  EXPECT_EQ(format_diagnostic(diagnostics[0], "t.toml"), "t.toml:8:23: error: unknown key `prefx`");
+
+  auto syntax = diagnostics_of("version = 1\nname = \n");
+  ASSERT_EQ(syntax.size(), 1u);
+  EXPECT_EQ(syntax[0].line, 2);
+
+  auto field = diagnostics_of(kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nargs.file = \"x\"\n");
+  ASSERT_FALSE(field.empty());
+  EXPECT_NE(field[0].message.find("has no argument `file`; its arguments are: path mode flags"), std::string::npos);
+
+  const std::vector<std::string> broken = {
+       "version = 2\nname = \"x\"\n", kHeader + "mode2 = 1\n", "version = 1\nname = \"x\"\nmode = \"x\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\naction = \"block\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nseverity = \"urgent\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nargs.path = { regex = \"(\" }\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nargs.path = { cidr = \"10.0.0.0/33\" }\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\naction = \"alert\"\nmax_per_second = 3\n",
+        kHeader + "[[rule]]\nid = \"entry.mine\"\nevent = \"open\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\n[[rule]]\nid = \"r\"\nevent = \"exec\"\n",
+        kHeader + "[entry]\ncomand = false\n"};
+  for (const std::string& bad : broken) {
+    auto found = diagnostics_of(bad);
+    bool error = std::any_of(found.begin(), found.end(),
+                             [](const Diagnostic& d) { return d.level == Diagnostic::Level::error; });
+    EXPECT_TRUE(error) << bad;
+  }
+}
+
+TEST(Loader, WarnsAboutUncataloguedEventsAndNotificationOnlyDenials) {
+  auto diagnostics = diagnostics_of(kHeader + "[[rule]]\nid = \"r\"\nevent = \"sys.set_asyncgen_hooks_firstiter\"\n"
+                                              "[[rule]]\nid = \"c\"\nevent = \"cpython._PySys_ClearAuditHooks\"\n"
+                                              "action = \"deny\"\n");
+  ASSERT_EQ(diagnostics.size(), 2u);
+  EXPECT_EQ(diagnostics[0].level, Diagnostic::Level::warning);
+  EXPECT_EQ(diagnostics[0].line, 6);
+  EXPECT_NE(diagnostics[1].message.find("can be recorded and alerted, not denied"), std::string::npos);
+}
+
+TEST(Loader, EntryRestrictionsBecomeRules) {
+  Policy policy = load(kHeader + "[entry]\ncommand = false\nsitecustomize = false\npth_files = false\n");
+  EXPECT_FALSE(policy.entry.command);
+  ASSERT_NE(find_entry_rule(policy, "command"), nullptr);
+  EXPECT_EQ(find_entry_rule(policy, "command")->events, std::vector<std::string>{"cpython.run_command"});
+  EXPECT_EQ(find_entry_rule(policy, "module"), nullptr);
+  EXPECT_EQ(find_entry_rule(policy, "sitecustomize")->refusal, Refusal::module_not_found);
+  PolicyEngine engine(std::move(policy), {});
+  Site site;
+  Values pth({text("/usr/lib/python3/dist-packages/x.pth"), text("rb"), ArgValue::of_integer(0)});
+  EXPECT_TRUE(engine.evaluate("vigil.open_code", pth, site).denies());
+  EXPECT_FALSE(engine.evaluate("open", pth, site).denies()) << "reading a .pth as data is not running it";
+}
+
+TEST(ShippedPolicies, LoadWithoutErrorsOrWarnings) {
+  for (const char* name : {"default.toml", "strict.toml", "examples/network.toml", "examples/noisy-events.toml",
+                           "examples/code-locations.toml"}) {
+    std::ifstream file(std::string(VIGIL_SOURCE_DIR) + "/policies/" + name);
+    ASSERT_TRUE(file) << name;
+    std::stringstream content;
+    content << file.rdbuf();
+    LoadResult result = load_policy(content.str(), name);
+    EXPECT_TRUE(result.policy.has_value()) << name;
+    for (const auto& d : result.diagnostics) ADD_FAILURE() << format_diagnostic(d, name);
+  }
+  EXPECT_EQ(builtin_default_policy().name, "default");
+  EXPECT_EQ(builtin_default_policy().mode, Mode::audit);
+}
+
+TEST(PolicySelection, RootOnlyWritableChecksEveryDirectory) {
+  EXPECT_EQ(root_only_writable_problem("/usr/bin"), "");
+  EXPECT_NE(root_only_writable_problem("/tmp").find("writable by its group or by others"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil
