@@ -84,6 +84,32 @@ class Run:
         return records
 
 
+def run_on_terminal(argv, keystrokes, env, cwd):
+    """Runs argv with a pseudo-terminal as stdin, stdout and stderr, types
+    `keystrokes`, and returns (exit status, everything it wrote)."""
+    import pty
+    import select
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(argv, stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=cwd,
+                               close_fds=True)
+    os.close(terminal)
+    os.write(controller, keystrokes)
+    output = b""
+    while process.poll() is None or select.select([controller], [], [], 0.2)[0]:
+        if select.select([controller], [], [], 5)[0]:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+    status = process.wait(timeout=30)
+    os.close(controller)
+    return status, output
+
+
 @pytest.fixture
 def log(tmp_path):
     return tmp_path / "vigil.jsonl"

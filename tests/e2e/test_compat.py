@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import STOCK_PYTHON, VIGIL_PYTHON
+from conftest import STOCK_PYTHON, VIGIL_PYTHON, run_on_terminal
 
 SCRIPT = """\
 import sys, os
@@ -112,28 +112,11 @@ def test_interactive_repl_on_a_terminal(log, tmp_path):
     """The REPL on a real terminal: prompts, evaluation, exit, and the entry
     mode recorded as interactive."""
     import json
-    import pty
-    import select
 
-    controller, terminal = pty.openpty()
     env = dict(os.environ, VIGIL_LOG=str(log), TERM="dumb")
     env.pop("PYTHONSTARTUP", None)
-    process = subprocess.Popen([VIGIL_PYTHON, "-q"], stdin=terminal, stdout=terminal, stderr=terminal,
-                               env=env, cwd=tmp_path, close_fds=True)
-    os.close(terminal)
-    os.write(controller, b"print(6 * 7)\nraise SystemExit(4)\n")
-    output = b""
-    while process.poll() is None or select.select([controller], [], [], 0.2)[0]:
-        if select.select([controller], [], [], 5)[0]:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            output += chunk
-    assert process.wait(timeout=30) == 4
-    os.close(controller)
+    status, output = run_on_terminal([VIGIL_PYTHON, "-q"], b"print(6 * 7)\nraise SystemExit(4)\n", env, tmp_path)
+    assert status == 4
     assert b">>> " in output and b"42" in output
     start = json.loads(log.read_text().splitlines()[0])
     assert start["entry"] == {"mode": "interactive", "target": None, "inspect": False}
