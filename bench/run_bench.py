@@ -47,8 +47,15 @@ STORM_SIZES = (2000, 4000)
 
 
 class Config:
-    def __init__(self, key, label, executable, env):
+    def __init__(self, key, label, executable, env, refuses_command=False):
         self.key, self.label, self.executable, self.env = key, label, executable, env
+        self.refuses_command = refuses_command
+
+    def arguments(self, workload):
+        # strict.toml refuses -c; its start-up is measured on an empty script.
+        if self.refuses_command and workload[0] == "-c":
+            return [str(HERE / "workloads" / "empty.py")]
+        return workload
 
 
 def configs(bin_dir, work):
@@ -59,6 +66,8 @@ def configs(bin_dir, work):
         Config("a", "(a) python3.11", STOCK, base),
         Config("b", "(b) floor", str(bin_dir / "vigil-python-floor"), dict(base, VIGIL_LOG=log)),
         Config("c", "(c) vigil, default", str(bin_dir / "vigil-python"), dict(base, VIGIL_LOG=log)),
+        Config("d", "(d) vigil, strict", str(bin_dir / "vigil-python"),
+               dict(base, VIGIL_LOG=log, VIGIL_POLICY=str(ROOT / "policies" / "strict.toml")), refuses_command=True),
         Config("e", "(e) Python logger", STOCK,
                dict(base, PYTHONPATH=str(HERE / "python_logger"), PY_AUDIT_LOG=str(work / "python-logger.jsonl"))),
     ]
@@ -116,14 +125,16 @@ def main():
              f"- machine: {machine()}", f"- commit: {commit()}",
              "- instruction counts: valgrind --tool=callgrind, PYTHONHASHSEED=0; ratios to (a) from the same run",
              f"- wall: median of {args.runs} runs, milliseconds, for context only",
-             "- (d) strict policy with verification: not measured, the policy and verification issues have not landed",
+             "- (d) strict.toml (enforce mode, rules and entry restrictions). It refuses -c, so its start-up row runs "
+             "an empty script; it ignores PYTHON* variables, so PYTHONHASHSEED=0 does not apply to it. Verification "
+             "(issue 5) has not landed",
              *(f"- {note}" for note in args.note), ""]
     header = "| workload | " + " | ".join(f"{c.label} instr" for c in all_configs) + " | " + \
              " | ".join(f"{c.label} wall ms" for c in all_configs) + " |"
     lines += [header, "|---|" + "---:|" * (2 * len(all_configs))]
     for name, workload in WORKLOADS.items():
-        counts = {c.key: instructions(c, workload, work) for c in all_configs}
-        walls = {c.key: wall_median(c, workload, work, args.runs) for c in all_configs}
+        counts = {c.key: instructions(c, c.arguments(workload), work) for c in all_configs}
+        walls = {c.key: wall_median(c, c.arguments(workload), work, args.runs) for c in all_configs}
         cells = [f"{counts['a'] / 1e6:.1f} M"] + [f"{counts[c.key] / counts['a']:.3f}×" for c in all_configs[1:]]
         lines.append(f"| {name} | " + " | ".join(cells) + " | " +
                      " | ".join(f"{walls[c.key]:.1f}" for c in all_configs) + " |")
