@@ -35,6 +35,10 @@ void append_decision_member(JsonText& json, const Verdict& verdict) {
   json.begin_array();
   for (std::size_t i = 0; i < verdict.alert_count; ++i) json.string(verdict.alerts[i]->id);
   json.end_array();
+  if (verdict.alerts_not_reported != 0) {
+    json.key("rules_not_listed");
+    json.unsigned_integer(verdict.alerts_not_reported);
+  }
   json.end_object();
 }
 
