@@ -17,6 +17,11 @@ tracemalloc tty types typing unicodedata unittest urllib.parse urllib.request uu
 webbrowser xml.dom.minidom xml.etree.ElementTree xml.sax zipapp zipfile zipimport zlib zoneinfo
 """.split()
 
+# A policy may deny some (strict.toml denies ctypes); the rest still load.
+denied = 0
 for name in MODULES:
-    importlib.import_module(name)
-print(len(MODULES))
+    try:
+        importlib.import_module(name)
+    except PermissionError:
+        denied += 1
+print(len(MODULES) - denied)
