@@ -13,9 +13,21 @@
 namespace vigil {
 namespace {
 
-std::string temp_path(const char* name) {
-  return testing::TempDir() + "/" + name + std::to_string(getpid());
-}
+// A path in the test's temporary directory, removed before and after use.
+class ScratchPath {
+ public:
+  explicit ScratchPath(const char* name) : path_(testing::TempDir() + "/" + name + std::to_string(getpid())) {
+    unlink(path_.c_str());
+  }
+  ~ScratchPath() { unlink(path_.c_str()); }
+  ScratchPath(const ScratchPath&) = delete;
+  ScratchPath& operator=(const ScratchPath&) = delete;
+  operator const std::string&() const { return path_; }
+  const char* c_str() const { return path_.c_str(); }
+
+ private:
+  std::string path_;
+};
 
 std::string contents(const std::string& path) {
   std::ifstream in(path);
@@ -25,8 +37,7 @@ std::string contents(const std::string& path) {
 }
 
 TEST(FileSink, AppendsWholeLinesOnAHighCloexecDescriptor) {
-  std::string path = temp_path("append");
-  unlink(path.c_str());
+  ScratchPath path("append");
   std::string error;
   auto sink = open_log({path, LogChoice::Origin::chosen}, error);
   ASSERT_TRUE(sink) << error;
@@ -39,8 +50,7 @@ TEST(FileSink, AppendsWholeLinesOnAHighCloexecDescriptor) {
 }
 
 TEST(FileSink, ReopensWhenItsDescriptorIsClosed) {
-  std::string path = temp_path("reopen");
-  unlink(path.c_str());
+  ScratchPath path("reopen");
   std::string error;
   auto sink = open_log({path, LogChoice::Origin::chosen}, error);
   ASSERT_TRUE(sink);
@@ -56,8 +66,7 @@ TEST(FileSink, ReportsAnUnopenableFile) {
 }
 
 TEST(FileSink, ConcurrentWritersNeverInterleave) {
-  std::string path = temp_path("concurrent");
-  unlink(path.c_str());
+  ScratchPath path("concurrent");
   std::vector<std::thread> writers;
   for (int w = 0; w < 4; ++w) {
     writers.emplace_back([&path, w] {
