@@ -63,6 +63,7 @@ int summary_command(const SummaryOptions& options) {
   std::map<long, Process> processes;
   std::map<std::string, long> kinds;
   std::vector<std::pair<long, json>> notable;
+  std::vector<std::pair<long, json>> alerts;
   long bad_lines = 0;
   for (const auto& path : options.logs) {
     std::ifstream in(path);
@@ -86,6 +87,7 @@ int summary_command(const SummaryOptions& options) {
       ++process.records;
       ++kinds[kind];
       if (kind == "stop") process.stop = record;
+      if (kind == "alert") alerts.emplace_back(pid, record);
       if (kind == "event") {
         std::string event = record.value("event", "");
         ++process.events[event];
@@ -137,6 +139,17 @@ int summary_command(const SummaryOptions& options) {
   for (std::size_t i = 0; i < ranked.size() && i < 12; ++i) {
     std::printf("  %7ld  %s\n", ranked[i].second, ranked[i].first.c_str());
   }
+
+  std::printf("\nAlerts:\n");
+  std::size_t alerts_shown = 0;
+  for (const auto& [pid, record] : alerts) {
+    if (!selected.count(pid)) continue;
+    if (++alerts_shown > 40) break;
+    std::printf("  %-8s pid %-7ld %-24s %s%s\n", record.value("severity", "?").c_str(), pid,
+                record.value("rule", "?").c_str(), record.value("message", "").c_str(),
+                record.value("enforced", false) ? " [enforced]" : "");
+  }
+  if (alerts_shown == 0) std::printf("  none\n");
 
   std::printf("\nNotable activity:\n");
   std::size_t shown = 0;

@@ -431,3 +431,11 @@ def test_cpython_test_audit_passes_under_the_default_policy(tmp_path, log):
     records = read_records(log)
     assert_contract(records)
     assert len(by_pid(records)) > 5, "test_audit's child interpreters are recorded too"
+
+
+def test_summary_lists_alerts(log):
+    run(["-c", "import ctypes"], log)
+    result = subprocess.run([VIGIL, "summary", str(log)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    alerts_section = result.stdout.split("\nAlerts:\n")[1].split("\n\n")[0]
+    assert "ctypes" in alerts_section and "medium" in alerts_section and "[enforced]" not in alerts_section
