@@ -32,8 +32,18 @@ def modules():
     return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
 
 
+# Test cases left out of both runs, with the reason printed in the output.
+IGNORED = {
+    "*VSOCK*": "test_socket's AF_VSOCK cases block in vsock_accept inside a regrtest worker on a kernel with "
+               "vsock but no peer (Linux 6.18 here), under python3.11 and vigil-python alike, until the 900 s "
+               "timeout; run alone they fail in 0.2 s on both",
+}
+
+
 def run_regrtest(interpreter, names, junit, env):
     command = [interpreter, "-m", "test", "-j2", "--timeout", "900", "--junit-xml", str(junit)]
+    for pattern in IGNORED:
+        command += ["--ignore", pattern]
     started = time.monotonic()
     completed = subprocess.run(command + names, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, text=True, errors="replace")
@@ -116,6 +126,8 @@ def main():
     env["VIGIL_LOG"] = str(log)
 
     print(f"{len(names)} CPython test modules under {vigil_python}, records to {log}", flush=True)
+    for pattern, reason in IGNORED.items():
+        print(f"ignored on both interpreters: {pattern}: {reason}", flush=True)
     completed, elapsed = run_regrtest(vigil_python, names, work / "vigil.xml", env)
     counts, failing = results(work / "vigil.xml")
     print(completed.stdout[-3000:])
