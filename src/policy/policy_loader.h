@@ -25,8 +25,9 @@ struct LoadResult {
   std::vector<Diagnostic> diagnostics;
 };
 
-// `source` names the file in diagnostics and in Policy::source.
-LoadResult load_policy(std::string_view text, const std::string& source);
+// `source` names the file in diagnostics and in Policy::source. `sha256`
+// of `text`, when the caller already knows it; otherwise it is computed.
+LoadResult load_policy(std::string_view text, const std::string& source, std::string_view sha256 = {});
 
 // "source:line:column: error: message"
 std::string format_diagnostic(const Diagnostic& diagnostic, const std::string& source);

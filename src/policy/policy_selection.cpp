@@ -14,17 +14,33 @@
 namespace vigil {
 namespace {
 
-bool read_whole(int fd, std::string& text) {
-  char buffer[16384];
-  for (;;) {
-    ssize_t got = read(fd, buffer, sizeof buffer);
-    if (got == 0) return true;
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    text.append(buffer, static_cast<std::size_t>(got));
+// The whole file, read from one descriptor opened with `flags`; `status`
+// describes that descriptor, so what is checked is what was read.
+std::optional<std::string> read_from_one_descriptor(const char* path, int flags, struct stat& status,
+                                                    std::string& error) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+  if (fd < 0) {
+    error = std::string("cannot read policy ") + path + ": " + std::strerror(errno);
+    return std::nullopt;
   }
+  std::string text;
+  bool complete = fstat(fd, &status) == 0;
+  char buffer[16384];
+  while (complete) {
+    ssize_t got = read(fd, buffer, sizeof buffer);
+    if (got == 0) break;
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) complete = false;
+    if (complete) text.append(buffer, static_cast<std::size_t>(got));
+  }
+  int read_errno = errno;
+  close(fd);
+  if (!complete) {
+    error = std::string("cannot read policy ") + path + ": " + std::strerror(read_errno);
+    errno = read_errno;
+    return std::nullopt;
+  }
+  return text;
 }
 
 std::optional<Policy> load_text(const std::string& text, const std::string& source, std::string& error) {
@@ -44,25 +60,16 @@ std::string insecure(const std::string& path, const struct stat& status) {
   return {};
 }
 
-// The system policy as read from one descriptor, so the bytes checked are
-// the bytes loaded. nullopt with empty error: there is none.
+// The system policy. nullopt with empty error: there is none.
 std::optional<Policy> read_system_policy(bool& locked, std::string& error) {
   const char* path = system_policy_path();
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    error = std::string("cannot read the system policy ") + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
   struct stat status {};
-  std::string text;
-  bool read_ok = fstat(fd, &status) == 0 && read_whole(fd, text);
-  close(fd);
-  if (!read_ok) {
-    error = std::string("cannot read the system policy ") + path + ": " + std::strerror(errno);
+  auto text = read_from_one_descriptor(path, O_NOFOLLOW, status, error);
+  if (!text) {
+    if (errno == ENOENT) error.clear();
     return std::nullopt;
   }
-  auto policy = load_text(text, path, error);
+  auto policy = load_text(*text, path, error);
   if (!policy) return std::nullopt;
   locked = policy->locked;
   if (locked) {
@@ -86,28 +93,23 @@ const char* non_empty_env(const char* name) {
 const char* system_policy_path() { return kSystemPolicyPath; }
 
 Policy builtin_default_policy() {
-  std::string error;
-  auto policy = load_text(std::string(kDefaultPolicyToml), "built-in", error);
+  // Hashed at build time, so start-up does not hash it again.
+  LoadResult result = load_policy(kDefaultPolicyToml, "built-in", kDefaultPolicySha256);
   // The build loads policies/default.toml in its tests; it cannot fail here.
-  if (!policy) std::abort();
-  return std::move(*policy);
+  if (!result.policy) std::abort();
+  return std::move(*result.policy);
+}
+
+std::optional<std::string> read_policy_text(const std::string& path, std::string& error) {
+  struct stat status {};
+  return read_from_one_descriptor(path.c_str(), 0, status, error);
 }
 
 std::optional<Policy> read_policy(const std::string& path, std::string& error) {
   if (path == "default") return builtin_default_policy();
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = "cannot read policy " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::string text;
-  bool read_ok = read_whole(fd, text);
-  close(fd);
-  if (!read_ok) {
-    error = "cannot read policy " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  return load_text(text, path, error);
+  auto text = read_policy_text(path, error);
+  if (!text) return std::nullopt;
+  return load_text(*text, path, error);
 }
 
 std::string root_only_writable_problem(const std::string& path) {

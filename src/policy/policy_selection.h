@@ -32,6 +32,9 @@ std::optional<Policy> read_policy(const std::string& path, std::string& error);
 
 Policy builtin_default_policy();
 
+// A policy file's bytes; empty optional and `error` set when unreadable.
+std::optional<std::string> read_policy_text(const std::string& path, std::string& error);
+
 // Empty when `path` and every directory above it belong to root and only
 // root may write them; otherwise says which one does not.
 std::string root_only_writable_problem(const std::string& path);

@@ -7,13 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <deque>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace vigil {
 namespace {
@@ -140,15 +136,14 @@ const char* python_outcome(const Rule& rule, const std::string& event) {
 int policy_check_command(const PolicyCheckOptions& options) {
   bool failed = false;
   for (const std::string& file : options.files) {
-    std::ifstream stream(file, std::ios::binary);
-    if (!stream) {
-      std::cerr << file << ": cannot read: " << std::strerror(errno) << "\n";
+    std::string error;
+    auto text = read_policy_text(file, error);
+    if (!text) {
+      std::cerr << error << "\n";
       failed = true;
       continue;
     }
-    std::stringstream text;
-    text << stream.rdbuf();
-    LoadResult result = load_policy(text.str(), file);
+    LoadResult result = load_policy(*text, file);
     for (const Diagnostic& diagnostic : result.diagnostics) std::cout << format_diagnostic(diagnostic, file) << "\n";
     if (!result.policy) {
       failed = true;
