@@ -14,6 +14,12 @@
 namespace vigil {
 namespace {
 
+// A field named by digits is an argument's position.
+bool is_position(const std::string& field) {
+  return !field.empty() &&
+         std::all_of(field.begin(), field.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
 // Events CPython raises after the fact: a hook cannot stop them.
 constexpr std::string_view kNotificationOnlyEvents[] = {
     "cpython.PyInterpreterState_Clear", "cpython._PySys_ClearAuditHooks"};
@@ -305,9 +311,7 @@ class Loader {
   // The field must be an argument of at least one event the rule names;
   // for a single catalogued event, of that event.
   void check_field(const toml::node& node, const std::vector<std::string>& events, const std::string& field) {
-    if (std::all_of(field.begin(), field.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-      return;
-    }
+    if (is_position(field)) return;
     bool known_events = false;
     for (const std::string& event : events) {
       for (const EventSignature& signature : event_catalog()) {
@@ -353,11 +357,7 @@ class Loader {
     Condition condition;
     condition.subject = subject;
     condition.field = std::move(field);
-    if (subject == Subject::argument && !condition.field.empty() &&
-        std::all_of(condition.field.begin(), condition.field.end(),
-                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-      condition.position = std::stoul(condition.field);
-    }
+    if (subject == Subject::argument && is_position(condition.field)) condition.position = std::stoul(condition.field);
     const auto* table = node.as_table();
     if (table == nullptr) {
       // A bare value means equality.
@@ -554,10 +554,8 @@ void append_entry_rules(Policy& policy) {
 
 const Rule* find_entry_rule(const Policy& policy, std::string_view route) {
   for (const Rule& rule : policy.rules) {
-    if (rule.id.size() == kEntryRulePrefix.size() + route.size() && rule.id.starts_with(kEntryRulePrefix) &&
-        rule.id.ends_with(route)) {
-      return &rule;
-    }
+    std::string_view id = rule.id;
+    if (id.starts_with(kEntryRulePrefix) && id.substr(kEntryRulePrefix.size()) == route) return &rule;
   }
   return nullptr;
 }
@@ -585,7 +583,7 @@ const char* to_string(Severity severity) {
   return "medium";
 }
 
-LoadResult load_policy(std::string_view text, const std::string& source) {
+LoadResult load_policy(std::string_view text, const std::string& source, std::string_view sha256) {
   LoadResult result;
   toml::table root;
   try {
@@ -601,7 +599,7 @@ LoadResult load_policy(std::string_view text, const std::string& source) {
   if (result.policy) {
     append_entry_rules(*result.policy);
     result.policy->source = source;
-    result.policy->sha256 = Sha256::hex_of(text);
+    result.policy->sha256 = sha256.empty() ? Sha256::hex_of(text) : std::string(sha256);
   }
   return result;
 }
