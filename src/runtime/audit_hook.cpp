@@ -117,7 +117,7 @@ void append_site(JsonText& json, const RenderLimits& limits) {
   Py_DECREF(code);
 }
 
-void append_args(JsonText& json, const char* event, PyObject* args, const RenderLimits& limits) {
+void append_args(JsonText& json, std::string_view event, PyObject* args, const RenderLimits& limits) {
   ValueRenderer renderer(json, limits);
   const EventSignature* signature = find_event_signature(event);
   if (signature == nullptr || args == nullptr || !PyTuple_CheckExact(args)) {
@@ -220,7 +220,7 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
     if (!verdict.suppressed) {
       members.clear();
       JsonText json(members, true);
-      append_event_members(json, event, args, current_tid(registration.fork_generation), registration.limits);
+      append_event_members(json, name, args, current_tid(registration.fork_generation), registration.limits);
       if (verdict.action != Action::log) append_decision_member(json, verdict);
       std::uint64_t seq = recorder.emit("event", members);
       for (std::size_t i = 0; i < verdict.alert_count; ++i) {
@@ -271,10 +271,10 @@ void child_after_fork() {
 
 }  // namespace
 
-void append_event_members(JsonText& json, const char* event, PyObject* args, pid_t tid,
+void append_event_members(JsonText& json, std::string_view event, PyObject* args, pid_t tid,
                           const RenderLimits& limits) {
   json.key("event");
-  json.string(std::string_view(event, strnlen(event, kMaxEventName)));
+  json.string(event);
   json.key("tid");
   json.integer(tid);
   json.key("site");

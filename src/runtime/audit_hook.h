@@ -19,8 +19,9 @@ class AuditHook {
   static bool probe_is_live();
 };
 
-// The event record's members, as the hook writes them. Exposed for tests.
-void append_event_members(JsonText& json, const char* event, PyObject* args, pid_t tid,
+// The event record's members, as the hook writes them, for an event name
+// already cut to its bound (256 bytes). Exposed for tests.
+void append_event_members(JsonText& json, std::string_view event, PyObject* args, pid_t tid,
                           const RenderLimits& limits);
 
 inline constexpr const char* kProbeEvent = "vigil.probe";
