@@ -28,9 +28,15 @@ def policy_file(tmp_path, body, mode="enforce", name="test", extra=""):
     return str(path)
 
 
+def clean_environment(**extra):
+    """This environment without PYTHON* and VIGIL_* variables, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIGIL_"))}
+    env.update(extra)
+    return env
+
+
 def run(args, log, policy=None, env=None, input=None, cwd=None, timeout=120):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIGIL_"))}
-    full_env.update(env or {})
+    full_env = clean_environment(**(env or {}))
     options = (["--policy", policy] if policy else []) + ["--log", str(log)]
     return subprocess.run([VIGIL, "run", *options, "--", *args], capture_output=True, env=full_env, input=input,
                           cwd=cwd, timeout=timeout)
@@ -267,8 +273,7 @@ def test_strict_refuses_inspect_by_flag_and_by_environment(tmp_path, log):
 
 
 def terminal_env(log):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIGIL_"))}
-    return dict(env, TERM="dumb", VIGIL_LOG=str(log))
+    return clean_environment(TERM="dumb", VIGIL_LOG=str(log))
 
 
 def test_strict_refuses_the_repl_on_a_terminal(tmp_path, log):
