@@ -2,8 +2,17 @@
 
 namespace vigil {
 
+std::string rule_message(const Rule& rule, std::string_view event, std::string_view detail) {
+  std::string message = rule.message.empty() ? std::string(event) + " is denied" : rule.message;
+  if (!detail.empty()) {
+    message += ": ";
+    message += detail;
+  }
+  return message;
+}
+
 void append_alert_members(JsonText& json, const Rule& rule, std::string_view event, bool enforced,
-                          std::uint64_t seq_ref) {
+                          std::uint64_t seq_ref, std::string_view detail) {
   json.key("rule");
   json.string(rule.id);
   json.key("severity");
@@ -13,7 +22,8 @@ void append_alert_members(JsonText& json, const Rule& rule, std::string_view eve
   for (const std::string& technique : rule.attack) json.string(technique);
   json.end_array();
   json.key("message");
-  json.string(rule.message.empty() ? "rule " + rule.id + " matched" : rule.message);
+  json.string(rule.message.empty() && detail.empty() ? "rule " + rule.id + " matched"
+                                                    : rule_message(rule, event, detail));
   json.key("seq_ref");
   json.unsigned_integer(seq_ref);
   json.key("event");

@@ -11,9 +11,12 @@
 namespace vigil {
 
 // Members of the alert `rule` raises for `event`, the record numbered
-// `seq_ref`. `enforced`: whether its deny or kill took effect.
+// `seq_ref`. `enforced`: whether its deny or kill took effect. `detail`
+// ends the message: what the runtime found.
 void append_alert_members(JsonText& json, const Rule& rule, std::string_view event, bool enforced,
-                          std::uint64_t seq_ref);
+                          std::uint64_t seq_ref, std::string_view detail = {});
+// The message of the rule's alert and denial.
+std::string rule_message(const Rule& rule, std::string_view event, std::string_view detail);
 
 // The event record's `decision` member, for a verdict beyond `log`.
 void append_decision_member(JsonText& json, const Verdict& verdict);

@@ -42,8 +42,14 @@ enum class Refusal {
   module_not_found,
 };
 
-// Prefix of the rules load_policy() derives from [entry]; reserved.
+// Prefixes of the rules load_policy() derives from [entry] and [trust];
+// reserved.
 inline constexpr std::string_view kEntryRulePrefix = "entry.";
+inline constexpr std::string_view kTrustRulePrefix = "trust.";
+// The rules [trust] implies. The runtime applies them; they name no event.
+inline constexpr std::string_view kTrustCodeRule = "trust.code";
+inline constexpr std::string_view kTrustNativeRule = "trust.native";
+inline constexpr std::string_view kTrustProvenanceRule = "trust.provenance";
 
 struct Rule {
   std::string id;
@@ -75,6 +81,25 @@ struct EntryRestrictions {
   bool write_bytecode = true;
 };
 
+// Which files count as code the administrator approved ([trust]).
+struct TrustSettings {
+  bool enabled = false;  // a [trust] table is present
+  bool database = true;  // the trust database counts
+  bool xattr = true;     // the security.vigil.sha256 attribute counts
+  std::vector<std::string> database_paths;  // files, and directories of *.trust files
+  // Which code files the kernel's AT_EXECVE_CHECK must allow: none, the
+  // script run directly, or every file opened as code.
+  enum class Kernel { off, script, all } kernel = Kernel::off;
+  // .pyc files are verified like any other file, or refused so imports
+  // fall back to the verified source.
+  enum class Bytecode { verify, refuse } bytecode = Bytecode::verify;
+  bool native = true;      // extension modules, ctypes.dlopen, sqlite3 extensions
+  bool provenance = true;  // compile, marshal.loads, exec and code.__new__
+  // Verified files whose own compile() and exec() of generated text count
+  // as verified (dataclasses, namedtuple), matched as globs on the path.
+  std::vector<std::string> generators;
+};
+
 struct Policy {
   int version = kPolicySchemaVersion;
   std::string name;
@@ -85,12 +110,16 @@ struct Policy {
   bool locked = false;
   std::optional<std::string> log_path;
   EntryRestrictions entry;
-  // The file's rules, then one `entry.*` rule per restriction in [entry].
+  TrustSettings trust;
+  // The file's rules, then one `entry.*` rule per restriction in [entry],
+  // then the `trust.*` rules when [trust] is present.
   std::vector<Rule> rules;
   std::string source;  // file it was read from, or "built-in"
   std::string sha256;  // of the file's bytes
 };
 
+// The rule with this id, or null.
+const Rule* find_rule(const Policy& policy, std::string_view id);
 // The entry rule for a route ("command" finds entry.command), or null when the policy
 // does not restrict that route.
 const Rule* find_entry_rule(const Policy& policy, std::string_view id);

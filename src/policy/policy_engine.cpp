@@ -55,6 +55,20 @@ const PolicyEngine::Bucket* PolicyEngine::candidates(std::string_view event) con
   return glob_bucket_.rules.empty() ? nullptr : &glob_bucket_;
 }
 
+void Verdict::add(const Rule& rule) {
+  // A record that raises an alert is never thinned.
+  suppressed = false;
+  if (alert_count < kMaxReported) {
+    alerts[alert_count++] = &rule;
+  } else {
+    ++alerts_not_reported;
+  }
+  if (decisive == nullptr || rule.action > action) {
+    action = rule.action;
+    decisive = &rule;
+  }
+}
+
 Verdict PolicyEngine::evaluate(std::string_view event, ArgumentSource& arguments, SiteSource& site) {
   Lookup lookup{event, candidates(event)};
   return evaluate(std::span(&lookup, 1), arguments, site);
@@ -74,15 +88,7 @@ Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& 
         if (rule->limit.active() && limiting == nullptr) limiting = rule;
         continue;
       }
-      if (verdict.alert_count < Verdict::kMaxReported) {
-        verdict.alerts[verdict.alert_count++] = rule;
-      } else {
-        ++verdict.alerts_not_reported;
-      }
-      if (verdict.decisive == nullptr || rule->action > verdict.action) {
-        verdict.action = rule->action;
-        verdict.decisive = rule;
-      }
+      verdict.add(*rule);
     }
   }
   // Only a plain record may be thinned; the first limiting rule decides.

@@ -41,7 +41,14 @@ struct Verdict {
   // A `log` rule's rate limit or sampling dropped this event's record.
   bool suppressed = false;
 
+  // What the runtime found that made `detailed` match (a trust rule's
+  // file and reason); its alert's message ends with it.
+  const Rule* detailed = nullptr;
+  std::string_view detail;
   bool denies() const { return enforced && action >= Action::deny; }
+  // Counts a matching rule that raises an alert (alert, deny or kill).
+  void add(const Rule& rule);
+  std::string_view detail_of(const Rule& rule) const { return &rule == detailed ? detail : std::string_view(); }
 };
 
 class PolicyEngine {

@@ -1,5 +1,6 @@
 #include "policy_loader.h"
 
+#include "default_policy.h"
 #include "event_catalog.h"
 #include "glob.h"
 #include "sha256.h"
@@ -30,7 +31,7 @@ class Loader {
 
   std::optional<Policy> load(const toml::table& root) {
     Policy policy;
-    check_keys(root, {"version", "name", "description", "mode", "locked", "log", "entry", "rule"});
+    check_keys(root, {"version", "name", "description", "mode", "locked", "log", "entry", "trust", "rule"});
     if (const auto* version = root.get("version")) {
       auto number = version->value<long long>();
       if (!number || *number != kPolicySchemaVersion) {
@@ -69,6 +70,9 @@ class Loader {
     }
     if (const auto* entry = root.get("entry")) {
       if (const auto* table = table_of(*entry, "entry")) load_entry(*table, policy.entry);
+    }
+    if (const auto* trust = root.get("trust")) {
+      if (const auto* table = table_of(*trust, "trust")) load_trust(*table, policy.trust);
     }
     if (const auto* rules = root.get("rule")) {
       const auto* array = rules->as_array();
@@ -159,6 +163,75 @@ class Loader {
     return result;
   }
 
+  void load_trust(const toml::table& table, TrustSettings& trust) {
+    check_keys(table, {"sources", "database", "kernel", "pyc", "native", "provenance", "generators"});
+    trust.enabled = true;
+    if (const auto* sources = table.get("sources")) {
+      trust.database = trust.xattr = false;
+      for (const std::string& source : strings_of(*sources, "trust.sources")) {
+        if (source == "database") {
+          trust.database = true;
+        } else if (source == "xattr") {
+          trust.xattr = true;
+        } else {
+          error(*sources, "`trust.sources` names \"database\" and \"xattr\"; the kernel is `trust.kernel`");
+        }
+      }
+    }
+    trust.database_paths = {kDefaultTrustDirectory};
+    if (const auto* database = table.get("database")) {
+      trust.database_paths = strings_of(*database, "trust.database");
+      for (const std::string& path : trust.database_paths) {
+        if (path.empty() || path.front() != '/') error(*database, "`trust.database` paths must be absolute");
+      }
+    }
+    if (const auto* kernel = table.get("kernel")) {
+      auto text = kernel->value<std::string>();
+      if (text == "off") {
+        trust.kernel = TrustSettings::Kernel::off;
+      } else if (text == "script") {
+        trust.kernel = TrustSettings::Kernel::script;
+      } else if (text == "all") {
+        trust.kernel = TrustSettings::Kernel::all;
+      } else {
+        error(*kernel, "`trust.kernel` must be \"off\", \"script\" or \"all\"");
+      }
+    }
+    if (const auto* pyc = table.get("pyc")) {
+      auto text = pyc->value<std::string>();
+      if (text == "verify") {
+        trust.bytecode = TrustSettings::Bytecode::verify;
+      } else if (text == "refuse") {
+        trust.bytecode = TrustSettings::Bytecode::refuse;
+      } else {
+        error(*pyc, "`trust.pyc` must be \"verify\" or \"refuse\"");
+      }
+    }
+    trust.native = bool_or(table, "native", true);
+    trust.provenance = bool_or(table, "provenance", true);
+    if (const auto* generators = table.get("generators")) trust.generators = strings_of(*generators, "trust.generators");
+    if (!trust.database && !trust.xattr && trust.kernel == TrustSettings::Kernel::off) {
+      error(table, "[trust] counts no source: name `sources` or set `kernel`");
+    }
+  }
+
+  std::vector<std::string> strings_of(const toml::node& node, std::string_view key) {
+    std::vector<std::string> values;
+    const auto* array = node.as_array();
+    if (array == nullptr) {
+      error(node, "`" + std::string(key) + "` must be a list of strings");
+      return values;
+    }
+    for (const auto& item : *array) {
+      if (auto text = item.value<std::string>()) {
+        values.push_back(*text);
+      } else {
+        error(item, "`" + std::string(key) + "` must be a list of strings");
+      }
+    }
+    return values;
+  }
+
   void load_entry(const toml::table& table, EntryRestrictions& entry) {
     struct Field {
       std::string_view key;
@@ -200,8 +273,8 @@ class Loader {
       error(table, "a rule needs an `id`");
       return std::nullopt;
     }
-    if (rule.id.starts_with(kEntryRulePrefix)) {
-      error(table, "rule ids starting with \"entry.\" are reserved for the rules [entry] implies");
+    if (rule.id.starts_with(kEntryRulePrefix) || rule.id.starts_with(kTrustRulePrefix)) {
+      error(table, "rule ids starting with \"entry.\" or \"trust.\" are reserved for the rules [entry] and [trust] imply");
     }
     rule.description = string_or(table, "description", "");
     if (const auto* events = table.get("event")) {
@@ -550,14 +623,46 @@ void append_entry_rules(Policy& policy) {
   }
 }
 
+Rule trust_rule(std::string_view id, std::string description, std::vector<std::string> attack, std::string message) {
+  Rule rule;
+  rule.id = std::string(id);
+  rule.description = std::move(description);
+  rule.action = Action::deny;
+  rule.severity = Severity::high;
+  rule.attack = std::move(attack);
+  rule.message = std::move(message);
+  return rule;
+}
+
+// [trust] as rules, so its misses are alerts and denials like any other
+// rule's: alerts in audit mode, denials in enforce mode.
+void append_trust_rules(Policy& policy) {
+  const TrustSettings& trust = policy.trust;
+  if (!trust.enabled) return;
+  policy.rules.push_back(trust_rule(kTrustCodeRule, "[trust] a file opened to run as code is not trusted",
+                                    {"T1059.006"}, "code file is not trusted"));
+  if (trust.native) {
+    policy.rules.push_back(trust_rule(kTrustNativeRule, "[trust] a native library to be loaded is not trusted",
+                                      {"T1129"}, "native library is not trusted"));
+  }
+  if (trust.provenance) {
+    policy.rules.push_back(trust_rule(kTrustProvenanceRule,
+                                      "[trust] code that did not come from a verified file",
+                                      {"T1059.006", "T1620"}, "code did not come from a verified file"));
+  }
+}
+
 }  // namespace
 
-const Rule* find_entry_rule(const Policy& policy, std::string_view route) {
+const Rule* find_rule(const Policy& policy, std::string_view id) {
   for (const Rule& rule : policy.rules) {
-    std::string_view id = rule.id;
-    if (id.starts_with(kEntryRulePrefix) && id.substr(kEntryRulePrefix.size()) == route) return &rule;
+    if (rule.id == id) return &rule;
   }
   return nullptr;
+}
+
+const Rule* find_entry_rule(const Policy& policy, std::string_view route) {
+  return find_rule(policy, std::string(kEntryRulePrefix) + std::string(route));
 }
 
 const char* to_string(Mode mode) { return mode == Mode::audit ? "audit" : "enforce"; }
@@ -598,6 +703,7 @@ LoadResult load_policy(std::string_view text, const std::string& source, std::st
   result.policy = loader.load(root);
   if (result.policy) {
     append_entry_rules(*result.policy);
+    append_trust_rules(*result.policy);
     result.policy->source = source;
     result.policy->sha256 = sha256.empty() ? Sha256::hex_of(text) : std::string(sha256);
   }

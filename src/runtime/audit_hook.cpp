@@ -1,7 +1,9 @@
 #include "audit_hook.h"
 
+#include "code_verifier.h"
 #include "decision_record.h"
 #include "event_catalog.h"
+#include "open_code_hook.h"
 #include "py_ref.h"
 #include "python_arguments.h"
 
@@ -20,6 +22,11 @@ struct Registration {
   Recorder* recorder = nullptr;
   PolicyEngine* engine = nullptr;
   RenderLimits limits;
+  // Null when the policy has no [trust] table.
+  CodeVerifier* verifier = nullptr;
+  const Rule* trust_code_rule = nullptr;
+  const Rule* trust_native_rule = nullptr;
+  const Rule* trust_provenance_rule = nullptr;
   // vigil.AuditHookDenied, made the first time a late hook is denied.
   PyObject* hook_denied_type = nullptr;
   unsigned long long probe_nonce = 0;
@@ -36,7 +43,12 @@ Registration* g_registration = nullptr;
 // only execs.
 thread_local bool t_python_fork_pending = false;
 
-thread_local bool t_opening_code = false;
+// Set by the open-code hook around the `open` event it raises.
+struct OpeningCodeState {
+  bool active = false;
+  const FileTrust* trust = nullptr;
+};
+thread_local OpeningCodeState t_opening_code;
 constexpr std::string_view kOpenCodeEvent = "vigil.open_code";
 
 struct ThreadId {
@@ -145,6 +157,13 @@ void append_args(JsonText& json, std::string_view event, PyObject* args, const R
   json.end_object();
 }
 
+// CPython opens the script and PYTHONSTARTUP right after announcing them.
+void expect_code_file_open_after(const char* event, PyObject* args) {
+  bool script = std::strcmp(event, "cpython.run_file") == 0;
+  if (!script && std::strcmp(event, "cpython.run_startup") != 0) return;
+  if (PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 1) expect_code_file_open(PyTuple_GET_ITEM(args, 0), script);
+}
+
 bool is_probe(const char* event, PyObject* args, unsigned long long nonce) {
   if (std::strcmp(event, kProbeEvent) != 0 || !PyTuple_CheckExact(args) || PyTuple_GET_SIZE(args) != 1) return false;
   PyObject* value = PyTuple_GET_ITEM(args, 0);
@@ -161,9 +180,9 @@ bool is_probe(const char* event, PyObject* args, unsigned long long nonce) {
 // the exception: CPython swallows any Exception a hook raises for it and
 // returns None, so the caller would never learn; a BaseException that is
 // not an Exception reaches it.
-void raise_denial(Registration& registration, std::string_view event, PyObject* args, const Rule& rule) {
-  std::string message = "vigil: " + (rule.message.empty() ? std::string(event) + " is denied" : rule.message) +
-                        " (rule " + rule.id + ")";
+void raise_denial(Registration& registration, std::string_view event, PyObject* args, const Rule& rule,
+                  std::string_view detail) {
+  std::string message = "vigil: " + rule_message(rule, event, detail) + " (rule " + rule.id + ")";
   if (event == "sys.addaudithook") {
     if (registration.hook_denied_type == nullptr) {
       registration.hook_denied_type = PyErr_NewException("vigil.AuditHookDenied", PyExc_BaseException, nullptr);
@@ -181,19 +200,82 @@ void raise_denial(Registration& registration, std::string_view event, PyObject* 
   PyErr_SetString(PyExc_PermissionError, message.c_str());
 }
 
-Verdict judge(Registration& registration, std::string_view event, PyObject* args) {
+// What verification found about one event, for its record.
+struct Findings {
+  const FileTrust* code_file = nullptr;  // from the open-code hook
+  std::optional<FileTrust> native;
+  std::optional<Provenance> provenance;
+  std::string detail;  // the alert's and the denial's explanation
+};
+
+// The trust rule an event's findings break, if any.
+const Rule* verify(Registration& registration, std::string_view event, PyObject* args, bool opening_code,
+                   PythonSite& site, Findings& findings) {
+  CodeVerifier& verifier = *registration.verifier;
+  if (opening_code) {
+    const FileTrust* trust = findings.code_file;
+    if (trust == nullptr || trust->trusted || trust->refused) return nullptr;
+    findings.detail = trust->path + ": " + trust->reason;
+    return registration.trust_code_rule;
+  }
+  if ((findings.native = verifier.check_native(event, args))) {
+    if (findings.native->trusted) return nullptr;
+    findings.detail = findings.native->path + ": " + findings.native->reason;
+    return registration.trust_native_rule;
+  }
+  if ((findings.provenance = verifier.provenance(event, args, site.file()))) {
+    const Provenance& found = *findings.provenance;
+    if (found.verified || found.already_reported) return nullptr;
+    findings.detail = event == "exec" ? "a code object named " + found.file + " that no verified compile built"
+                                      : std::string(event) + " of text that is not the content of a verified file";
+    return registration.trust_provenance_rule;
+  }
+  return nullptr;
+}
+
+Verdict judge(Registration& registration, std::string_view event, PyObject* args, Findings& findings) {
   PolicyEngine& engine = *registration.engine;
   PolicyEngine::Lookup lookups[2] = {{event, engine.candidates(event)}, {kOpenCodeEvent, nullptr}};
-  if (t_opening_code && event == "open") {
+  bool opening_code = false;
+  if (t_opening_code.active && event == "open") {
     // Only the open-code hook's own event: a Python hook that opens a
     // file while this one is judged must not count as code.
-    t_opening_code = false;
+    t_opening_code.active = false;
+    opening_code = true;
+    findings.code_file = t_opening_code.trust;
     lookups[1].bucket = engine.candidates(kOpenCodeEvent);
   }
-  if (lookups[0].bucket == nullptr && lookups[1].bucket == nullptr) return {};
+  PythonSite site(registration.verifier);
+  const Rule* broken = registration.verifier != nullptr
+                           ? verify(registration, event, args, opening_code, site, findings)
+                           : nullptr;
+  if (lookups[0].bucket == nullptr && lookups[1].bucket == nullptr && broken == nullptr) return {};
   PythonArguments arguments(args);
-  PythonSite site;
-  return engine.evaluate(lookups, arguments, site);
+  Verdict verdict = engine.evaluate(lookups, arguments, site);
+  if (broken != nullptr) {
+    verdict.add(*broken);
+    verdict.detailed = broken;
+    verdict.detail = findings.detail;
+  }
+  return verdict;
+}
+
+void append_provenance_member(JsonText& json, const Provenance& provenance) {
+  json.key("provenance");
+  json.begin_object();
+  json.key("verified");
+  json.boolean(provenance.verified);
+  json.key("origin");
+  if (provenance.origin != nullptr) {
+    json.string(provenance.origin);
+  } else {
+    json.null();
+  }
+  if (!provenance.file.empty()) {
+    json.key("file");
+    json.string(provenance.file);
+  }
+  json.end_object();
 }
 
 int audit_callback(const char* event, PyObject* args, void* user_data) {
@@ -205,6 +287,7 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
   Recorder& recorder = *registration.recorder;
   recorder.count_event();
   if (std::strcmp(event, "os.fork") == 0 || std::strcmp(event, "os.forkpty") == 0) t_python_fork_pending = true;
+  if (registration.verifier != nullptr) expect_code_file_open_after(event, args);
 
   // One buffer per thread keeps the common case free of allocation; a
   // record rendered while another is being rendered gets its own.
@@ -216,17 +299,22 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
   int result = 0;
   try {
     std::string_view name(event, strnlen(event, kMaxEventName));
-    Verdict verdict = judge(registration, name, args);
+    Findings findings;
+    Verdict verdict = judge(registration, name, args, findings);
     if (!verdict.suppressed) {
       members.clear();
       JsonText json(members, true);
       append_event_members(json, name, args, current_tid(registration.fork_generation), registration.limits);
+      if (findings.code_file != nullptr) append_trust_member(json, *findings.code_file);
+      if (findings.native) append_trust_member(json, *findings.native);
+      if (findings.provenance) append_provenance_member(json, *findings.provenance);
       if (verdict.action != Action::log) append_decision_member(json, verdict);
       std::uint64_t seq = recorder.emit("event", members);
       for (std::size_t i = 0; i < verdict.alert_count; ++i) {
         members.clear();
         JsonText alert(members, true);
-        append_alert_members(alert, *verdict.alerts[i], name, verdict.enforced, seq);
+        const Rule& rule = *verdict.alerts[i];
+        append_alert_members(alert, rule, name, verdict.enforced, seq, verdict.detail_of(rule));
         recorder.emit("alert", members);
       }
     }
@@ -237,7 +325,7 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
         recorder.write_stop(128 + SIGKILL);
         kill(getpid(), SIGKILL);
       }
-      raise_denial(registration, name, args, rule);
+      raise_denial(registration, name, args, rule, verdict.detail_of(rule));
       result = -1;
     }
   } catch (const std::bad_alloc&) {
@@ -283,10 +371,14 @@ void append_event_members(JsonText& json, std::string_view event, PyObject* args
   append_args(json, event, args, limits);
 }
 
-bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, const RenderLimits& limits) {
+bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* verifier, const RenderLimits& limits) {
   static Registration registration;
   registration.recorder = &recorder;
   registration.engine = &engine;
+  registration.verifier = verifier;
+  registration.trust_code_rule = find_rule(engine.policy(), kTrustCodeRule);
+  registration.trust_native_rule = find_rule(engine.policy(), kTrustNativeRule);
+  registration.trust_provenance_rule = find_rule(engine.policy(), kTrustProvenanceRule);
   registration.limits = limits;
   if (getrandom(&registration.probe_nonce, sizeof registration.probe_nonce, 0) !=
       static_cast<ssize_t>(sizeof registration.probe_nonce)) {
@@ -302,8 +394,10 @@ bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, const RenderLi
   return true;
 }
 
-OpeningCode::OpeningCode() { t_opening_code = true; }
-OpeningCode::~OpeningCode() { t_opening_code = false; }
+OpeningCode::OpeningCode(const FileTrust* trust) { t_opening_code = {true, trust}; }
+OpeningCode::~OpeningCode() { t_opening_code = {}; }
+
+CodeVerifier* AuditHook::verifier() { return g_registration != nullptr ? g_registration->verifier : nullptr; }
 
 bool AuditHook::probe_is_live() {
   if (g_registration == nullptr) return false;

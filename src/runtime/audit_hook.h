@@ -3,16 +3,22 @@
 // every audit event into an `event` record, and never runs Python code.
 #pragma once
 
+#include "file_trust.h"
 #include "policy_engine.h"
 #include "recorder.h"
 #include "value_renderer.h"
 
 namespace vigil {
 
+class CodeVerifier;
+
 class AuditHook {
  public:
   // Registers the hook and the fork handlers. Before Py_InitializeFromConfig.
-  static bool install(Recorder& recorder, PolicyEngine& engine, const RenderLimits& limits);
+  // `verifier`: null when the policy verifies nothing.
+  static bool install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* verifier, const RenderLimits& limits);
+  // The registered verifier, for the open-code hook and the script reader.
+  static CodeVerifier* verifier();
   // After initialisation: raises a private event with a random nonce and
   // reports whether the hook received it, proving it is still on the
   // runtime's hook list.
@@ -27,10 +33,11 @@ void append_event_members(JsonText& json, std::string_view event, PyObject* args
 inline constexpr const char* kProbeEvent = "vigil.probe";
 
 // Set by the open-code hook around the `open` event it raises, so that
-// event also meets the rules on vigil.open_code.
+// event also meets the rules on vigil.open_code and carries the file's
+// trust check (null when nothing was checked).
 class OpeningCode {
  public:
-  OpeningCode();
+  explicit OpeningCode(const FileTrust* trust);
   ~OpeningCode();
   OpeningCode(const OpeningCode&) = delete;
   OpeningCode& operator=(const OpeningCode&) = delete;

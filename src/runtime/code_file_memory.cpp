@@ -10,18 +10,19 @@ constexpr std::size_t kLargestRemembered = 4 * 1024 * 1024;
 struct CodeFile {
   std::string path;
   FileBytes content;
+  bool trusted = false;
 };
 
 thread_local CodeFile t_recent;
 
 }  // namespace
 
-void remember_code_file(std::string path, FileBytes content) {
+void remember_code_file(std::string path, FileBytes content, bool trusted) {
   if (content.size > kLargestRemembered) {
     t_recent = {};
     return;
   }
-  t_recent = {std::move(path), std::move(content)};
+  t_recent = {std::move(path), std::move(content), trusted};
 }
 
 CodeFileSlice find_in_recent_code_file(std::string_view bytes) {
@@ -29,7 +30,7 @@ CodeFileSlice find_in_recent_code_file(std::string_view bytes) {
   if (bytes.empty() || bytes.size() > content.size()) return {};
   std::size_t offset = content.size() - bytes.size();
   if (std::memcmp(content.data() + offset, bytes.data(), bytes.size()) != 0) return {};
-  return {&t_recent.path, offset};
+  return {&t_recent.path, offset, t_recent.trusted};
 }
 
 }  // namespace vigil

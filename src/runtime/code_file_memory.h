@@ -5,8 +5,9 @@
 // from such a file (marshal.loads of a downloaded blob) are hashed as usual.
 #pragma once
 
+#include "file_bytes.h"
+
 #include <cstddef>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,18 +16,12 @@ namespace vigil {
 struct CodeFileSlice {
   const std::string* path = nullptr;  // null: not from a code file
   std::size_t offset = 0;
-};
-
-// Bytes read from a file, not initialised before the read fills them.
-struct FileBytes {
-  std::unique_ptr<char[]> data;
-  std::size_t size = 0;
-  std::string_view view() const { return {data.get(), size}; }
+  bool trusted = false;  // the file passed the policy's trust check
 };
 
 // Called by the open-code hook with what it read. Large files (zip
 // archives) are not kept.
-void remember_code_file(std::string path, FileBytes content);
+void remember_code_file(std::string path, FileBytes content, bool trusted);
 
 // Where `bytes` stand in this thread's last code file, if they are exactly
 // its tail. Compared byte for byte.

@@ -1,6 +1,7 @@
 #include "launcher.h"
 
 #include "audit_hook.h"
+#include "code_verifier.h"
 #include "entry_restrictions.h"
 #include "exit_status.h"
 #include "open_code_hook.h"
@@ -136,6 +137,19 @@ int run_python(int argc, char** argv) {
   // The engine and the recorder live as long as the process: SystemExit
   // leaves through exit() from inside Py_RunMain, and the stop record is
   // written by the exit handler.
+  // The trust database is read before anything runs; a locked policy's
+  // must be root's alone, like the policy.
+  CodeVerifier* verifier = nullptr;
+  if (selection->policy.trust.enabled) {
+    const TrustSettings& trust = selection->policy.trust;
+    auto database = TrustDatabase::load(trust.database ? trust.database_paths : std::vector<std::string>{},
+                                        selection->locked, error);
+    if (!database) return refuse(error);
+    verifier = new CodeVerifier(trust, std::move(database));
+    // Bytecode written now would be untrusted: it never counts, so it is
+    // never written.
+    config.get()->write_bytecode = 0;
+  }
   ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "", entry.mode};
   auto* engine = new PolicyEngine(std::move(selection->policy), std::move(process));
   auto* recorder = new Recorder(std::move(sink), std::move(start));
@@ -149,7 +163,7 @@ int run_python(int argc, char** argv) {
     recorder->set_stop_reason("entry refused by the policy");
     return refuse(refusal);
   }
-  if (!AuditHook::install(*recorder, *engine, RenderLimits{}) || !OpenCodeHook::install()) {
+  if (!AuditHook::install(*recorder, *engine, verifier, RenderLimits{}) || !OpenCodeHook::install()) {
     recorder->set_stop_reason("hooks could not be installed");
     return refuse("the audit hooks could not be installed");
   }
@@ -165,6 +179,7 @@ int run_python(int argc, char** argv) {
     recorder->set_stop_reason("audit hook is not live after initialisation");
     return refuse("the audit hook did not receive its probe event after start-up; it has been removed");
   }
+  if (verifier != nullptr) verifier->interpreter_ready();
   restrict_running_interpreter(*engine);
   return Py_RunMain();
 }

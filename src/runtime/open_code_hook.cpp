@@ -2,16 +2,20 @@
 
 #include "audit_hook.h"
 #include "code_file_memory.h"
+#include "code_verifier.h"
+#include "file_bytes.h"
 #include "py_ref.h"
-#include "python_compat.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <new>
 #include <fcntl.h>
+#include <optional>
 #include <string>
-#include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+extern "C" FILE* __real__Py_fopen_obj(PyObject* path, const char* mode);
 
 namespace vigil {
 namespace {
@@ -41,89 +45,142 @@ PyObject* bytes_io_type() {
   return type;
 }
 
-enum class ReadOutcome { ok, failed };
-
-ReadOutcome read_file_from(int fd, FileBytes& content) {
-  struct stat status {};
-  if (fstat(fd, &status) != 0) return ReadOutcome::failed;
-  if (S_ISDIR(status.st_mode)) {
-    errno = EISDIR;
-    return ReadOutcome::failed;
+// The file's bytes as the file system encoding gives them. Encoding reads
+// the str's own buffer: no __fspath__ or __str__ runs, even for a subclass.
+std::optional<std::string> encoded_path(PyObject* path) {
+  PyRef encoded = PyRef::steal(PyUnicode_EncodeFSDefault(path));
+  if (!encoded) return std::nullopt;
+  std::string raw(PyBytes_AS_STRING(encoded.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(encoded.get())));
+  if (raw.find('\0') != std::string::npos) {
+    PyErr_SetString(PyExc_ValueError, "embedded null byte");
+    return std::nullopt;
   }
-  // One byte more than the size says, so a single read also sees the end.
-  std::size_t capacity = static_cast<std::size_t>(status.st_size > 0 ? status.st_size : 0) + 1;
-  content.data.reset(new char[capacity]);
-  content.size = 0;
-  for (;;) {
-    if (content.size == capacity) {
-      std::size_t larger = capacity * 2;
-      std::unique_ptr<char[]> grown(new char[larger]);
-      std::memcpy(grown.get(), content.data.get(), content.size);
-      content.data = std::move(grown);
-      capacity = larger;
-    }
-    ssize_t n = read(fd, content.data.get() + content.size, capacity - content.size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ReadOutcome::failed;
-    if (n == 0) return ReadOutcome::ok;
-    content.size += static_cast<std::size_t>(n);
-  }
+  return raw;
 }
 
-// Reads the whole file from one descriptor. Sets errno on failure; runs
-// without the GIL, so it reports running out of memory through errno too.
-ReadOutcome read_file(const char* path, FileBytes& content) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ReadOutcome::failed;
-  ReadOutcome outcome;
-  try {
-    outcome = read_file_from(fd, content);
-  } catch (const std::bad_alloc&) {
-    errno = ENOMEM;
-    outcome = ReadOutcome::failed;
+struct CodeFile {
+  std::string path;  // as the file system encoding gives it
+  FileBytes content;
+  bool trusted = false;
+};
+
+// Reads the whole file from one descriptor and checks those bytes, then
+// raises `open` carrying the result, so the hook records it and the policy
+// may refuse it. nullopt with a Python exception, and errno set, when the
+// file cannot be read or may not run.
+std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int flags, bool run_directly) {
+  auto raw = encoded_path(path);
+  if (!raw) return std::nullopt;
+  CodeVerifier* verifier = AuditHook::verifier();
+  if (verifier != nullptr && verifier->refuses_bytecode(*raw)) {
+    FileTrust refused;
+    refused.path = *raw;
+    refused.refused = true;
+    refused.reason = "[trust] pyc = \"refuse\": the import uses the verified source";
+    {
+      OpeningCode opening(&refused);
+      if (PySys_Audit("open", "Osi", path, mode, flags) < 0) return std::nullopt;
+    }
+    errno = EACCES;
+    PyErr_SetFromErrnoWithFilenameObject(PyExc_PermissionError, path);
+    return std::nullopt;
   }
-  int saved = errno;
-  close(fd);
-  errno = saved;
-  return outcome;
+  FileBytes content;
+  FileTrust trust;
+  bool complete = false;
+  int error = 0;
+  Py_BEGIN_ALLOW_THREADS
+  int fd = open(raw->c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    complete = read_whole_file(fd, content);
+    error = errno;
+    if (complete && verifier != nullptr) trust = verifier->check_code_file(fd, content.view(), run_directly);
+    close(fd);
+  } else {
+    error = errno;
+  }
+  Py_END_ALLOW_THREADS
+  {
+    // The attempt is announced even when the file could not be read.
+    OpeningCode opening(complete && verifier != nullptr ? &trust : nullptr);
+    if (PySys_Audit("open", "Osi", path, mode, flags) < 0) {
+      errno = EACCES;
+      return std::nullopt;
+    }
+  }
+  if (!complete) {
+    errno = error;
+    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+    return std::nullopt;
+  }
+  if (verifier != nullptr) verifier->remember_code_file(*raw, trust.trusted);
+  return CodeFile{std::move(*raw), std::move(content), trust.trusted};
 }
 
 PyObject* open_code(PyObject* path, void*) {
-  // The same event, with the same arguments, that io.open_code raises in
-  // the stock interpreter, so hooks and policies see every code file.
-  {
-    OpeningCode opening;
-    if (PySys_Audit("open", "Osi", path, "rb", O_RDONLY | O_CLOEXEC) < 0) return nullptr;
-  }
   PyObject* io_type = bytes_io_type();
   if (io_type == nullptr) return nullptr;
-  // Encoding reads the str's own buffer: no __fspath__ or __str__ runs,
-  // even for a str subclass.
-  PyRef encoded = PyRef::steal(PyUnicode_EncodeFSDefault(path));
-  if (!encoded) return nullptr;
-  const char* raw = PyBytes_AS_STRING(encoded.get());
-  if (std::strlen(raw) != static_cast<std::size_t>(PyBytes_GET_SIZE(encoded.get()))) {
-    PyErr_SetString(PyExc_ValueError, "embedded null byte");
-    return nullptr;
-  }
-  FileBytes content;
-  ReadOutcome outcome = ReadOutcome::failed;
-  Py_BEGIN_ALLOW_THREADS
-  outcome = read_file(raw, content);
-  Py_END_ALLOW_THREADS
-  if (outcome == ReadOutcome::failed) return PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
-  PyRef bytes = PyRef::steal(PyBytes_FromStringAndSize(content.data.get(), static_cast<Py_ssize_t>(content.size)));
+  auto file = read_code_file(path, "rb", O_RDONLY | O_CLOEXEC, false);
+  if (!file) return nullptr;
+  PyRef bytes = PyRef::steal(
+      PyBytes_FromStringAndSize(file->content.data.get(), static_cast<Py_ssize_t>(file->content.size)));
   if (!bytes) return nullptr;
   try {
-    remember_code_file(raw, std::move(content));
+    remember_code_file(std::move(file->path), std::move(file->content), file->trusted);
   } catch (const std::bad_alloc&) {
     return PyErr_NoMemory();
   }
   return PyObject_CallOneArg(io_type, bytes.get());
 }
 
+// A read-only FILE over exactly these bytes: a memfd sealed against any
+// change, so nothing can alter them between the check and the parser.
+FILE* sealed_memory_file(const FileBytes& content) {
+  int fd = memfd_create("vigil-verified-code", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) return nullptr;
+  std::size_t written = 0;
+  while (written < content.size) {
+    ssize_t n = write(fd, content.data.get() + written, content.size - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  FILE* file = nullptr;
+  if (written == content.size &&
+      fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0 &&
+      lseek(fd, 0, SEEK_SET) == 0) {
+    file = fdopen(fd, "rb");
+  }
+  if (file == nullptr) {
+    int error = errno;
+    close(fd);
+    errno = error;
+  }
+  return file;
+}
+
+struct ExpectedOpen {
+  PyObject* filename = nullptr;  // identity only; never dereferenced
+  bool run_directly = false;
+};
+thread_local ExpectedOpen t_expected;
+
 }  // namespace
 
 bool OpenCodeHook::install() { return PyFile_SetOpenCodeHook(open_code, nullptr) == 0; }
 
+void expect_code_file_open(PyObject* filename, bool run_directly) { t_expected = {filename, run_directly}; }
+
 }  // namespace vigil
+
+// CPython opens the script and PYTHONSTARTUP (and reopens a .pyc script)
+// with this function; everything else it opens this way goes on as before.
+extern "C" FILE* __wrap__Py_fopen_obj(PyObject* path, const char* mode) {
+  using namespace vigil;
+  if (path != t_expected.filename || AuditHook::verifier() == nullptr) return __real__Py_fopen_obj(path, mode);
+  auto code = read_code_file(path, mode, 0, t_expected.run_directly);
+  if (!code) return nullptr;
+  FILE* file = sealed_memory_file(code->content);
+  if (file == nullptr) PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+  return file;
+}

@@ -1,9 +1,14 @@
-// The open-code hook (PyFile_SetOpenCodeHook): every file Python opens to
-// execute (modules, .pyc, .pth, zip archives, runpy) is read here, from one
-// descriptor, and handed back as an in-memory file of exactly those bytes.
-// Verification (issue 5) decides on these bytes; today it records them
-// through the same `open` audit event the stock interpreter raises.
+// Code files: every file Python opens to execute is read here, from one
+// descriptor, checked against the policy's trust sources (code_verifier.h),
+// announced through the same `open` audit event the stock interpreter
+// raises, and handed back as an in-memory file of exactly those bytes.
+//   - modules, .pyc, .pth, zip archives and runpy: PyFile_SetOpenCodeHook;
+//   - the script on the command line and PYTHONSTARTUP, which CPython opens
+//     with _Py_fopen_obj: the link wraps that function (-Wl,--wrap), and
+//     the file CPython gets is a sealed memfd holding the checked bytes.
 #pragma once
+
+#include "python_compat.h"
 
 namespace vigil {
 
@@ -12,5 +17,10 @@ class OpenCodeHook {
   // Before Py_InitializeFromConfig.
   static bool install();
 };
+
+// Called by the audit hook on cpython.run_file and cpython.run_startup:
+// CPython opens the file named by `filename` (the same object) next.
+// `run_directly`: the script on the command line.
+void expect_code_file_open(PyObject* filename, bool run_directly);
 
 }  // namespace vigil

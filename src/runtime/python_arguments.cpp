@@ -1,5 +1,6 @@
 #include "python_arguments.h"
 
+#include "code_verifier.h"
 #include "value_renderer.h"
 
 #include <climits>
@@ -77,6 +78,11 @@ const ArgValue& PythonSite::file() {
   describe_value(compat::code_filename(code), file_, text_storage_);
   Py_DECREF(code);
   return file_;
+}
+
+bool PythonSite::verified() {
+  const ArgValue& site = file();
+  return verifier_ != nullptr && site.kind == ValueKind::text && verifier_->verified_origin(site.text);
 }
 
 }  // namespace vigil

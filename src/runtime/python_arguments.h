@@ -26,12 +26,17 @@ class PythonArguments final : public ArgumentSource {
   std::array<std::string, 3> text_storage_;
 };
 
+class CodeVerifier;
+
 class PythonSite final : public SiteSource {
  public:
+  // Without a verifier nothing counts as verified.
+  explicit PythonSite(const CodeVerifier* verifier = nullptr) : verifier_(verifier) {}
   const ArgValue& file() override;
-  bool verified() override { return false; }
+  bool verified() override;
 
  private:
+  const CodeVerifier* verifier_;
   bool read_ = false;
   ArgValue file_;
   std::string text_storage_;

@@ -3,6 +3,7 @@
 #include "run_command.h"
 #include "settings.h"
 #include "summary_command.h"
+#include "trust_command.h"
 #include "version.h"
 
 #include <CLI/CLI.hpp>
@@ -51,7 +52,51 @@ int main(int argc, char** argv) {
   explain_app->add_flag("--site-verified", explain.site_verified, "Assume site.verified is true");
   explain_app->footer("Example: vigil policy explain policies/strict.toml -- import '{\"name\": \"ctypes\"}'");
 
+  auto* trust_app = app.add_subcommand("trust", "Build and check what vigil-python counts as trusted code");
+  trust_app->require_subcommand(1);
+  vigil::TrustBuildOptions build;
+  auto* build_app = trust_app->add_subcommand("build", "Hash every code file under the directories into a trust file");
+  build_app->add_option("directories", build.directories, "Trees to walk, e.g. /usr/lib/python3.11 or a venv")
+      ->required()
+      ->check(CLI::ExistingPath);
+  build_app->add_option("-o,--output", build.output, "Trust file to write ('-' for standard output)")->required();
+  build_app->add_flag("--all-files", build.all_files,
+                      "Every regular file, not only .py, .pyc, .pth, .so, .zip and .egg files");
+  build_app->footer("Example: vigil trust build -o /etc/vigil/trust.d/stdlib.trust /usr/lib/python3.11");
+  vigil::TrustEditOptions add;
+  auto* add_app = trust_app->add_subcommand("add", "Add or refresh the entries of files in a trust file");
+  add_app->add_option("--database", add.database, "Trust file to change")->required();
+  add_app->add_option("files", add.files, "Files to trust as they are now")->required()->check(CLI::ExistingFile);
+  vigil::TrustEditOptions remove;
+  auto* remove_app = trust_app->add_subcommand("remove", "Remove the entries of files from a trust file");
+  remove_app->add_option("--database", remove.database, "Trust file to change")->required();
+  remove_app->add_option("files", remove.files, "Files whose entries to remove")->required();
+  vigil::TrustMarkOptions mark;
+  auto* mark_app = trust_app->add_subcommand("mark", "Write each file's SHA-256 into its security.vigil.sha256 attribute (root)");
+  mark_app->add_option("files", mark.files, "Files to mark as they are now")->required()->check(CLI::ExistingFile);
+  auto add_source_options = [](CLI::App* command, vigil::TrustSourceOptions& sources) {
+    command->add_option("--policy", sources.policy,
+                        "Policy whose [trust] table names the sources (default: the system policy's, else the "
+                        "default database and xattr)");
+    command->add_option("--database", sources.databases, "Trust files or directories, instead of the policy's");
+  };
+  vigil::TrustVerifyOptions verify;
+  auto* verify_app = trust_app->add_subcommand(
+      "verify", "Report changed and missing trusted files, and untrusted code files on the path");
+  add_source_options(verify_app, verify.sources);
+  verify_app->add_option("--path", verify.paths, "Directories or archives to check (default: python3.11's sys.path)");
+  vigil::TrustStatusOptions status;
+  auto* status_app = trust_app->add_subcommand("status", "Say why a file is or is not trusted");
+  add_source_options(status_app, status.sources);
+  status_app->add_option("file", status.file, "The file")->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (build_app->parsed()) return vigil::trust_build_command(build);
+  if (add_app->parsed()) return vigil::trust_add_command(add);
+  if (remove_app->parsed()) return vigil::trust_remove_command(remove);
+  if (mark_app->parsed()) return vigil::trust_mark_command(mark);
+  if (verify_app->parsed()) return vigil::trust_verify_command(verify);
+  if (status_app->parsed()) return vigil::trust_status_command(status);
   if (run_app->parsed()) return vigil::run_command(run);
   if (check_app->parsed()) return vigil::policy_check_command(check);
   if (explain_app->parsed()) return vigil::policy_explain_command(explain);

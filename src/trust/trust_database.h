@@ -1,0 +1,68 @@
+// The trust database: text files of `path size sha256` lines, the format of
+// fapolicyd's trust files, plus drop-in directories of `*.trust` files.
+// A file is vouched for when an entry names its canonical path, its exact
+// size and the SHA-256 of its bytes: a name alone never counts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+struct TrustEntry {
+  std::string_view path;
+  std::uint64_t size = 0;
+  std::string_view sha256;  // 64 lower-case hex digits
+};
+
+// One line of a trust file. Paths may contain spaces (size and digest are
+// the last two fields); a path with a newline cannot be written.
+std::string format_trust_line(std::string_view path, std::uint64_t size, std::string_view sha256);
+// nullopt: not an entry (blank, comment, or malformed; `problem` says which).
+std::optional<TrustEntry> parse_trust_line(std::string_view line, std::string& problem);
+
+inline constexpr std::string_view kTrustFileSuffix = ".trust";
+
+class TrustDatabase {
+ public:
+  // Every file named, and every *.trust file directly in each directory
+  // named. A location that does not exist holds no entries. Malformed
+  // lines vouch for nothing and are reported in problems().
+  // `root_only`: a locked policy's database must be writable by root
+  // alone, like the policy; a file that is not is not loaded, and the
+  // reason is returned as an error.
+  static std::unique_ptr<TrustDatabase> load(const std::vector<std::string>& locations, bool root_only,
+                                             std::string& error);
+
+  // The entries for a canonical path, from every file.
+  std::vector<TrustEntry> entries_for(std::string_view path) const;
+  bool vouches_for(std::string_view path, std::uint64_t size, std::string_view sha256) const;
+
+  std::size_t entry_count() const;
+  // Every entry with the file it is in.
+  void visit(const std::function<void(const std::string& file, const TrustEntry& entry)>& visitor) const;
+  const std::vector<std::string>& files() const { return file_names_; }
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  struct File {
+    std::string name;
+    std::string text;
+    std::vector<TrustEntry> entries;  // sorted by path; views into text
+  };
+  bool add_file(const std::string& path, bool root_only, std::string& error);
+
+  std::vector<std::unique_ptr<File>> files_;
+  std::vector<std::string> file_names_;
+  std::vector<std::string> problems_;
+};
+
+// The *.trust files directly in `directory`, sorted; empty if none.
+std::vector<std::string> trust_files_in(const std::string& directory);
+
+}  // namespace vigil
