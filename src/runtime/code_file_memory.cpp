@@ -18,11 +18,13 @@ thread_local CodeFile t_recent;
 }  // namespace
 
 void remember_code_file(std::string path, FileBytes content, bool trusted) {
-  if (content.size > kLargestRemembered) {
-    t_recent = {};
-    return;
-  }
+  if (content.size > kLargestRemembered) content = {};
   t_recent = {std::move(path), std::move(content), trusted};
+}
+
+CodeFileSlice recent_code_file() {
+  if (t_recent.path.empty()) return {};
+  return {&t_recent.path, 0, t_recent.trusted};
 }
 
 CodeFileSlice find_in_recent_code_file(std::string_view bytes) {

@@ -26,5 +26,7 @@ void remember_code_file(std::string path, FileBytes content, bool trusted);
 // Where `bytes` stand in this thread's last code file, if they are exactly
 // its tail. Compared byte for byte.
 CodeFileSlice find_in_recent_code_file(std::string_view bytes);
+// This thread's last code file, large ones included; offset 0.
+CodeFileSlice recent_code_file();
 
 }  // namespace vigil

@@ -16,6 +16,8 @@ namespace vigil {
 namespace {
 
 constexpr std::string_view kFrozenPrefix = "<frozen ";
+// CPython's own zip importer, frozen into the interpreter.
+constexpr std::string_view kZipImporter = "<frozen zipimport>";
 
 // The name a .pyc's code objects carry once importlib has loaded it: its
 // source file (PEP 3147: dir/__pycache__/name.tag[.opt-N].pyc → dir/name.py).
@@ -181,6 +183,12 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
       // script it runs (no source text), or a line of a file it shows in
       // a traceback.
       found = {known->second, "file", known->first, !known->second};
+    } else if (site_file.kind == ValueKind::text && site_file.text == kZipImporter) {
+      // zipimport compiles or unmarshals a member of the archive it has
+      // just read through the open-code hook; compressed members are not
+      // bytes of the file, so the archive's own check stands for them.
+      CodeFileSlice archive = recent_code_file();
+      if (archive.path != nullptr) found = {archive.trusted, "file", *archive.path, !archive.trusted};
     } else if (!ready_ && no_frame && !compiles) {
       // CPython unmarshals its frozen bootstrap before any frame exists.
       found = {true, "frozen", {}, false};

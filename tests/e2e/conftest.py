@@ -5,6 +5,8 @@ import collections
 import json
 import os
 import re
+import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -15,6 +17,7 @@ BIN = Path(os.environ.get("VIGIL_BIN", ROOT / "build" / "bin"))
 VIGIL_PYTHON = str(BIN / "vigil-python")
 VIGIL = str(BIN / "vigil")
 STOCK_PYTHON = "/usr/bin/python3.11"
+SYSTEM_POLICY = Path("/etc/vigil/policy.toml")
 
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 KINDS = {"start", "event", "alert", "stop"}
@@ -142,3 +145,31 @@ def script(tmp_path):
         return str(path)
 
     return write
+
+
+@pytest.fixture
+def system_policy(tmp_path):
+    """Installs a system policy for one test and restores what was there."""
+    if os.geteuid() != 0:
+        pytest.skip("the system policy lives in /etc/vigil, which only root may write; run `make test` as root")
+    directory = SYSTEM_POLICY.parent
+    created = not directory.exists()
+    directory.mkdir(mode=0o755, exist_ok=True)
+    saved = tmp_path / "saved-policy.toml"
+    had = SYSTEM_POLICY.exists()
+    if had:
+        shutil.copy2(SYSTEM_POLICY, saved)
+    mode = stat.S_IMODE(directory.stat().st_mode)
+
+    def install(text, file_mode=0o644):
+        SYSTEM_POLICY.write_text(text)
+        SYSTEM_POLICY.chmod(file_mode)
+
+    yield install
+    directory.chmod(mode)
+    if had:
+        shutil.copy2(saved, SYSTEM_POLICY)
+    else:
+        SYSTEM_POLICY.unlink(missing_ok=True)
+        if created:
+            directory.rmdir()

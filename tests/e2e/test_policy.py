@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (ROOT, VIGIL, VIGIL_PYTHON, alerts, assert_contract, by_pid, events, read_records,
+from conftest import (ROOT, SYSTEM_POLICY, VIGIL, VIGIL_PYTHON, alerts, assert_contract, by_pid, events, read_records,
                       run_on_terminal)
 
 STRICT = str(ROOT / "policies" / "strict.toml")
 DEFAULT = str(ROOT / "policies" / "default.toml")
-SYSTEM_POLICY = Path("/etc/vigil/policy.toml")
 
 
 def policy_file(tmp_path, body, mode="enforce", name="test", extra=""):
@@ -332,34 +331,6 @@ def test_environment_false_ignores_python_variables(tmp_path, log):
 
 
 # --- locked system policy -------------------------------------------------------------------------------------
-
-@pytest.fixture
-def system_policy(tmp_path):
-    """Installs a system policy for one test and restores what was there."""
-    if os.geteuid() != 0:
-        pytest.skip("the system policy lives in /etc/vigil, which only root may write; run `make test` as root")
-    directory = SYSTEM_POLICY.parent
-    created = not directory.exists()
-    directory.mkdir(mode=0o755, exist_ok=True)
-    saved = tmp_path / "saved-policy.toml"
-    had = SYSTEM_POLICY.exists()
-    if had:
-        shutil.copy2(SYSTEM_POLICY, saved)
-    mode = stat.S_IMODE(directory.stat().st_mode)
-
-    def install(text, file_mode=0o644):
-        SYSTEM_POLICY.write_text(text)
-        SYSTEM_POLICY.chmod(file_mode)
-
-    yield install
-    directory.chmod(mode)
-    if had:
-        shutil.copy2(saved, SYSTEM_POLICY)
-    else:
-        SYSTEM_POLICY.unlink(missing_ok=True)
-        if created:
-            directory.rmdir()
-
 
 def test_locked_policy_ignores_environment_and_options(system_policy, tmp_path, log):
     locked_log = tmp_path / "locked.jsonl"

@@ -1,0 +1,399 @@
+"""Verified execution: the [trust] table, the open-code hook's checks, the
+script reader, native libraries, provenance and `vigil trust`."""
+import hashlib
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import STOCK_PYTHON, VIGIL, alerts, assert_contract, events
+
+STDLIB = "/usr/lib/python3.11"
+GENERATORS = '["<frozen site>", "<frozen zipimport>", "/usr/lib/python3.11/collections/__init__.py", ' \
+             '"/usr/lib/python3.11/dataclasses.py"]'
+
+
+@pytest.fixture(scope="session")
+def stdlib_trust(tmp_path_factory):
+    """The standard library's trust file, built by `vigil trust build`."""
+    path = tmp_path_factory.mktemp("trust") / "stdlib.trust"
+    built = subprocess.run([VIGIL, "trust", "build", "-o", str(path), STDLIB], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    return path
+
+
+@pytest.fixture
+def app(tmp_path):
+    directory = tmp_path / "app"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def trust_policy(tmp_path, stdlib_trust):
+    """Writes a policy with a [trust] table; returns its path."""
+
+    def write(mode="enforce", extra="", rules=""):
+        path = tmp_path / f"trust-{mode}.toml"
+        path.write_text(
+            f'version = 1\nname = "trust-{mode}"\nmode = "{mode}"\n'
+            f'[trust]\ndatabase = ["{stdlib_trust}", "{tmp_path}/app.trust"]\n'
+            f"generators = {GENERATORS}\n{extra}\n{rules}")
+        return str(path)
+
+    return write
+
+
+def trust(tmp_path, *files):
+    added = subprocess.run([VIGIL, "trust", "add", "--database", str(tmp_path / "app.trust"), *map(str, files)],
+                           capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+
+
+def write(path, text):
+    Path(path).write_text(text)
+    return str(path)
+
+
+def run_under(vigil_run, policy, *args, env=None):
+    return vigil_run(["-S", *args], env={"VIGIL_POLICY": policy, **(env or {})})
+
+
+def test_trusted_script_and_module_run_with_their_hashes_recorded(vigil_run, trust_policy, tmp_path, app):
+    main = write(app / "main.py", "import helper\nprint('main', helper.VALUE)\n")
+    helper = write(app / "helper.py", "VALUE = 42\n")
+    trust(tmp_path, main, helper)
+    run = run_under(vigil_run, trust_policy(), main)
+    assert run.stdout == b"main 42\n", run.stderr
+    records = run.checked_records()
+    assert alerts(records) == []
+    opened = {e["args"]["path"]: e["trust"] for e in events(records, "open") if "trust" in e}
+    assert opened[main]["verdict"] == "trusted" and opened[main]["by"] == "database"
+    assert opened[main]["sha256"] == hashlib.sha256(Path(main).read_bytes()).hexdigest()
+    assert opened[helper]["verdict"] == "trusted"
+    compiled = [e for e in events(records, "compile") if e["args"]["filename"] == helper]
+    assert compiled[0]["provenance"] == {"verified": True, "origin": "file", "file": helper}
+
+
+@pytest.mark.parametrize("mode", ["audit", "enforce"])
+def test_a_module_with_one_byte_changed(vigil_run, trust_policy, tmp_path, app, mode):
+    main = write(app / "main.py", "import helper\nprint('value', helper.VALUE)\n")
+    helper = write(app / "helper.py", "VALUE = 42\n")
+    trust(tmp_path, main, helper)
+    write(helper, "VALUE = 43\n")
+    run = run_under(vigil_run, trust_policy(mode), main)
+    found = alerts(run.records, "trust.code")
+    assert [a["message"] for a in found] == \
+        [f"code file is not trusted: {helper}: no trust source vouches for its SHA-256"]
+    assert found[0]["enforced"] is (mode == "enforce") and found[0]["severity"] == "high"
+    if mode == "audit":
+        assert run.stdout == b"value 43\n"
+    else:
+        assert run.returncode == 1 and run.stdout == b""
+        assert b"PermissionError: vigil: code file is not trusted" in run.stderr
+
+
+def test_a_changed_script_is_not_run_in_enforce_mode(vigil_run, trust_policy, tmp_path, app):
+    main = write(app / "main.py", "print('trusted')\n")
+    trust(tmp_path, main)
+    write(main, "print('trusted')\nprint('added')\n")
+    run = run_under(vigil_run, trust_policy(), main)
+    assert run.returncode == 2 and run.stdout == b""
+    assert b"[Errno 13] Permission denied" in run.stderr
+    assert alerts(run.records, "trust.code")[-1]["message"].startswith(f"code file is not trusted: {main}")
+
+
+SWAPPING_MAIN = """
+import os, sys
+def swap(event, args):
+    if event == "open" and str(args[0]).endswith("victim.py"):
+        {action}
+sys.addaudithook(swap)
+import victim
+"""
+
+
+@pytest.mark.parametrize("how", ["rename", "symlink"])
+def test_a_swap_between_check_and_use_cannot_run_other_bytes(vigil_run, trust_policy, tmp_path, app, how):
+    """A Python hook swaps the module while its `open` event is raised. The
+    stock interpreter opens the file after the event and runs the swapped
+    bytes; vigil-python raised it after reading and checking the file."""
+    trusted = write(app / "trusted_victim.py", "print('trusted bytes ran')\n")
+    evil = write(app / "evil.py", "print('swapped bytes ran')\n")
+    victim = app / "victim.py"
+    if how == "rename":
+        shutil.copy(trusted, victim)
+        action = f"os.rename({evil!r}, {str(victim)!r})"
+    else:
+        victim.symlink_to(trusted)
+        action = f"os.unlink({str(victim)!r}); os.symlink({evil!r}, {str(victim)!r})"
+    main = write(app / "main.py", SWAPPING_MAIN.format(action=action))
+    trust(tmp_path, main, trusted, victim)
+    pristine = {p: Path(p).read_bytes() for p in (trusted, evil)}
+
+    stock = subprocess.run([STOCK_PYTHON, "-S", main], capture_output=True, cwd=app)
+    assert stock.stdout == b"swapped bytes ran\n", stock.stderr  # the attack works on python3
+
+    victim.unlink()
+    if how == "rename":
+        write(evil, pristine[evil].decode())
+        shutil.copy(trusted, victim)
+    else:
+        victim.symlink_to(trusted)
+    run = run_under(vigil_run, trust_policy(), main)
+    assert run.stdout == b"trusted bytes ran\n", run.stderr
+    assert Path(victim).read_bytes() == pristine[evil]  # the swap did happen
+
+
+@pytest.mark.parametrize("mode", ["audit", "enforce"])
+def test_an_untrusted_pth_file(vigil_run, trust_policy, tmp_path, app, mode):
+    site_dir = app / "site"
+    site_dir.mkdir()
+    write(site_dir / "evil.pth", "import sys; print('pth ran')\n")
+    main = write(app / "main.py", f"import site\nsite.addsitedir({str(site_dir)!r})\nprint('main ran')\n")
+    trust(tmp_path, main)
+    run = run_under(vigil_run, trust_policy(mode), main)
+    found = alerts(run.records, "trust.code")
+    assert [a["event"] for a in found] == ["open"] and "evil.pth" in found[0]["message"]
+    expected = b"main ran\n" if mode == "enforce" else b"pth ran\nmain ran\n"
+    assert run.stdout == expected, run.stderr
+
+
+def test_an_untrusted_sitecustomize_does_not_run(vigil_run, trust_policy, tmp_path, app):
+    custom = app / "custom"
+    custom.mkdir()
+    write(custom / "sitecustomize.py", "print('customized')\n")
+    main = write(app / "main.py", "print('main ran')\n")
+    trust(tmp_path, main)
+    run = vigil_run([main], env={"VIGIL_POLICY": trust_policy(), "PYTHONPATH": str(custom)})
+    assert run.stdout == b"main ran\n"
+    assert b"Error in sitecustomize" in run.stderr and b"code file is not trusted" in run.stderr
+    assert any("sitecustomize.py" in a["message"] for a in alerts(run.records, "trust.code"))
+
+
+def make_zip(path, text):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("zipped.py", text)
+    return str(path)
+
+
+def test_zipimport_of_a_trusted_and_of_a_changed_archive(vigil_run, trust_policy, tmp_path, app):
+    archive = make_zip(app / "lib.zip", "print('zipped module ran')\n")
+    main = write(app / "main.py", f"import sys\nsys.path.insert(0, {archive!r})\nimport zipped\n")
+    trust(tmp_path, main, archive)
+    run = run_under(vigil_run, trust_policy(), main)
+    assert run.stdout == b"zipped module ran\n", run.stderr
+    records = run.checked_records()
+    assert alerts(records) == []
+    compiled = [e for e in events(records, "compile") if e["args"]["filename"].startswith(archive)]
+    assert compiled and compiled[0]["provenance"]["verified"] is True
+
+    make_zip(archive, "print('changed zipped module ran')\n")
+    run = run_under(vigil_run, trust_policy(), main)
+    assert b"ModuleNotFoundError: No module named 'zipped'" in run.stderr and run.stdout == b""
+    assert any(archive in a["message"] for a in alerts(run.records, "trust.code"))
+
+
+EXTENSION = "audioop.cpython-311-x86_64-linux-gnu.so"
+
+
+@pytest.mark.parametrize("mode", ["audit", "enforce"])
+def test_an_extension_module_outside_the_trust_store(vigil_run, trust_policy, tmp_path, app, mode):
+    copied = app / "ext"
+    copied.mkdir()
+    shutil.copy(f"{STDLIB}/lib-dynload/{EXTENSION}", copied / EXTENSION)
+    main = write(app / "main.py", f"import sys\nsys.path.insert(0, {str(copied)!r})\nimport audioop\n"
+                                  "print('loaded', audioop.__file__)\n")
+    trust(tmp_path, main)
+    run = run_under(vigil_run, trust_policy(mode), main)
+    found = alerts(run.records, "trust.native")
+    assert len(found) == 1 and f"{copied}/{EXTENSION}" in found[0]["message"]
+    assert found[0]["attack"] == ["T1129"]
+    imported = [e for e in events(run.records, "import") if e["args"]["module"] == "audioop" and e["args"]["filename"]]
+    assert imported[0]["trust"]["verdict"] == "untrusted"
+    if mode == "audit":
+        assert run.stdout == f"loaded {copied}/{EXTENSION}\n".encode()
+    else:
+        assert run.stdout == b"" and b"PermissionError: vigil: native library is not trusted" in run.stderr
+
+
+def test_a_trusted_extension_module_loads(vigil_run, trust_policy, tmp_path, app):
+    main = write(app / "main.py", "import audioop\nprint('loaded')\n")
+    trust(tmp_path, main)
+    run = run_under(vigil_run, trust_policy(), main)
+    assert run.stdout == b"loaded\n", run.stderr
+    imported = [e for e in events(run.checked_records(), "import")
+                if e["args"]["module"] == "audioop" and e["args"]["filename"]]
+    assert imported[0]["trust"]["verdict"] == "trusted"
+
+
+@pytest.fixture
+def noexec_mount(tmp_path):
+    mount_point = tmp_path / "noexec"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "noexec,size=1m", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"AT_EXECVE_CHECK test needs root to mount a noexec tmpfs: {mounted.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_the_kernel_refuses_a_script_on_a_noexec_mount(vigil_run, tmp_path, app, noexec_mount):
+    if tuple(map(int, os.uname().release.split(".")[:2])) < (6, 14):
+        pytest.skip("AT_EXECVE_CHECK needs Linux 6.14")
+    policy = write(tmp_path / "kernel.toml", 'version = 1\nname = "kernel"\nmode = "enforce"\n'
+                                             '[trust]\nsources = []\nkernel = "script"\n')
+    runnable = write(app / "script.py", "print('ran')\n")
+    os.chmod(runnable, 0o755)
+    assert run_under(vigil_run, policy, runnable).stdout == b"ran\n"
+
+    not_executable = write(app / "plain.py", "print('ran')\n")
+    run = run_under(vigil_run, policy, not_executable)
+    assert run.returncode == 2 and run.stdout == b""
+
+    on_noexec = write(noexec_mount / "script.py", "print('ran')\n")
+    os.chmod(on_noexec, 0o755)
+    run = run_under(vigil_run, policy, on_noexec)
+    assert run.returncode == 2 and run.stdout == b""
+    opened = [e for e in events(run.records, "open") if e["args"]["path"] == on_noexec]
+    assert opened[-1]["trust"]["kernel"] == "denied"
+    assert "the kernel refuses its execution: Permission denied" in alerts(run.records, "trust.code")[-1]["message"]
+
+
+def test_xattr_trust_and_a_user_xattr_that_does_not_count(vigil_run, stdlib_trust, tmp_path, app):
+    policy = write(tmp_path / "xattr.toml", 'version = 1\nname = "xattr"\nmode = "enforce"\n'
+                                            f'[trust]\nsources = ["xattr", "database"]\ndatabase = ["{stdlib_trust}"]\n')
+    marked = write(app / "marked.py", "print('marked ran')\n")
+    subprocess.run([VIGIL, "trust", "mark", marked], check=True, capture_output=True)
+    run = run_under(vigil_run, policy, marked)
+    assert run.stdout == b"marked ran\n", run.stderr
+    opened = [e for e in events(run.records, "open") if e["args"]["path"] == marked]
+    assert opened[-1]["trust"]["by"] == "xattr"
+
+    forged = write(app / "forged.py", "print('forged ran')\n")
+    os.setxattr(forged, "user.vigil.sha256", hashlib.sha256(Path(forged).read_bytes()).hexdigest().encode())
+    run = run_under(vigil_run, policy, forged)
+    assert run.returncode == 2 and run.stdout == b""
+    status = subprocess.run([VIGIL, "trust", "status", "--policy", policy, forged], capture_output=True, text=True)
+    assert status.returncode == 1
+    assert "user.vigil.sha256 is set but never counts" in status.stdout
+    assert "verdict   not trusted: no trust source vouches for its SHA-256" in status.stdout
+
+    write(marked, "print('marked ran')\nprint('and more')\n")
+    assert run_under(vigil_run, policy, marked).returncode == 2
+
+
+def test_refused_bytecode_falls_back_to_the_verified_source(vigil_run, trust_policy, tmp_path, app):
+    main = write(app / "main.py", "import json\nprint(json.dumps([1]))\n")
+    trust(tmp_path, main)
+    run = run_under(vigil_run, trust_policy(extra='pyc = "refuse"'), main)
+    assert run.stdout == b"[1]\n", run.stderr
+    records = run.checked_records()
+    assert alerts(records) == []
+    verdicts = {e["args"]["path"]: e["trust"]["verdict"] for e in events(records, "open") if "trust" in e}
+    assert verdicts[f"{STDLIB}/json/__pycache__/__init__.cpython-311.pyc"] == "refused"
+    assert verdicts[f"{STDLIB}/json/__init__.py"] == "trusted"
+
+
+PROVENANCE = """
+import collections, dataclasses, marshal
+@dataclasses.dataclass
+class Point:
+    x: int
+Pair = collections.namedtuple("Pair", "a b")
+print(Point(1), Pair(1, 2))
+for name, attempt in [("exec", lambda: exec("print('payload ran')")),
+                      ("marshal", lambda: marshal.loads(marshal.dumps(1)))]:
+    try:
+        attempt()
+    except PermissionError as denied:
+        print(name, "denied")
+"""
+
+
+@pytest.mark.parametrize("mode", ["audit", "enforce"])
+def test_code_built_at_run_time_needs_a_verified_origin(vigil_run, trust_policy, tmp_path, app, mode):
+    main = write(app / "main.py", PROVENANCE)
+    trust(tmp_path, main)
+    run = run_under(vigil_run, trust_policy(mode), main)
+    lines = run.stdout.decode().splitlines()
+    assert lines[0] == "Point(x=1) Pair(a=1, b=2)", run.stderr
+    if mode == "enforce":
+        assert lines[1:] == ["exec denied", "marshal denied"]
+    else:
+        assert lines[1:] == ["payload ran"]
+    found = alerts(run.records, "trust.provenance")
+    # The stdlib's generated code is recognised by its verified call site.
+    assert sorted(a["event"] for a in found) == ["compile", "marshal.loads"], found
+    generated = [e for e in events(run.records, "compile") if (e["site"] or {}).get("file", "").endswith("dataclasses.py")]
+    assert generated[0]["provenance"]["origin"] == "generator"
+
+
+def test_site_verified_is_true_only_for_verified_code(vigil_run, trust_policy, tmp_path, app):
+    rule = ('[[rule]]\nid = "unverified-listing"\nevent = "os.listdir"\nsite.verified = false\n'
+            'action = "alert"\n')
+    main = write(app / "main.py", "import os\nos.listdir('/')\nexec(\"import os; os.listdir('/')\", {})\n")
+    trust(tmp_path, main)
+    run = run_under(vigil_run, trust_policy("audit", rules=rule), main)
+    found = alerts(run.records, "unverified-listing")
+    listings = [e for e in events(run.records, "os.listdir") if e["args"]["path"] == "/"]
+    assert [e["site"]["file"] for e in listings] == [main, "<string>"]
+    assert [a["seq_ref"] for a in found] == [listings[1]["seq"]]
+
+
+def test_trust_build_add_remove_and_verify(tmp_path, app):
+    tree = app / "tree"
+    (tree / "pkg").mkdir(parents=True)
+    kept = write(tree / "pkg" / "kept.py", "A = 1\n")
+    changed = write(tree / "pkg" / "changed.py", "B = 1\n")
+    gone = write(tree / "gone.py", "C = 1\n")
+    write(tree / "notes.txt", "not code\n")
+    database = tmp_path / "tree.trust"
+    built = subprocess.run([VIGIL, "trust", "build", "-o", str(database), str(tree)], capture_output=True, text=True)
+    assert built.returncode == 0 and "3 entries written" in built.stderr
+    lines = [line for line in database.read_text().splitlines() if not line.startswith("#")]
+    assert [line.split(" ")[0] for line in lines] == sorted([changed, kept, gone])
+    assert lines[2] == f"{kept} 6 {hashlib.sha256(b'A = 1' + bytes([10])).hexdigest()}"
+
+    write(changed, "B = 2\n")
+    os.unlink(gone)
+    new = write(tree / "new.py", "D = 1\n")
+    verify = [VIGIL, "trust", "verify", "--database", str(database), "--path", str(tree)]
+    result = subprocess.run(verify, capture_output=True, text=True)
+    assert result.returncode == 1
+    reported = sorted(line.split(" ")[:2] for line in result.stdout.splitlines())
+    assert reported == sorted([["changed", changed], ["missing", gone], ["untrusted", changed], ["untrusted", new]])
+
+    subprocess.run([VIGIL, "trust", "add", "--database", str(database), changed, new], check=True, capture_output=True)
+    subprocess.run([VIGIL, "trust", "remove", "--database", str(database), gone], check=True, capture_output=True)
+    assert subprocess.run(verify, capture_output=True).returncode == 0
+    status = subprocess.run([VIGIL, "trust", "status", "--database", str(database), new], capture_output=True, text=True)
+    assert status.returncode == 0 and "verdict   trusted by the database" in status.stdout
+
+
+def test_trust_table_errors_carry_line_and_column(tmp_path):
+    policy = write(tmp_path / "bad.toml", 'version = 1\nname = "bad"\n[trust]\nkernel = "sometimes"\n'
+                                          'sources = ["database", "dns"]\ncache = true\n'
+                                          '[[rule]]\nid = "trust.mine"\nevent = "open"\n')
+    checked = subprocess.run([VIGIL, "policy", "check", policy], capture_output=True, text=True)
+    assert checked.returncode == 1
+    output = checked.stdout + checked.stderr
+    assert f"{policy}:4:10: error: `trust.kernel` must be" in output
+    assert f"{policy}:5:11: error: `trust.sources` names" in output
+    assert "unknown key `trust.cache`" in output or "unknown key `cache`" in output
+    assert 'rule ids starting with "entry." or "trust." are reserved' in output
+
+
+def test_start_refuses_a_locked_policy_whose_trust_file_others_can_write(vigil_run, system_policy, tmp_path,
+                                                                         stdlib_trust):
+    writable = tmp_path / "open.trust"
+    shutil.copy(stdlib_trust, writable)
+    os.chmod(writable, 0o666)
+    system_policy(f'version = 1\nname = "locked"\nlocked = true\n[trust]\ndatabase = ["{writable}"]\n')
+    run = vigil_run(["-S", "-c", "pass"])
+    assert run.returncode == 78
+    assert b"trust file" in run.stderr and b"writable by its group or by others" in run.stderr
