@@ -1,3 +1,4 @@
+#include "scratch_path.h"
 #include "settings.h"
 #include "sinks/file_sink.h"
 
@@ -12,22 +13,6 @@
 
 namespace vigil {
 namespace {
-
-// A path in the test's temporary directory, removed before and after use.
-class ScratchPath {
- public:
-  explicit ScratchPath(const char* name) : path_(testing::TempDir() + "/" + name + std::to_string(getpid())) {
-    unlink(path_.c_str());
-  }
-  ~ScratchPath() { unlink(path_.c_str()); }
-  ScratchPath(const ScratchPath&) = delete;
-  ScratchPath& operator=(const ScratchPath&) = delete;
-  operator const std::string&() const { return path_; }
-  const char* c_str() const { return path_.c_str(); }
-
- private:
-  std::string path_;
-};
 
 std::string contents(const std::string& path) {
   std::ifstream in(path);
