@@ -173,3 +173,39 @@ def system_policy(tmp_path):
         SYSTEM_POLICY.unlink(missing_ok=True)
         if created:
             directory.rmdir()
+
+
+@pytest.fixture(scope="session")
+def stdlib_trust(tmp_path_factory):
+    """The standard library's trust file, built by `vigil trust build`."""
+    path = tmp_path_factory.mktemp("trust") / "stdlib.trust"
+    built = subprocess.run([VIGIL, "trust", "build", "-o", str(path), "/usr/lib/python3.11"],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    return path
+
+
+def trust_files(database, *files):
+    """Adds the files, as they are now, to a trust file."""
+    added = subprocess.run([VIGIL, "trust", "add", "--database", str(database), *map(str, files)],
+                           capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+
+
+class StrictPolicy:
+    """policies/strict.toml, trusting the standard library and what the test adds."""
+
+    def __init__(self, directory, stdlib):
+        self.database = directory / "local.trust"
+        text = (ROOT / "policies" / "strict.toml").read_text()
+        text = text.replace('database = ["/etc/vigil/trust.d"]', f'database = ["{stdlib}", "{self.database}"]')
+        self.path = str(directory / "strict.toml")
+        Path(self.path).write_text(text)
+
+    def trust(self, *files):
+        trust_files(self.database, *files)
+
+
+@pytest.fixture
+def strict(tmp_path, stdlib_trust):
+    return StrictPolicy(tmp_path, stdlib_trust)

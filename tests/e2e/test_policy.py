@@ -212,10 +212,11 @@ def test_late_hook_is_alerted_in_audit_mode(log):
     assert alert["severity"] == "high" and alert["enforced"] is False
 
 
-def test_late_hook_denial_reaches_the_caller_under_strict(tmp_path, log):
+def test_late_hook_denial_reaches_the_caller_under_strict(tmp_path, log, strict):
     script = tmp_path / "late.py"
     script.write_text(LATE_HOOK)
-    result = run([str(script)], log, STRICT)
+    strict.trust(script)
+    result = run([str(script)], log, strict.path)
     assert result.returncode == 1
     assert result.stdout == b"", "neither swallowed by `except Exception` nor added"
     assert b"vigil.AuditHookDenied: vigil: adding audit hooks at run time is not allowed" in result.stderr
@@ -227,22 +228,32 @@ def test_late_hook_denial_reaches_the_caller_under_strict(tmp_path, log):
 @pytest.mark.parametrize("module, rule", [("ctypes", "ctypes"), ("_testcapi", "test-modules"),
                                           ("_testinternalcapi", "test-modules"),
                                           ("_xxsubinterpreters", "subinterpreter")])
-def test_strict_denies_dangerous_modules(tmp_path, log, module, rule):
+def test_strict_denies_dangerous_modules(tmp_path, log, module, rule, strict):
     script = tmp_path / "imports.py"
     script.write_text(f"try:\n    import {module}\n    print('imported')\nexcept PermissionError:\n    print('denied')\n")
-    result = run([str(script)], log, STRICT)
+    strict.trust(script)
+    result = run([str(script)], log, strict.path)
     assert result.stdout == b"denied\n", result.stderr
     assert alerts(read_records(log), rule)
 
 
-def test_strict_runs_ordinary_programs(tmp_path, log):
+def test_strict_runs_ordinary_trusted_programs(tmp_path, log, strict):
     script = tmp_path / "ordinary.py"
     script.write_text("import json, subprocess, asyncio, sqlite3, ssl, logging, argparse, email.message\n"
-                      "print(json.dumps(subprocess.run(['true']).returncode))\n")
-    result = run([str(script)], log, STRICT)
+                      "import dataclasses, collections, typing\n"
+                      "@dataclasses.dataclass\nclass Point:\n    x: int\n"
+                      "print(json.dumps(subprocess.run(['true']).returncode), Point(1))\n")
+    strict.trust(script)
+    result = run([str(script)], log, strict.path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == b"0\n"
-    assert_contract(read_records(log))
+    assert result.stdout == b"0 Point(x=1)\n"
+    records = read_records(log)
+    assert_contract(records)
+    # The machine's own .pth files are refused ([entry] pth_files), and
+    # may be untrusted too; nothing else the program runs is.
+    untrusted = [a for a in alerts(records) if a["rule"].startswith("trust.") and not a["message"].endswith(
+        ".pth: no trust source vouches for its SHA-256")]
+    assert untrusted == []
 
 
 @pytest.mark.parametrize("args, stdin, rule", [
@@ -250,8 +261,8 @@ def test_strict_runs_ordinary_programs(tmp_path, log):
     (["-"], b"print('ran')\n", "entry.stdin"),
     (["-i", "-c", "pass"], None, "entry.command"),
 ])
-def test_strict_refuses_command_and_stdin_before_anything_runs(log, args, stdin, rule):
-    result = run(args, log, STRICT, input=stdin)
+def test_strict_refuses_command_and_stdin_before_anything_runs(log, args, stdin, rule, strict):
+    result = run(args, log, strict.path, input=stdin)
     assert result.returncode == 78
     assert result.stdout == b""
     records = read_records(log)
@@ -262,11 +273,12 @@ def test_strict_refuses_command_and_stdin_before_anything_runs(log, args, stdin,
     assert not events(records)
 
 
-def test_strict_refuses_inspect_by_flag_and_by_environment(tmp_path, log):
+def test_strict_refuses_inspect_by_flag_and_by_environment(tmp_path, log, strict):
     script = tmp_path / "s.py"
     script.write_text("print('ran')\n")
+    strict.trust(script)
     for args, env in ((["-i", str(script)], {}), ([str(script)], {"PYTHONINSPECT": "1"})):
-        result = run(args, log, STRICT, env=env)
+        result = run(args, log, strict.path, env=env)
         assert result.returncode == 78 and result.stdout == b""
         assert "entry.inspect" in result.stderr.decode()
 
@@ -275,23 +287,24 @@ def terminal_env(log):
     return clean_environment(TERM="dumb", VIGIL_LOG=str(log))
 
 
-def test_strict_refuses_the_repl_on_a_terminal(tmp_path, log):
-    env = dict(terminal_env(log), VIGIL_POLICY=STRICT)
+def test_strict_refuses_the_repl_on_a_terminal(tmp_path, log, strict):
+    env = dict(terminal_env(log), VIGIL_POLICY=strict.path)
     status, output = run_on_terminal([VIGIL_PYTHON, "-q"], b"print(6 * 7)\n", env, tmp_path)
     assert status == 78
     assert b"42" not in output and b"entry.interactive" in output
 
 
-def test_pythoninspect_set_while_running_gives_no_repl_under_strict(tmp_path, log):
+def test_pythoninspect_set_while_running_gives_no_repl_under_strict(tmp_path, log, strict):
     script = tmp_path / "inspect.py"
     script.write_text("import os\nos.environ['PYTHONINSPECT'] = '1'\nprint('done')\n")
+    strict.trust(script)
     keystrokes = b"print(6 * 7)\n"
     # The same program under the default policy does reach the REPL, so the
     # assertion below can fail.
     status, output = run_on_terminal([VIGIL_PYTHON, str(script)], keystrokes + b"raise SystemExit(3)\n",
                                      terminal_env(log), tmp_path)
     assert status == 3 and b"42" in output
-    env = dict(terminal_env(log), VIGIL_POLICY=STRICT)
+    env = dict(terminal_env(log), VIGIL_POLICY=strict.path)
     status, output = run_on_terminal([VIGIL_PYTHON, str(script)], keystrokes, env, tmp_path)
     assert status == 0 and b"done" in output
     assert b">>>" not in output and b"42" not in output

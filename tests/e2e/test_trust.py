@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STOCK_PYTHON, VIGIL, alerts, assert_contract, events
+from conftest import STOCK_PYTHON, VIGIL, alerts, events, trust_files
 
 STDLIB = "/usr/lib/python3.11"
 GENERATORS = '["<frozen site>", "<frozen zipimport>", "/usr/lib/python3.11/collections/__init__.py", ' \
              '"/usr/lib/python3.11/dataclasses.py"]'
-
-
-@pytest.fixture(scope="session")
-def stdlib_trust(tmp_path_factory):
-    """The standard library's trust file, built by `vigil trust build`."""
-    path = tmp_path_factory.mktemp("trust") / "stdlib.trust"
-    built = subprocess.run([VIGIL, "trust", "build", "-o", str(path), STDLIB], capture_output=True, text=True)
-    assert built.returncode == 0, built.stderr
-    return path
 
 
 @pytest.fixture
@@ -48,9 +39,7 @@ def trust_policy(tmp_path, stdlib_trust):
 
 
 def trust(tmp_path, *files):
-    added = subprocess.run([VIGIL, "trust", "add", "--database", str(tmp_path / "app.trust"), *map(str, files)],
-                           capture_output=True, text=True)
-    assert added.returncode == 0, added.stderr
+    trust_files(tmp_path / "app.trust", *files)
 
 
 def write(path, text):
