@@ -4,7 +4,8 @@
   (a) /usr/bin/python3.11, the limit;
   (b) vigil-python-floor: Vigil's launcher and hooks, recording nothing;
   (c) vigil-python under the default policy, recording everything to a file;
-  (d) vigil-python under the strict policy with verification (not built yet);
+  (d) vigil-python under the strict policy, verifying every code file
+      against a trust database built by `vigil trust build`;
   (e) /usr/bin/python3.11 with a Python-level sys.addaudithook JSON logger.
 
 Instruction counts come from valgrind --tool=callgrind, which is
@@ -55,23 +56,42 @@ class Config:
         """The workload as this config runs it; None when its policy forbids it."""
         if not self.strict:
             return workload
-        # strict.toml refuses -c, so its start-up is an empty script; and it
-        # denies _testcapi, which CPython's test suite imports.
+        # strict.toml refuses -c, so its start-up is an empty script; it
+        # denies _testcapi, which CPython's test suite imports, and compiling
+        # text that no verified file holds, which is the compile storm.
         if workload[0] == "-c":
             return [str(HERE / "workloads" / "empty.py")]
-        return None if workload[:2] == ["-m", "test"] else workload
+        if workload[:2] == ["-m", "test"] or workload[0].endswith(STORMS["compile"]):
+            return None
+        return workload
+
+
+def strict_policies(bin_dir, work):
+    """strict.toml with a trust database of everything the workloads run,
+    and the same policy without its [trust] table, for verification's cost."""
+    database = work / "bench.trust"
+    subprocess.run([str(bin_dir / "vigil"), "trust", "build", "-o", str(database), "/usr/lib/python3.11",
+                    "/usr/lib/python3/dist-packages", str(HERE / "workloads")], check=True, stderr=subprocess.DEVNULL)
+    text = (ROOT / "policies" / "strict.toml").read_text()
+    verified = work / "strict.toml"
+    verified.write_text(text.replace('database = ["/etc/vigil/trust.d"]', f'database = ["{database}"]'))
+    start = text.index("[trust]")
+    unverified = work / "strict-unverified.toml"
+    unverified.write_text(text[:start] + text[text.index("[[rule]]", start):])
+    return str(verified), str(unverified)
 
 
 def configs(bin_dir, work):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIGIL_"))}
     base["PYTHONHASHSEED"] = "0"
     log = str(work / "records.jsonl")
+    verified, _ = strict_policies(bin_dir, work)
     return [
         Config("a", "(a) python3.11", STOCK, base),
         Config("b", "(b) floor", str(bin_dir / "vigil-python-floor"), dict(base, VIGIL_LOG=log)),
         Config("c", "(c) vigil, default", str(bin_dir / "vigil-python"), dict(base, VIGIL_LOG=log)),
         Config("d", "(d) vigil, strict", str(bin_dir / "vigil-python"),
-               dict(base, VIGIL_LOG=log, VIGIL_POLICY=str(ROOT / "policies" / "strict.toml")), strict=True),
+               dict(base, VIGIL_LOG=log, VIGIL_POLICY=verified), strict=True),
         Config("e", "(e) Python logger", STOCK,
                dict(base, PYTHONPATH=str(HERE / "python_logger"), PY_AUDIT_LOG=str(work / "python-logger.jsonl"))),
     ]
@@ -95,6 +115,24 @@ def wall_median(config, args, cwd, runs):
                        stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
+
+
+def verification_cost(all_configs, work, runs):
+    """(d) against the same policy without [trust], on the import workload."""
+    verified = next(c for c in all_configs if c.key == "d")
+    unverified = Config("d0", "strict without [trust]", verified.executable,
+                        dict(verified.env, VIGIL_POLICY=str(work / "strict-unverified.toml")), strict=True)
+    workload = WORKLOADS["import ~160 stdlib modules"]
+    with_trust, without = (instructions(c, workload, work) for c in (verified, unverified))
+    walls = [wall_median(c, workload, work, max(runs, 10)) for c in (verified, unverified)]
+    lines = ["", "## Verification cost", "",
+             "The import workload under (d), and under the same policy without its [trust] table.", "",
+             "| | instructions | wall ms |", "|---|---:|---:|",
+             f"| strict with [trust] | {with_trust / 1e6:.1f} M | {walls[0]:.1f} |",
+             f"| strict without [trust] | {without / 1e6:.1f} M | {walls[1]:.1f} |",
+             f"| ratio | {with_trust / without:.3f}× | {walls[0] / walls[1]:.3f}× |"]
+    print("\n".join(lines), flush=True)
+    return lines
 
 
 def machine():
@@ -129,10 +167,11 @@ def main():
              f"- machine: {machine()}", f"- commit: {commit()}",
              "- instruction counts: valgrind --tool=callgrind, PYTHONHASHSEED=0; ratios to (a) from the same run",
              f"- wall: median of {args.runs} runs, milliseconds, for context only",
-             "- (d) strict.toml (enforce mode, rules and entry restrictions). It refuses -c, so its start-up row runs "
-             "an empty script; it ignores PYTHON* variables, so PYTHONHASHSEED=0 does not apply to it. Verification "
-             "(issue 5) has not landed. It denies ctypes, so its import row loads one module fewer, and _testcapi, so it "
-             "cannot run CPython's tests",
+             "- (d) strict.toml (enforce mode, rules, entry restrictions and [trust]), its database built by "
+             "`vigil trust build` over the stdlib, dist-packages and bench/workloads. It refuses -c, so its start-up "
+             "row runs an empty script; it ignores PYTHON* variables, so PYTHONHASHSEED=0 does not apply to it. It "
+             "denies ctypes, so its import row loads one module fewer; _testcapi, so it cannot run CPython's tests; "
+             "and unverified compiles, so it has no compile storm",
              *(f"- {note}" for note in args.note), ""]
     header = "| workload | " + " | ".join(f"{c.label} instr" for c in all_configs) + " | " + \
              " | ".join(f"{c.label} wall ms" for c in all_configs) + " |"
@@ -157,12 +196,16 @@ def main():
     for name, script in STORMS.items():
         per_event = {}
         for c in all_configs:
+            if c.arguments([str(HERE / "workloads" / script)]) is None:
+                continue
             small, large = (instructions(c, [str(HERE / "workloads" / script), str(n)], work) for n in STORM_SIZES)
             per_event[c.key] = (large - small) / (STORM_SIZES[1] - STORM_SIZES[0])
-        lines.append(f"| {name} | " + " | ".join(f"{per_event[c.key]:,.0f}" for c in all_configs) +
+        lines.append(f"| {name} | " + " | ".join(f"{per_event[c.key]:,.0f}" if c.key in per_event else "denied"
+                                               for c in all_configs) +
                      f" | {per_event['c'] - per_event['b']:,.0f} | {per_event['c'] / per_event['b']:.2f}× |")
         print(lines[-1], flush=True)
 
+    lines += verification_cost(all_configs, work, args.runs)
     Path(args.output).write_text("\n".join(lines) + "\n")
     print(f"written to {args.output}")
     shutil.rmtree(work, ignore_errors=True)
