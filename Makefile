@@ -44,7 +44,9 @@ run: build
 	@echo "== demo/demo.py under vigil-python, default policy and default log =="
 	@$(BUILD)/bin/vigil-python demo/demo.py & pid=$$!; wait $$pid; status=$$?; \
 	  echo; echo "== What Vigil recorded (vigil summary --tree $$pid) =="; \
-	  $(BUILD)/bin/vigil summary --tree $$pid; exit $$status
+	  $(BUILD)/bin/vigil summary --tree $$pid; \
+	  echo; echo "== Verified execution (demo/verified.sh) =="; \
+	  demo/verified.sh $(BUILD)/bin; exit $$status
 
 test: build asan
 	$(MAKE) unit unit-asan e2e e2e-asan cpython-tests

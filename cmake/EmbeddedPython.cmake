@@ -3,7 +3,7 @@
 # instructions (see bench/RESULTS.md), which administrators would feel.
 execute_process(
   COMMAND "${VIGIL_PYTHON}" -c
-    "import sysconfig as s; v = s.get_config_var; print(';'.join([s.get_paths()['include'], v('LIBPL'), v('LIBRARY'), v('LIBS') + ' ' + v('SYSLIBS') + ' ' + v('MODLIBS'), v('VERSION')]))"
+    "import sysconfig as s; v = s.get_config_var; print(';'.join([s.get_paths()['include'], v('LIBPL'), v('LIBRARY'), v('LIBS') + ' ' + v('SYSLIBS') + ' ' + v('MODLIBS'), v('VERSION'), s.get_paths()['stdlib']]))"
   OUTPUT_VARIABLE _vigil_py_info
   OUTPUT_STRIP_TRAILING_WHITESPACE
   COMMAND_ERROR_IS_FATAL ANY)
@@ -12,6 +12,7 @@ list(GET _vigil_py_info 1 _vigil_py_libpl)
 list(GET _vigil_py_info 2 _vigil_py_library)
 list(GET _vigil_py_info 3 _vigil_py_syslibs)
 list(GET _vigil_py_info 4 VIGIL_PYTHON_VERSION)
+list(GET _vigil_py_info 5 VIGIL_PYTHON_STDLIB)
 
 set(VIGIL_PYTHON_STATIC "${_vigil_py_libpl}/${_vigil_py_library}")
 # make pgo: the same CPython release built with PGO and LTO

@@ -315,3 +315,43 @@ TEST(PolicySelection, RootOnlyWritableChecksEveryDirectory) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(TrustTable, DefaultsAndTheRulesItImplies) {
+  Policy policy = load("version = 1\nname = \"t\"\n[trust]\n");
+  const TrustSettings& trust = policy.trust;
+  EXPECT_TRUE(trust.enabled && trust.database && trust.xattr && trust.native && trust.provenance);
+  EXPECT_EQ(trust.database_paths, std::vector<std::string>{"/etc/vigil/trust.d"});
+  EXPECT_EQ(trust.kernel, TrustSettings::Kernel::off);
+  EXPECT_EQ(trust.bytecode, TrustSettings::Bytecode::verify);
+  EXPECT_EQ(trust.generators.size(), 3U);
+  for (std::string_view id : {kTrustCodeRule, kTrustNativeRule, kTrustProvenanceRule}) {
+    const Rule* rule = find_rule(policy, id);
+    ASSERT_NE(rule, nullptr) << id;
+    EXPECT_EQ(rule->action, Action::deny);
+    EXPECT_TRUE(rule->events.empty());
+  }
+  Policy narrow = load("version = 1\nname = \"t\"\n[trust]\nsources = []\nkernel = \"script\"\nnative = false\n"
+                       "provenance = false\npyc = \"refuse\"\ngenerators = []\n");
+  EXPECT_FALSE(narrow.trust.database || narrow.trust.xattr);
+  EXPECT_EQ(narrow.trust.kernel, TrustSettings::Kernel::script);
+  EXPECT_EQ(narrow.trust.bytecode, TrustSettings::Bytecode::refuse);
+  EXPECT_TRUE(narrow.trust.generators.empty());
+  EXPECT_EQ(find_rule(narrow, kTrustNativeRule), nullptr);
+  EXPECT_EQ(find_rule(narrow, kTrustProvenanceRule), nullptr);
+  EXPECT_FALSE(load("version = 1\nname = \"t\"\n").trust.enabled);
+}
+
+TEST(TrustTable, ATableThatCountsNothingIsAnError) {
+  auto diagnostics = diagnostics_of("version = 1\nname = \"t\"\n[trust]\nsources = []\n");
+  ASSERT_EQ(diagnostics.size(), 1U);
+  EXPECT_EQ(diagnostics[0].message, "[trust] counts no source: name `sources` or set `kernel`");
+  diagnostics = diagnostics_of("version = 1\nname = \"t\"\n[trust]\ndatabase = [\"relative\"]\n");
+  ASSERT_EQ(diagnostics.size(), 1U);
+  EXPECT_EQ(diagnostics[0].line, 4);
+}
+
+}  // namespace
+}  // namespace vigil
