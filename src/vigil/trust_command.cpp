@@ -175,7 +175,10 @@ std::optional<Sources> resolve_sources(const TrustSourceOptions& options, std::s
     sources.settings.database_paths = {kDefaultTrustDirectory};
     sources.described = "the default sources (database and xattr)";
   }
-  if (!options.databases.empty()) sources.settings.database_paths = options.databases;
+  if (!options.databases.empty()) {
+    sources.settings.database_paths = options.databases;
+    sources.described += ", with the databases named by --database";
+  }
   sources.database = TrustDatabase::load(sources.settings.database_paths, false, error);
   if (!sources.database) return std::nullopt;
   sources.counted.database = sources.settings.database ? sources.database.get() : nullptr;
