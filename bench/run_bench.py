@@ -73,8 +73,14 @@ def strict_policies(bin_dir, work):
     subprocess.run([str(bin_dir / "vigil"), "trust", "build", "-o", str(database), "/usr/lib/python3.11",
                     "/usr/lib/python3/dist-packages", str(HERE / "workloads")], check=True, stderr=subprocess.DEVNULL)
     text = (ROOT / "policies" / "strict.toml").read_text()
+    # jinja2 compiles templates into Python: a code generator the
+    # administrator has to name, like the stdlib's defaults.
+    generators = [f"/usr/lib/python3.11/{name}" for name in
+                  ("collections/__init__.py", "dataclasses.py", "types.py", "typing.py")]
+    generators.append("/usr/lib/python3/dist-packages/jinja2/environment.py")
     verified = work / "strict.toml"
-    verified.write_text(text.replace('database = ["/etc/vigil/trust.d"]', f'database = ["{database}"]'))
+    verified.write_text(text.replace('database = ["/etc/vigil/trust.d"]',
+                                     f'database = ["{database}"]\ngenerators = {generators!r}'.replace("'", '"')))
     start = text.index("[trust]")
     unverified = work / "strict-unverified.toml"
     unverified.write_text(text[:start] + text[text.index("[[rule]]", start):])
@@ -168,7 +174,8 @@ def main():
              "- instruction counts: valgrind --tool=callgrind, PYTHONHASHSEED=0; ratios to (a) from the same run",
              f"- wall: median of {args.runs} runs, milliseconds, for context only",
              "- (d) strict.toml (enforce mode, rules, entry restrictions and [trust]), its database built by "
-             "`vigil trust build` over the stdlib, dist-packages and bench/workloads. It refuses -c, so its start-up "
+             "`vigil trust build` over the stdlib, dist-packages and bench/workloads, and jinja2's template compiler "
+             "added to the default generators. It refuses -c, so its start-up "
              "row runs an empty script; it ignores PYTHON* variables, so PYTHONHASHSEED=0 does not apply to it. It "
              "denies ctypes, so its import row loads one module fewer; _testcapi, so it cannot run CPython's tests; "
              "and unverified compiles, so it has no compile storm",

@@ -209,10 +209,11 @@ class Loader {
     }
     trust.native = bool_or(table, "native", true);
     trust.provenance = bool_or(table, "provenance", true);
-    // The stdlib's generators that build code only from identifiers
-    // (docs/trust.md): namedtuple, dataclasses, types.coroutine.
+    // The stdlib's code generators (docs/trust.md): namedtuple,
+    // dataclasses, types.coroutine and typing's string annotations.
     trust.generators = {std::string(kStdlibDirectory) + "/collections/__init__.py",
-                        std::string(kStdlibDirectory) + "/dataclasses.py", std::string(kStdlibDirectory) + "/types.py"};
+                        std::string(kStdlibDirectory) + "/dataclasses.py", std::string(kStdlibDirectory) + "/types.py",
+                        std::string(kStdlibDirectory) + "/typing.py"};
     if (const auto* generators = table.get("generators")) trust.generators = strings_of(*generators, "trust.generators");
     if (!trust.database && !trust.xattr && trust.kernel == TrustSettings::Kernel::off) {
       error(table, "[trust] counts no source: name `sources` or set `kernel`");

@@ -326,7 +326,7 @@ TEST(TrustTable, DefaultsAndTheRulesItImplies) {
   EXPECT_EQ(trust.database_paths, std::vector<std::string>{"/etc/vigil/trust.d"});
   EXPECT_EQ(trust.kernel, TrustSettings::Kernel::off);
   EXPECT_EQ(trust.bytecode, TrustSettings::Bytecode::verify);
-  EXPECT_EQ(trust.generators.size(), 3U);
+  EXPECT_EQ(trust.generators.size(), 4U);
   for (std::string_view id : {kTrustCodeRule, kTrustNativeRule, kTrustProvenanceRule}) {
     const Rule* rule = find_rule(policy, id);
     ASSERT_NE(rule, nullptr) << id;
