@@ -41,16 +41,6 @@ FileTrust unreadable(std::string path, int error) {
 
 bool is_text(const ArgValue& value) { return value.kind == ValueKind::text; }
 
-// This thread's last compile: generated code (namedtuple, dataclasses) is
-// compiled and run at once, from the same frame, under a name such as
-// "<string>" that says nothing about where it came from. The frame is
-// compared by identity only.
-struct LastCompile {
-  PyFrameObject* frame = nullptr;
-  std::string file;
-  bool verified = false;
-};
-thread_local LastCompile t_last_compile;
 
 }  // namespace
 
@@ -70,19 +60,23 @@ bool CodeVerifier::refuses_bytecode(std::string_view path) const {
   return settings_.bytecode == TrustSettings::Bytecode::refuse && path.ends_with(".pyc");
 }
 
-void CodeVerifier::remember(std::string_view file, bool verified) {
-  auto [at, inserted] = origins_.try_emplace(std::string(file), verified);
+void CodeVerifier::remember(Names& names, std::string_view file, bool verified) {
+  auto [at, inserted] = names.try_emplace(std::string(file), verified);
   if (!inserted && verified) at->second = true;
 }
 
 void CodeVerifier::remember_code_file(std::string_view path, bool trusted) {
-  remember(path.ends_with(".pyc") ? source_of_bytecode(path) : std::string(path), trusted);
+  remember(files_, path.ends_with(".pyc") ? source_of_bytecode(path) : std::string(path), trusted);
 }
 
 bool CodeVerifier::verified_origin(std::string_view file) const {
   if (file.starts_with(kFrozenPrefix)) return true;
-  auto at = origins_.find(std::string(file));
-  return at != origins_.end() && at->second;
+  std::string key(file);
+  for (const Names* names : {&files_, &compiled_}) {
+    auto at = names->find(key);
+    if (at != names->end()) return at->second;
+  }
+  return false;
 }
 
 bool CodeVerifier::is_generator(const ArgValue& site_file) const {
@@ -174,11 +168,11 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
     describe_value(subject, source, storage);
     CodeFileSlice slice = source.kind == ValueKind::bytes ? find_in_recent_code_file(source.text) : CodeFileSlice{};
     bool no_frame = site_file.kind == ValueKind::missing;
-    auto known = compiles && is_text(name) ? origins_.find(std::string(name.text)) : origins_.end();
+    auto known = compiles && is_text(name) ? files_.find(std::string(name.text)) : files_.end();
     if (slice.path != nullptr && (!compiles || slice.offset == 0)) {
       // A compile takes a whole source file; a .pyc's code is its tail.
       found = {slice.trusted, "file", *slice.path, !slice.trusted};
-    } else if (known != origins_.end() && (source.kind == ValueKind::none || no_frame)) {
+    } else if (known != files_.end() && (source.kind == ValueKind::none || no_frame)) {
       // CPython parsing a code file itself, with no Python frame: the
       // script it runs (no source text), or a line of a file it shows in
       // a traceback.
@@ -197,13 +191,9 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
   if (!found.verified && !found.already_reported && is_generator(site_file)) {
     found = {true, "generator", std::string(site_file.text), false};
   }
-  if (found.origin != nullptr && std::string_view(found.origin) == "file" && is_text(name)) {
-    remember(name.text, found.verified);
-  }
-  if (compiles) {
-    // Its exec follows in the same frame: that exec is this compile's.
-    t_last_compile = {compat::current_frame(), std::string(is_text(name) ? name.text : std::string_view()),
-                      found.verified};
+  if (is_text(name)) {
+    bool from_file = found.origin != nullptr && std::string_view(found.origin) == "file";
+    remember(from_file ? files_ : compiled_, name.text, found.verified);
   }
   return found;
 }
@@ -217,16 +207,16 @@ std::optional<Provenance> CodeVerifier::exec_provenance(PyCodeObject* code) cons
   if (file.text.starts_with(kFrozenPrefix)) {
     found.verified = true;
     found.origin = "frozen";
-  } else if (auto at = origins_.find(found.file); at != origins_.end()) {
-    found.verified = at->second;
-    found.origin = "compile";
-    found.already_reported = !at->second;
-  } else if (t_last_compile.frame == compat::current_frame() && t_last_compile.frame != nullptr &&
-             t_last_compile.file == found.file) {
-    found.verified = t_last_compile.verified;
-    found.origin = "compile";
-    // An unverified compile raised its own alert.
-    found.already_reported = !t_last_compile.verified;
+  } else {
+    for (const Names* names : {&files_, &compiled_}) {
+      auto at = names->find(found.file);
+      if (at == names->end()) continue;
+      found.verified = at->second;
+      found.origin = "compile";
+      // An unverified source raised its own alert.
+      found.already_reported = !at->second;
+      break;
+    }
   }
   return found;
 }

@@ -61,15 +61,19 @@ class CodeVerifier {
  private:
   std::optional<Provenance> exec_provenance(PyCodeObject* code) const;
   bool is_generator(const ArgValue& site_file) const;
-  void remember(std::string_view file, bool verified);
+  using Names = std::unordered_map<std::string, bool>;
+  static void remember(Names& names, std::string_view file, bool verified);
 
   TrustSettings settings_;
   std::unique_ptr<TrustDatabase> database_;
   TrustSources sources_;
-  // File names code objects carry, and whether their code was verified.
-  // A verified name is never demoted: the forged code that reuses it was
-  // reported when it was built.
-  std::unordered_map<std::string, bool> origins_;
+  // File names code objects carry, and whether their code was verified:
+  // the names of code files, and the names compile() and code.__new__
+  // gave code built at run time ("<string>"). Only code files count when
+  // CPython parses a file itself. A verified name is never demoted: forged
+  // code that reuses it was reported when it was built.
+  Names files_;
+  Names compiled_;
   bool ready_ = false;
 };
 
