@@ -186,26 +186,14 @@ class Loader {
       }
     }
     if (const auto* kernel = table.get("kernel")) {
-      auto text = kernel->value<std::string>();
-      if (text == "off") {
-        trust.kernel = TrustSettings::Kernel::off;
-      } else if (text == "script") {
-        trust.kernel = TrustSettings::Kernel::script;
-      } else if (text == "all") {
-        trust.kernel = TrustSettings::Kernel::all;
-      } else {
-        error(*kernel, "`trust.kernel` must be \"off\", \"script\" or \"all\"");
-      }
+      choose(*kernel, "trust.kernel",
+             {{"off", TrustSettings::Kernel::off}, {"script", TrustSettings::Kernel::script},
+              {"all", TrustSettings::Kernel::all}},
+             trust.kernel);
     }
     if (const auto* pyc = table.get("pyc")) {
-      auto text = pyc->value<std::string>();
-      if (text == "verify") {
-        trust.bytecode = TrustSettings::Bytecode::verify;
-      } else if (text == "refuse") {
-        trust.bytecode = TrustSettings::Bytecode::refuse;
-      } else {
-        error(*pyc, "`trust.pyc` must be \"verify\" or \"refuse\"");
-      }
+      choose(*pyc, "trust.pyc",
+             {{"verify", TrustSettings::Bytecode::verify}, {"refuse", TrustSettings::Bytecode::refuse}}, trust.bytecode);
     }
     trust.native = bool_or(table, "native", true);
     trust.provenance = bool_or(table, "provenance", true);
@@ -218,6 +206,24 @@ class Loader {
     if (!trust.database && !trust.xattr && trust.kernel == TrustSettings::Kernel::off) {
       error(table, "[trust] counts no source: name `sources` or set `kernel`");
     }
+  }
+
+  // A string naming one of `choices`; the error lists them, like
+  // `trust.kernel` must be "off", "script" or "all".
+  template <typename Choice>
+  void choose(const toml::node& node, std::string_view key,
+              std::initializer_list<std::pair<std::string_view, Choice>> choices, Choice& chosen) {
+    auto text = node.value<std::string>();
+    std::string names;
+    for (const auto& [name, value] : choices) {
+      if (text == name) {
+        chosen = value;
+        return;
+      }
+      if (!names.empty()) names += &name == &(choices.end() - 1)->first ? " or " : ", ";
+      names += "\"" + std::string(name) + "\"";
+    }
+    error(node, "`" + std::string(key) + "` must be " + names);
   }
 
   std::vector<std::string> strings_of(const toml::node& node, std::string_view key) {
