@@ -49,6 +49,14 @@ class JsonText {
   void number(double value);
   void boolean(bool value);
   void null();
+  // `utf8`, or null when there is none.
+  void string_or_null(const char* utf8) {
+    if (utf8 == nullptr) {
+      null();
+    } else {
+      string(utf8);
+    }
+  }
   // A value that is already JSON.
   void raw(std::string_view json);
 

@@ -266,11 +266,7 @@ void append_provenance_member(JsonText& json, const Provenance& provenance) {
   json.key("verified");
   json.boolean(provenance.verified);
   json.key("origin");
-  if (provenance.origin != nullptr) {
-    json.string(provenance.origin);
-  } else {
-    json.null();
-  }
+  json.string_or_null(provenance.origin);
   if (!provenance.file.empty()) {
     json.key("file");
     json.string(provenance.file);

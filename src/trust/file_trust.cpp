@@ -113,11 +113,7 @@ void append_trust_member(JsonText& json, const FileTrust& trust) {
     json.string(trust.sha256);
   }
   json.key("by");
-  if (trust.vouched_by != nullptr) {
-    json.string(trust.vouched_by);
-  } else {
-    json.null();
-  }
+  json.string_or_null(trust.vouched_by);
   if (trust.kernel != KernelAnswer::not_asked) {
     json.key("kernel");
     json.string(to_string(trust.kernel));
