@@ -41,7 +41,6 @@ FileTrust unreadable(std::string path, int error) {
 
 bool is_text(const ArgValue& value) { return value.kind == ValueKind::text; }
 
-
 }  // namespace
 
 CodeVerifier::CodeVerifier(TrustSettings settings, std::unique_ptr<TrustDatabase> database)
@@ -69,14 +68,18 @@ void CodeVerifier::remember_code_file(std::string_view path, bool trusted) {
   remember(files_, path.ends_with(".pyc") ? source_of_bytecode(path) : std::string(path), trusted);
 }
 
+const bool* CodeVerifier::recorded_origin(const std::string& file) const {
+  for (const Names* names : {&files_, &compiled_}) {
+    auto at = names->find(file);
+    if (at != names->end()) return &at->second;
+  }
+  return nullptr;
+}
+
 bool CodeVerifier::verified_origin(std::string_view file) const {
   if (file.starts_with(kFrozenPrefix)) return true;
-  std::string key(file);
-  for (const Names* names : {&files_, &compiled_}) {
-    auto at = names->find(key);
-    if (at != names->end()) return at->second;
-  }
-  return false;
+  const bool* verified = recorded_origin(std::string(file));
+  return verified != nullptr && *verified;
 }
 
 bool CodeVerifier::is_generator(const ArgValue& site_file) const {
@@ -207,16 +210,11 @@ std::optional<Provenance> CodeVerifier::exec_provenance(PyCodeObject* code) cons
   if (file.text.starts_with(kFrozenPrefix)) {
     found.verified = true;
     found.origin = "frozen";
-  } else {
-    for (const Names* names : {&files_, &compiled_}) {
-      auto at = names->find(found.file);
-      if (at == names->end()) continue;
-      found.verified = at->second;
-      found.origin = "compile";
-      // An unverified source raised its own alert.
-      found.already_reported = !at->second;
-      break;
-    }
+  } else if (const bool* verified = recorded_origin(found.file)) {
+    found.verified = *verified;
+    found.origin = "compile";
+    // An unverified source raised its own alert.
+    found.already_reported = !*verified;
   }
   return found;
 }

@@ -60,6 +60,8 @@ class CodeVerifier {
 
  private:
   std::optional<Provenance> exec_provenance(PyCodeObject* code) const;
+  // Whether code named `file` was verified, if the name is known at all.
+  const bool* recorded_origin(const std::string& file) const;
   bool is_generator(const ArgValue& site_file) const;
   using Names = std::unordered_map<std::string, bool>;
   static void remember(Names& names, std::string_view file, bool verified);
