@@ -47,6 +47,7 @@ CodeVerifier::CodeVerifier(TrustSettings settings, std::unique_ptr<TrustDatabase
     : settings_(std::move(settings)), database_(std::move(database)) {
   sources_.database = settings_.database ? database_.get() : nullptr;
   sources_.xattr = settings_.xattr;
+  sources_.stat_keys = true;
 }
 
 FileTrust CodeVerifier::check_code_file(int fd, std::string_view bytes, bool run_directly) const {

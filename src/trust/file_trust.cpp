@@ -73,12 +73,19 @@ FileTrust check_file(int fd, std::string_view bytes, const TrustSources& sources
   FileTrust trust;
   trust.path = descriptor_path(fd);
   trust.size = bytes.size();
-  trust.sha256 = Sha256::hex_of(bytes);
   struct stat status {};
   if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    trust.sha256 = Sha256::hex_of(bytes);
     trust.reason = "not a regular file";
     return trust;
   }
+  // The status is taken after the read: a write that began before it has
+  // already moved the ctime, so a matching key covers the bytes read.
+  std::optional<std::string_view> recorded;
+  if (sources.stat_keys && sources.database != nullptr && static_cast<std::uint64_t>(status.st_size) == trust.size) {
+    recorded = sources.database->digest_by_stat_key(trust.path, status);
+  }
+  trust.sha256 = recorded && stat_keys_hold_on(fd) ? std::string(*recorded) : Sha256::hex_of(bytes);
   if (sources.database != nullptr && sources.database->vouches_for(trust.path, trust.size, trust.sha256)) {
     trust.vouched_by = "database";
   } else if (sources.xattr) {

@@ -24,6 +24,9 @@ const char* to_string(KernelAnswer answer);
 struct TrustSources {
   const TrustDatabase* database = nullptr;  // null: not counted
   bool xattr = false;
+  // Believe the database's stat keys instead of hashing (vigil-python);
+  // `vigil trust` hashes, since checking is what it is for.
+  bool stat_keys = false;
   bool counts_content() const { return database != nullptr || xattr; }
 };
 

@@ -23,12 +23,17 @@ bool by_path(const TrustEntry& a, const TrustEntry& b) { return a.path < b.path;
 
 }  // namespace
 
-std::string format_trust_line(std::string_view path, std::uint64_t size, std::string_view sha256) {
+std::string format_trust_line(std::string_view path, std::uint64_t size, std::string_view sha256,
+                              const std::optional<StatKey>& key) {
   std::string line(path);
   line += ' ';
   line += std::to_string(size);
   line += ' ';
   line += sha256;
+  if (key) {
+    line += ' ';
+    line += format_stat_key(*key);
+  }
   line += '\n';
   return line;
 }
@@ -37,6 +42,18 @@ std::optional<TrustEntry> parse_trust_line(std::string_view line, std::string& p
   problem.clear();
   auto first = line.find_first_not_of(" \t");
   if (first == std::string_view::npos || line[first] == '#') return std::nullopt;
+  std::optional<StatKey> key;
+  if (auto key_at = line.rfind(' '); key_at != std::string_view::npos) {
+    std::string_view last = line.substr(key_at + 1);
+    if (last.starts_with(kStatKeyPrefix)) {
+      key = parse_stat_key(last);
+      if (!key) {
+        problem = "the stat key must be stat=DEVICE:INODE:CTIME_NS";
+        return std::nullopt;
+      }
+      line = line.substr(0, key_at);
+    }
+  }
   auto digest_at = line.rfind(' ');
   auto size_at = digest_at == std::string_view::npos || digest_at == 0 ? std::string_view::npos
                                                                        : line.rfind(' ', digest_at - 1);
@@ -45,6 +62,7 @@ std::optional<TrustEntry> parse_trust_line(std::string_view line, std::string& p
     return std::nullopt;
   }
   TrustEntry entry;
+  entry.key = key;
   entry.path = line.substr(0, size_at);
   entry.sha256 = line.substr(digest_at + 1);
   std::string_view size = line.substr(size_at + 1, digest_at - size_at - 1);
@@ -104,12 +122,10 @@ std::unique_ptr<TrustDatabase> TrustDatabase::load(const std::vector<std::string
 }
 
 bool TrustDatabase::add_file(const std::string& path, bool root_only, std::string& error) {
-  if (root_only) {
-    std::string problem = root_only_writable_problem(path);
-    if (!problem.empty()) {
-      error = "trust file " + problem;
-      return false;
-    }
+  std::string others_can_write = root_only_writable_problem(path);
+  if (root_only && !others_can_write.empty()) {
+    error = "trust file " + others_can_write;
+    return false;
   }
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | (root_only ? O_NOFOLLOW : 0));
   if (fd < 0) {
@@ -126,6 +142,7 @@ bool TrustDatabase::add_file(const std::string& path, bool root_only, std::strin
   }
   auto file = std::make_unique<File>();
   file->name = path;
+  file->stat_keys_believed = others_can_write.empty();
   file->text.assign(bytes.data.get(), bytes.size);
   std::string_view text = file->text;
   std::string problem;
@@ -152,7 +169,7 @@ bool TrustDatabase::add_file(const std::string& path, bool root_only, std::strin
 
 std::vector<TrustEntry> TrustDatabase::entries_for(std::string_view path) const {
   std::vector<TrustEntry> found;
-  TrustEntry key{path, 0, {}};
+  TrustEntry key{path, 0, {}, {}};
   for (const auto& file : files_) {
     auto [first, last] = std::equal_range(file->entries.begin(), file->entries.end(), key, by_path);
     found.insert(found.end(), first, last);
@@ -161,7 +178,7 @@ std::vector<TrustEntry> TrustDatabase::entries_for(std::string_view path) const 
 }
 
 bool TrustDatabase::vouches_for(std::string_view path, std::uint64_t size, std::string_view sha256) const {
-  TrustEntry key{path, 0, {}};
+  TrustEntry key{path, 0, {}, {}};
   for (const auto& file : files_) {
     auto [first, last] = std::equal_range(file->entries.begin(), file->entries.end(), key, by_path);
     for (auto it = first; it != last; ++it) {
@@ -169,6 +186,20 @@ bool TrustDatabase::vouches_for(std::string_view path, std::uint64_t size, std::
     }
   }
   return false;
+}
+
+std::optional<std::string_view> TrustDatabase::digest_by_stat_key(std::string_view path,
+                                                                  const struct stat& status) const {
+  StatKey key = stat_key_of(status);
+  TrustEntry probe{path, 0, {}, {}};
+  for (const auto& file : files_) {
+    if (!file->stat_keys_believed) continue;
+    auto [first, last] = std::equal_range(file->entries.begin(), file->entries.end(), probe, by_path);
+    for (auto it = first; it != last; ++it) {
+      if (it->key == key && it->size == static_cast<std::uint64_t>(status.st_size)) return it->sha256;
+    }
+  }
+  return std::nullopt;
 }
 
 void TrustDatabase::visit(

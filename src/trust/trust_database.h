@@ -1,8 +1,11 @@
 // The trust database: text files of `path size sha256` lines, the format of
 // fapolicyd's trust files, plus drop-in directories of `*.trust` files.
 // A file is vouched for when an entry names its canonical path, its exact
-// size and the SHA-256 of its bytes: a name alone never counts.
+// size and the SHA-256 of its bytes: a name alone never counts. An entry
+// may end with the file's stat key, which spares hashing it again.
 #pragma once
+
+#include "stat_key.h"
 
 #include <cstdint>
 #include <functional>
@@ -18,11 +21,14 @@ struct TrustEntry {
   std::string_view path;
   std::uint64_t size = 0;
   std::string_view sha256;  // 64 lower-case hex digits
+  std::optional<StatKey> key;
 };
 
-// One line of a trust file. Paths may contain spaces (size and digest are
-// the last two fields); a path with a newline cannot be written.
-std::string format_trust_line(std::string_view path, std::uint64_t size, std::string_view sha256);
+// One line of a trust file. Paths may contain spaces (size, digest and
+// the optional stat key are the last fields); a path with a newline
+// cannot be written.
+std::string format_trust_line(std::string_view path, std::uint64_t size, std::string_view sha256,
+                              const std::optional<StatKey>& key = std::nullopt);
 // nullopt: not an entry (blank, comment, or malformed; `problem` says which).
 std::optional<TrustEntry> parse_trust_line(std::string_view line, std::string& problem);
 
@@ -42,6 +48,10 @@ class TrustDatabase {
   // The entries for a canonical path, from every file.
   std::vector<TrustEntry> entries_for(std::string_view path) const;
   bool vouches_for(std::string_view path, std::uint64_t size, std::string_view sha256) const;
+  // The digest an entry for `path` recorded with the stat key `status`
+  // has now, if one did and its trust file is root's alone: a key in a
+  // file others can write could make a record show another file's digest.
+  std::optional<std::string_view> digest_by_stat_key(std::string_view path, const struct stat& status) const;
 
   std::size_t entry_count() const;
   // Every entry with the file it is in.
@@ -54,6 +64,7 @@ class TrustDatabase {
     std::string name;
     std::string text;
     std::vector<TrustEntry> entries;  // sorted by path; views into text
+    bool stat_keys_believed = false;
   };
   bool add_file(const std::string& path, bool root_only, std::string& error);
 

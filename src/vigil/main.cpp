@@ -62,7 +62,10 @@ int main(int argc, char** argv) {
   build_app->add_option("-o,--output", build.output, "Trust file to write ('-' for standard output)")->required();
   build_app->add_flag("--all-files", build.all_files,
                       "Every regular file, not only .py, .pyc, .pth, .so, .zip and .egg files");
-  build_app->footer("Example: vigil trust build -o /etc/vigil/trust.d/stdlib.trust /usr/lib/python3.11");
+  build_app->footer(
+      "Entries of files nobody is writing, on ext4, XFS or Btrfs, carry a stat key that spares\n"
+      "vigil-python hashing them again (docs/trust.md, \"Stat keys\").\n"
+      "Example: vigil trust build -o /etc/vigil/trust.d/stdlib.trust /usr/lib/python3.11");
   vigil::TrustEditOptions add;
   auto* add_app = trust_app->add_subcommand("add", "Add or refresh the entries of files in a trust file");
   add_app->add_option("--database", add.database, "Trust file to change")->required();

@@ -5,10 +5,12 @@
 #include "file_trust.h"
 #include "policy_selection.h"
 #include "sha256.h"
+#include "stat_key.h"
 #include "trust_database.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -38,22 +40,28 @@ struct HashedFile {
   std::string path;  // canonical
   std::uint64_t size = 0;
   std::string sha256;
+  std::optional<StatKey> key;
 };
 
 std::optional<HashedFile> hash_file(const std::string& path, std::string& error, int* keep_fd = nullptr) {
+  // A writer opening a file while it is read breaks the read lease with
+  // SIGIO, whose default action would end the command.
+  static const bool sigio_ignored = signal(SIGIO, SIG_IGN) != SIG_ERR;
+  (void)sigio_ignored;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = path + ": " + std::strerror(errno);
     return std::nullopt;
   }
   FileBytes bytes;
+  std::optional<StatKey> key;
   struct stat status {};
-  if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || !read_whole_file(fd, bytes)) {
+  if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || !read_with_stat_key(fd, bytes, key)) {
     error = path + ": " + (S_ISREG(status.st_mode) ? std::strerror(errno) : "not a regular file");
     close(fd);
     return std::nullopt;
   }
-  HashedFile hashed{descriptor_path(fd), bytes.size, Sha256::hex_of(bytes.view())};
+  HashedFile hashed{descriptor_path(fd), bytes.size, Sha256::hex_of(bytes.view()), key};
   if (keep_fd != nullptr) {
     *keep_fd = fd;
   } else {
@@ -97,7 +105,7 @@ class Progress {
 
 std::string trust_file_text(const std::map<std::string, HashedFile>& entries) {
   std::string text = "# vigil trust database: path size sha256 (docs/trust.md)\n";
-  for (const auto& [path, file] : entries) text += format_trust_line(file.path, file.size, file.sha256);
+  for (const auto& [path, file] : entries) text += format_trust_line(file.path, file.size, file.sha256, file.key);
   return text;
 }
 
@@ -135,7 +143,7 @@ std::optional<std::map<std::string, HashedFile>> read_trust_file(const std::stri
     return std::nullopt;
   }
   database->visit([&](const std::string&, const TrustEntry& entry) {
-    entries[std::string(entry.path)] = {std::string(entry.path), entry.size, std::string(entry.sha256)};
+    entries[std::string(entry.path)] = {std::string(entry.path), entry.size, std::string(entry.sha256), entry.key};
   });
   return entries;
 }

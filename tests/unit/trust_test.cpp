@@ -45,6 +45,24 @@ TEST(TrustLine, SaysWhatIsWrongWithAMalformedLine) {
   EXPECT_EQ(problem, "expected `path size sha256`");
 }
 
+TEST(TrustLine, CarriesAnOptionalStatKeyAsItsLastField) {
+  StatKey key{65024, 14639195, 1795362822859663537};
+  std::string line = format_trust_line("/opt/my app/x.py", 12, kHash, key);
+  EXPECT_EQ(line, "/opt/my app/x.py 12 " + kHash + " stat=65024:14639195:1795362822859663537\n");
+  line.pop_back();
+  std::string problem;
+  auto entry = parse_trust_line(line, problem);
+  ASSERT_TRUE(entry) << problem;
+  EXPECT_EQ(entry->path, "/opt/my app/x.py");
+  EXPECT_EQ(entry->sha256, kHash);
+  EXPECT_EQ(entry->key, key);
+  EXPECT_FALSE(parse_trust_line("/x.py 1 " + kHash, problem)->key);
+  for (const char* bad : {"stat=1:2", "stat=1:2:x", "stat=1:2:3:4", "stat="}) {
+    EXPECT_FALSE(parse_trust_line("/x.py 1 " + kHash + " " + bad, problem)) << bad;
+    EXPECT_EQ(problem, "the stat key must be stat=DEVICE:INODE:CTIME_NS");
+  }
+}
+
 TEST(TrustDatabase, VouchesOnlyForThePathSizeAndDigestTogether) {
   ScratchPath file("unsorted.trust");
   // Hand-written and unsorted: loading sorts it.
@@ -115,6 +133,26 @@ TEST_F(CheckedFile, TrustedByADatabaseEntryForItsResolvedPath) {
   EXPECT_TRUE(trust.trusted) << trust.reason;
   EXPECT_STREQ(trust.vouched_by, "database");
   EXPECT_EQ(trust.path, resolved);
+}
+
+TEST_F(CheckedFile, AStatKeyIsNotBelievedFromATrustFileOthersCanWrite) {
+  // The scratch directory is under /tmp, which everyone can write: the
+  // forged digest is ignored and the bytes are hashed.
+  ScratchPath file("keyed.trust");
+  char resolved[PATH_MAX];
+  ASSERT_NE(realpath(path_.c_str(), resolved), nullptr);
+  struct stat status {};
+  ASSERT_EQ(fstat(fd_, &status), 0);
+  const std::string forged(64, 'f');
+  write_file(file, format_trust_line(resolved, bytes_.size(), forged, stat_key_of(status)));
+  std::string error;
+  auto database = TrustDatabase::load({file}, false, error);
+  ASSERT_TRUE(database) << error;
+  EXPECT_FALSE(database->digest_by_stat_key(resolved, status));
+  TrustSources sources{database.get(), false, true};
+  FileTrust trust = check(sources);
+  EXPECT_EQ(trust.sha256, hash_);
+  EXPECT_FALSE(trust.trusted);
 }
 
 TEST_F(CheckedFile, OnlyTheSecurityNamespaceCounts) {
