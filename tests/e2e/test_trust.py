@@ -4,6 +4,8 @@ import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -343,7 +345,7 @@ def test_trust_build_add_remove_and_verify(tmp_path, app):
     assert built.returncode == 0 and "3 entries written" in built.stderr
     lines = [line for line in database.read_text().splitlines() if not line.startswith("#")]
     assert [line.split(" ")[0] for line in lines] == sorted([changed, kept, gone])
-    assert lines[2] == f"{kept} 6 {hashlib.sha256(b'A = 1' + bytes([10])).hexdigest()}"
+    assert lines[2].split(" ")[:3] == [kept, "6", hashlib.sha256(b"A = 1\n").hexdigest()]
 
     write(changed, "B = 2\n")
     os.unlink(gone)
@@ -359,6 +361,94 @@ def test_trust_build_add_remove_and_verify(tmp_path, app):
     assert subprocess.run(verify, capture_output=True).returncode == 0
     status = subprocess.run([VIGIL, "trust", "status", "--database", str(database), new], capture_output=True, text=True)
     assert status.returncode == 0 and "verdict   trusted by the database" in status.stdout
+
+
+KEEPS_CTIME = ("ext2/ext3", "xfs", "btrfs")
+
+
+def filesystem_of(path):
+    return subprocess.run(["stat", "-f", "-c", "%T", str(path)], capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+def disk_dir():
+    """A directory on a filesystem where `vigil trust build` records stat keys."""
+    directory = Path(tempfile.mkdtemp(prefix="vigil-keys-", dir="/var/tmp"))
+    if filesystem_of(directory) not in KEEPS_CTIME:
+        shutil.rmtree(directory)
+        pytest.skip(f"/var/tmp is on {filesystem_of('/var/tmp')}; stat keys are recorded only on ext4, XFS and Btrfs")
+    yield directory
+    shutil.rmtree(directory)
+
+
+@pytest.fixture
+def root_only_dir():
+    """A directory only root can write, where trust files' stat keys count."""
+    directory = Path(tempfile.mkdtemp(prefix="vigil-trust-", dir="/run"))
+    yield directory
+    shutil.rmtree(directory)
+
+
+def stat_key(path):
+    status = os.stat(path)
+    return f"stat={status.st_dev}:{status.st_ino}:{status.st_ctime_ns}"
+
+
+def settle():
+    """Stat keys are recorded only for files whose ctime is over a second old."""
+    time.sleep(1.2)
+
+
+def test_trust_build_records_stat_keys_only_where_they_can_vouch(disk_dir, tmp_path):
+    settled = write(disk_dir / "settled.py", "A = 1\n")
+    held = write(disk_dir / "held.py", "B = 1\n")
+    shared_memory = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    in_memory = write(shared_memory / "tmpfs.py", "C = 1\n")
+    settle()
+    fresh = write(disk_dir / "fresh.py", "D = 1\n")
+    database = tmp_path / "keys.trust"
+    # A writer's descriptor (or shared mapping) is open: the read lease is
+    # refused, so no key for that file.
+    with open(held, "r+b") as writer:
+        built = subprocess.run([VIGIL, "trust", "build", "-o", str(database), str(disk_dir), str(shared_memory)],
+                               capture_output=True, text=True)
+        writer.write(b"B = 2\n")
+    shutil.rmtree(shared_memory)
+    assert built.returncode == 0, built.stderr
+    fields = {line.split(" ")[0]: line.split(" ")[3:] for line in database.read_text().splitlines()
+              if not line.startswith("#")}
+    assert fields == {settled: [stat_key(settled)], held: [], in_memory: [], fresh: []}
+
+
+def test_vigil_python_believes_stat_keys_only_from_root_only_trust_files(vigil_run, stdlib_trust, disk_dir,
+                                                                          root_only_dir, tmp_path):
+    script = write(disk_dir / "main.py", "print('ran')\n")
+    settle()
+    content = Path(script).read_bytes()
+    # A key that matches the file with the digest of other bytes of the same
+    # length shows whether the key was believed or the file hashed.
+    other = hashlib.sha256(content.upper()).hexdigest()
+    line = f"{script} {len(content)} {other} {stat_key(script)}\n"
+
+    def run_with(trust_file):
+        trust_file.write_text(line)
+        policy = write(trust_file.with_suffix(".toml"), f'version = 1\nname = "keys"\nmode = "audit"\n'
+                                                       f'[trust]\ndatabase = ["{stdlib_trust}", "{trust_file}"]\n')
+        run = vigil_run(["-S", script], env={"VIGIL_POLICY": policy})
+        assert run.returncode == 0, run.stderr
+        opened = [e for e in events(run.checked_records(), "open") if e["args"]["path"] == script]
+        return opened[-1]["trust"]  # the log holds every run of the test
+
+    believed = run_with(root_only_dir / "keys.trust")
+    assert (believed["verdict"], believed["sha256"]) == ("trusted", other)
+    not_believed = run_with(tmp_path / "keys.trust")
+    assert (not_believed["verdict"], not_believed["sha256"]) == ("untrusted", hashlib.sha256(content).hexdigest())
+
+    # Any write moves the ctime: the key no longer matches and the bytes
+    # are hashed, whatever they are.
+    write(script, "print('RAN')\n")
+    changed = run_with(root_only_dir / "keys.trust")
+    assert (changed["verdict"], changed["sha256"]) == ("untrusted", hashlib.sha256(b"print('RAN')\n").hexdigest())
 
 
 def test_trust_table_errors_carry_line_and_column(tmp_path):
