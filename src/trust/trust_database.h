@@ -5,6 +5,7 @@
 // may end with the file's stat key, which spares hashing it again.
 #pragma once
 
+#include "file_bytes.h"
 #include "stat_key.h"
 
 #include <cstdint>
@@ -53,24 +54,31 @@ class TrustDatabase {
   // file others can write could make a record show another file's digest.
   std::optional<std::string_view> digest_by_stat_key(std::string_view path, const struct stat& status) const;
 
+  // The following parse every line, for `vigil trust`; lookups parse
+  // only the lines they find, since vigil-python loads the database at
+  // every start.
   std::size_t entry_count() const;
   // Every entry with the file it is in.
   void visit(const std::function<void(const std::string& file, const TrustEntry& entry)>& visitor) const;
+  // Malformed lines, as file:line: problem.
+  std::vector<std::string> problems() const;
   const std::vector<std::string>& files() const { return file_names_; }
-  const std::vector<std::string>& problems() const { return problems_; }
 
  private:
   struct File {
     std::string name;
-    std::string text;
-    std::vector<TrustEntry> entries;  // sorted by path; views into text
+    FileBytes text;
+    std::vector<std::string_view> lines;  // entries' lines, sorted by path; views into text
     bool stat_keys_believed = false;
   };
   bool add_file(const std::string& path, bool root_only, std::string& error);
+  // Calls `found(entry, file)` with each well-formed entry for `path`
+  // until it returns true.
+  template <typename Found>
+  bool find_entry(std::string_view path, Found found) const;
 
   std::vector<std::unique_ptr<File>> files_;
   std::vector<std::string> file_names_;
-  std::vector<std::string> problems_;
 };
 
 // The *.trust files directly in `directory`, sorted; empty if none.

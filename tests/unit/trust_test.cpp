@@ -81,6 +81,18 @@ TEST(TrustDatabase, VouchesOnlyForThePathSizeAndDigestTogether) {
   EXPECT_EQ(database->problems()[0], std::string(file) + ":3: expected `path size sha256`");
 }
 
+TEST(TrustDatabase, FindsPathsWithSpacesWhoseLinesSortDifferently) {
+  // Line by line these two are in order; by path they are not.
+  ScratchPath file("spaces.trust");
+  const std::string hash_b(64, 'b');
+  write_file(file, "/x 5 a 1 " + kHash + "\n/x 5 " + hash_b + "\n");
+  std::string error;
+  auto database = TrustDatabase::load({file}, false, error);
+  ASSERT_TRUE(database) << error;
+  EXPECT_TRUE(database->vouches_for("/x", 5, hash_b));
+  EXPECT_TRUE(database->vouches_for("/x 5 a", 1, kHash));
+}
+
 TEST(TrustDatabase, ReadsOnlyTrustFilesOfADirectory) {
   std::string directory = testing::TempDir() + "/trust.d." + std::to_string(getpid());
   ASSERT_EQ(mkdir(directory.c_str(), 0700), 0);
