@@ -18,7 +18,15 @@ class RE2;
 
 namespace vigil {
 
-enum class Subject { argument, site_file, site_verified, process_uid, process_script, process_entry };
+enum class Subject {
+  argument,
+  site_file,
+  site_verified,
+  process_uid,
+  process_script,
+  process_entry,
+  process_socket_stdio,
+};
 
 // A constant from the policy file.
 using Literal = std::variant<bool, long long, double, std::string>;

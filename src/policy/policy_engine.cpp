@@ -4,9 +4,21 @@
 
 #include <algorithm>
 #include <ctime>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace vigil {
 namespace {
+
+// Read when a rule asks, not fixed at start: a reverse shell moves a
+// socket onto the standard streams with dup2 just before it starts a shell.
+bool standard_stream_is_socket() {
+  for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    struct stat status {};
+    if (fstat(fd, &status) == 0 && S_ISSOCK(status.st_mode)) return true;
+  }
+  return false;
+}
 
 bool names_event(const Rule& rule, std::string_view event) {
   return std::any_of(rule.events.begin(), rule.events.end(),
@@ -134,6 +146,10 @@ int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* sign
         break;
       case Subject::process_entry:
         value = &entry_value_;
+        break;
+      case Subject::process_socket_stdio:
+        verified = ArgValue::of_boolean(standard_stream_is_socket());
+        value = &verified;
         break;
     }
     if (!condition.matches(*value)) return static_cast<int>(index);

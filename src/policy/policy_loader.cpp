@@ -310,7 +310,8 @@ class Loader {
     load_subject_table(table, "process",
                        {{"uid", Subject::process_uid},
                         {"script", Subject::process_script},
-                        {"entry", Subject::process_entry}},
+                        {"entry", Subject::process_entry},
+                        {"socket_stdio", Subject::process_socket_stdio}},
                        rule);
     rule.limit.per_second = positive_or_zero(table, "max_per_second");
     rule.limit.sample_one_in = positive_or_zero(table, "sample_one_in");

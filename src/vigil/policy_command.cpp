@@ -91,6 +91,7 @@ std::string subject_name(const Condition& condition) {
     case Subject::process_uid: return "process.uid";
     case Subject::process_script: return "process.script";
     case Subject::process_entry: return "process.entry";
+    case Subject::process_socket_stdio: return "process.socket_stdio";
   }
   return condition.field;
 }

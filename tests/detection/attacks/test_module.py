@@ -1,0 +1,2 @@
+# expect: test-modules
+import _testcapi  # noqa: F401
