@@ -74,7 +74,28 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
     line_.clear();
     line_.shrink_to_fit();
   }
+  std::string interference = sink_->take_interference();
+  if (!interference.empty()) emit_interference_alert(seq, interference);
   return seq;
+}
+
+void Recorder::emit_interference_alert(std::uint64_t seq_ref, std::string_view message) {
+  std::string members;
+  JsonText json(members, true);
+  json.key("rule");
+  json.string(kLogInterferenceRule);
+  json.key("severity");
+  json.string("high");
+  json.key("attack");
+  json.begin_array();
+  json.string("T1562.001");
+  json.string("T1070");
+  json.end_array();
+  json.key("message");
+  json.string(message);
+  json.key("seq_ref");
+  json.unsigned_integer(seq_ref);
+  emit_locked("alert", members);
 }
 
 std::uint64_t Recorder::write_start_locked(const char* origin) {

@@ -18,6 +18,9 @@
 
 namespace vigil {
 
+// The alert written when the log's destination was interfered with.
+inline constexpr const char* kLogInterferenceRule = "vigil.log_interference";
+
 class Recorder {
  public:
   Recorder(std::unique_ptr<Sink> sink, StartInfo start);
@@ -50,6 +53,7 @@ class Recorder {
  private:
   std::uint64_t emit_locked(std::string_view kind, std::string_view members);
   std::uint64_t write_start_locked(const char* origin);
+  void emit_interference_alert(std::uint64_t seq_ref, std::string_view message);
   void append_timestamp(std::string& out);
 
   std::mutex mutex_;

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import assert_contract, by_pid, events, read_records
+from conftest import alerts, assert_contract, by_pid, events, read_records
 
 
 def test_records_survive_os_exit(vigil_run):
@@ -156,15 +156,25 @@ def test_log_descriptor_lives_above_the_soft_descriptor_limit(vigil_run):
     assert events(run.records, "after.closerange")
 
 
-def test_closing_the_log_descriptor_does_not_silence_it(vigil_run):
-    code = ("import os, sys\n"
-            "for f in os.listdir('/proc/self/fd'):\n"
-            "    if os.path.realpath(f'/proc/self/fd/{f}') == sys.argv[1]: os.close(int(f))\n"
-            "sys.audit('after.close')\n")
+LOG_DESCRIPTOR = ("import os, sys\n"
+                  "log = [int(f) for f in os.listdir('/proc/self/fd')\n"
+                  "       if os.path.realpath(f'/proc/self/fd/{f}') == sys.argv[1]][0]\n")
+
+
+@pytest.mark.parametrize("how, effect", [("os.close(log)", "was closed"),
+                                         ("os.dup2(os.open(os.devnull, os.O_WRONLY), log)",
+                                          "was replaced by another file (dup2)")])
+def test_closing_or_replacing_the_log_descriptor_does_not_silence_it(vigil_run, how, effect):
+    code = LOG_DESCRIPTOR + how + "\nsys.audit('after.interference')\n"
     run = vigil_run(["-c", "pass"])
     run = vigil_run(["-c", code, str(run.log)])
     assert run.returncode == 0, run.stderr
-    assert events(run.records, "after.close")
+    records = run.checked_records()
+    after = events(records, "after.interference")
+    assert after, "the record after the interference reached the log"
+    found = alerts(records, "vigil.log_interference")
+    assert len(found) == 1 and found[0]["severity"] == "high" and effect in found[0]["message"]
+    assert found[0]["seq_ref"] == after[0]["seq"], "found when the first record after it was written"
 
 
 ROOT_ONLY = "switching users needs root; CI and make test run as root"

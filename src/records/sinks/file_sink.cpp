@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace vigil {
 namespace {
@@ -69,6 +70,15 @@ int open_log_descriptor(const std::string& path, bool private_file) {
   return move_above_stdio(fd);
 }
 
+FileSink::FileSink(std::string path, int fd, bool private_file)
+    : path_(std::move(path)), fd_(fd), private_file_(private_file) {
+  struct stat status {};
+  if (fstat(fd_, &status) == 0) {
+    device_ = status.st_dev;
+    inode_ = status.st_ino;
+  }
+}
+
 FileSink::~FileSink() {
   if (fd_ >= 0) close(fd_);
 }
@@ -76,9 +86,29 @@ FileSink::~FileSink() {
 bool FileSink::reopen() {
   int fd = open_log_descriptor(path_, private_file_);
   if (fd < 0) return false;
+  struct stat status {};
+  if (fstat(fd, &status) == 0) {
+    device_ = status.st_dev;
+    inode_ = status.st_ino;
+  }
   fd_ = fd;
   return true;
 }
+
+void FileSink::recover_if_interfered() {
+  struct stat status {};
+  bool open = fstat(fd_, &status) == 0;
+  if (open && status.st_dev == device_ && status.st_ino == inode_) return;
+  // A replaced number now belongs to whoever put a file there: it is left
+  // open, and the log gets a descriptor of its own again.
+  int lost = fd_;
+  if (!reopen()) return;
+  interference_ = "the log's descriptor " + std::to_string(lost) +
+                  (open ? " was replaced by another file (dup2)" : " was closed") + "; the log is open again on " +
+                  std::to_string(fd_);
+}
+
+std::string FileSink::take_interference() { return std::exchange(interference_, {}); }
 
 bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
   bool reopened = false;
@@ -94,7 +124,12 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
     // again rather than lose the record.
     if (n < 0 && errno == EBADF && !reopened && written == 0) {
       reopened = true;
-      if (reopen()) continue;
+      int lost = fd_;
+      if (reopen()) {
+        interference_ = "the log's descriptor " + std::to_string(lost) + " was closed; the log is open again on " +
+                        std::to_string(fd_);
+        continue;
+      }
     }
     return false;
   }
@@ -102,6 +137,7 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
 }
 
 bool FileSink::write_line(std::string_view line) {
+  recover_if_interfered();
   std::size_t written = 0;
   if (fragment_open_) {
     if (!write_all("\n", written)) return false;

@@ -3,6 +3,7 @@
 #include "sinks/sink.h"
 
 #include <string>
+#include <sys/types.h>
 
 namespace vigil {
 
@@ -15,20 +16,26 @@ class FileSink final : public Sink {
  public:
   // Takes over a descriptor from open_log_descriptor(path, private_file),
   // and opens the file the same way if the descriptor is closed under it.
-  FileSink(std::string path, int fd, bool private_file)
-      : path_(std::move(path)), fd_(fd), private_file_(private_file) {}
+  FileSink(std::string path, int fd, bool private_file);
   ~FileSink() override;
 
   bool write_line(std::string_view line) override;
+  std::string take_interference() override;
   int descriptor() const { return fd_; }
 
  private:
   bool reopen();
+  // Before each record: a program that closes the log's descriptor, or
+  // dup2()s another file onto its number, must not silence the log.
+  void recover_if_interfered();
   bool write_all(std::string_view bytes, std::size_t& written);
 
   std::string path_;
   int fd_;
   bool private_file_;
+  dev_t device_ = 0;  // of the file fd_ was opened on
+  ino_t inode_ = 0;
+  std::string interference_;
   // The file system filled up in the middle of a record: part of a line is
   // in the file. It is ended with a newline before anything else is
   // written, so the damage is one line that is not JSON.
