@@ -119,7 +119,7 @@ int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* sign
   for (std::size_t index = 0; index < rule.conditions.size(); ++index) {
     const Condition& condition = rule.conditions[index];
     const ArgValue* value = &kMissing;
-    ArgValue verified;
+    ArgValue fact;  // a value read when the rule asks
     switch (condition.subject) {
       case Subject::argument: {
         std::size_t position = condition.position.value_or(SIZE_MAX);
@@ -135,8 +135,8 @@ int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* sign
         value = &site.file();
         break;
       case Subject::site_verified:
-        verified = ArgValue::of_boolean(site.verified());
-        value = &verified;
+        fact = ArgValue::of_boolean(site.verified());
+        value = &fact;
         break;
       case Subject::process_uid:
         value = &uid_value_;
@@ -148,8 +148,8 @@ int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* sign
         value = &entry_value_;
         break;
       case Subject::process_socket_stdio:
-        verified = ArgValue::of_boolean(standard_stream_is_socket());
-        value = &verified;
+        fact = ArgValue::of_boolean(standard_stream_is_socket());
+        value = &fact;
         break;
     }
     if (!condition.matches(*value)) return static_cast<int>(index);
