@@ -85,8 +85,11 @@ FileTrust check_file(int fd, std::string_view bytes, const TrustSources& sources
   if (sources.stat_keys && sources.database != nullptr && static_cast<std::uint64_t>(status.st_size) == trust.size) {
     recorded = sources.database->digest_by_stat_key(trust.path, status);
   }
-  trust.sha256 = recorded && stat_keys_hold_on(fd) ? std::string(*recorded) : Sha256::hex_of(bytes);
-  if (sources.database != nullptr && sources.database->vouches_for(trust.path, trust.size, trust.sha256)) {
+  // The entry whose key matched names this path, size and digest: it
+  // vouches, and a second lookup would find it again.
+  bool keyed = recorded && stat_keys_hold_on(fd);
+  trust.sha256 = keyed ? std::string(*recorded) : Sha256::hex_of(bytes);
+  if (keyed || (sources.database != nullptr && sources.database->vouches_for(trust.path, trust.size, trust.sha256))) {
     trust.vouched_by = "database";
   } else if (sources.xattr) {
     auto recorded = trust_xattr(fd);

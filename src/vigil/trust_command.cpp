@@ -104,7 +104,7 @@ class Progress {
 };
 
 std::string trust_file_text(const std::map<std::string, HashedFile>& entries) {
-  std::string text = "# vigil trust database: path size sha256 (docs/trust.md)\n";
+  std::string text = "# vigil trust database: path size sha256 [stat=DEVICE:INODE:CTIME_NS] (docs/trust.md)\n";
   for (const auto& [path, file] : entries) text += format_trust_line(file.path, file.size, file.sha256, file.key);
   return text;
 }

@@ -72,6 +72,14 @@ int open_log_descriptor(const std::string& path, bool private_file) {
 
 FileSink::FileSink(std::string path, int fd, bool private_file)
     : path_(std::move(path)), fd_(fd), private_file_(private_file) {
+  remember_file();
+}
+
+FileSink::~FileSink() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void FileSink::remember_file() {
   struct stat status {};
   if (fstat(fd_, &status) == 0) {
     device_ = status.st_dev;
@@ -79,19 +87,13 @@ FileSink::FileSink(std::string path, int fd, bool private_file)
   }
 }
 
-FileSink::~FileSink() {
-  if (fd_ >= 0) close(fd_);
-}
-
-bool FileSink::reopen() {
+bool FileSink::reopen_after(const char* what_happened) {
   int fd = open_log_descriptor(path_, private_file_);
   if (fd < 0) return false;
-  struct stat status {};
-  if (fstat(fd, &status) == 0) {
-    device_ = status.st_dev;
-    inode_ = status.st_ino;
-  }
+  interference_ = "the log's descriptor " + std::to_string(fd_) + " " + what_happened + "; the log is open again on " +
+                  std::to_string(fd);
   fd_ = fd;
+  remember_file();
   return true;
 }
 
@@ -101,11 +103,7 @@ void FileSink::recover_if_interfered() {
   if (open && status.st_dev == device_ && status.st_ino == inode_) return;
   // A replaced number now belongs to whoever put a file there: it is left
   // open, and the log gets a descriptor of its own again.
-  int lost = fd_;
-  if (!reopen()) return;
-  interference_ = "the log's descriptor " + std::to_string(lost) +
-                  (open ? " was replaced by another file (dup2)" : " was closed") + "; the log is open again on " +
-                  std::to_string(fd_);
+  reopen_after(open ? "was replaced by another file (dup2)" : "was closed");
 }
 
 std::string FileSink::take_interference() { return std::exchange(interference_, {}); }
@@ -124,12 +122,7 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
     // again rather than lose the record.
     if (n < 0 && errno == EBADF && !reopened && written == 0) {
       reopened = true;
-      int lost = fd_;
-      if (reopen()) {
-        interference_ = "the log's descriptor " + std::to_string(lost) + " was closed; the log is open again on " +
-                        std::to_string(fd_);
-        continue;
-      }
+      if (reopen_after("was closed")) continue;
     }
     return false;
   }

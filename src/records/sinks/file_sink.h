@@ -24,7 +24,10 @@ class FileSink final : public Sink {
   int descriptor() const { return fd_; }
 
  private:
-  bool reopen();
+  void remember_file();
+  // Opens the file again on a new descriptor; `what_happened` to the old
+  // one becomes the interference the recorder alerts on.
+  bool reopen_after(const char* what_happened);
   // Before each record: a program that closes the log's descriptor, or
   // dup2()s another file onto its number, must not silence the log.
   void recover_if_interfered();
