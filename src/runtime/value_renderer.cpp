@@ -34,9 +34,8 @@ void append_raw_bytes(std::string& out, std::uint32_t cp) {
 }
 
 Py_ssize_t kept_length(PyObject* str, std::size_t max_chars) {
-  Py_ssize_t length = PyUnicode_GET_LENGTH(str);
-  auto limit = static_cast<Py_ssize_t>(max_chars);
-  return length < limit ? length : limit;
+  auto length = static_cast<std::size_t>(PyUnicode_GET_LENGTH(str));
+  return static_cast<Py_ssize_t>(length < max_chars ? length : max_chars);
 }
 
 }  // namespace
