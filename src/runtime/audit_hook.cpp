@@ -1,5 +1,6 @@
 #include "audit_hook.h"
 
+#include "audited_wrappers.h"
 #include "code_verifier.h"
 #include "decision_record.h"
 #include "event_catalog.h"
@@ -31,6 +32,7 @@ struct Registration {
   PyObject* hook_denied_type = nullptr;
   unsigned long long probe_nonce = 0;
   bool probe_seen = false;
+  bool wrappers_installed = false;
   // Bumped in every forked child, so per-thread caches know to refresh.
   unsigned fork_generation = 0;
 };
@@ -276,10 +278,15 @@ void append_provenance_member(JsonText& json, const Provenance& provenance) {
 
 int audit_callback(const char* event, PyObject* args, void* user_data) {
   auto& registration = *static_cast<Registration*>(user_data);
+  bool raised_by_sys_audit = take_raised_by_sys_audit();
   if (is_probe(event, args, registration.probe_nonce)) registration.probe_seen = true;
 #ifdef VIGIL_BENCH_FLOOR
   return 0;
 #endif
+  if (!registration.wrappers_installed) {
+    registration.wrappers_installed = true;
+    install_audited_wrappers();
+  }
   Recorder& recorder = *registration.recorder;
   recorder.count_event();
   if (std::strcmp(event, "os.fork") == 0 || std::strcmp(event, "os.forkpty") == 0) t_python_fork_pending = true;
@@ -301,6 +308,11 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
       members.clear();
       JsonText json(members, true);
       append_event_members(json, name, args, current_tid(registration.fork_generation), registration.limits);
+      if (raised_by_sys_audit) {
+        // Any Python code can raise any event this way (reference A14).
+        json.key("raised_by");
+        json.string("sys.audit");
+      }
       if (findings.code_file != nullptr) append_trust_member(json, *findings.code_file);
       if (findings.native) append_trust_member(json, *findings.native);
       if (findings.provenance) append_provenance_member(json, *findings.provenance);

@@ -1,0 +1,224 @@
+#include "audited_wrappers.h"
+
+#include "python_compat.h"
+
+#include <cerrno>
+#include <cstring>
+#include <dlfcn.h>
+#include <link.h>
+
+namespace vigil {
+namespace {
+
+thread_local bool t_raised_by_sys_audit = false;
+
+// A C function has no closure, so the function each patched entry used to
+// call is kept here. Written once, at the first event, like the hook's own
+// registration.
+struct PatchedEntry {
+  PyMethodDef* entry = nullptr;
+  PyCFunction original = nullptr;
+};
+PatchedEntry g_sys_audit;
+PatchedEntry g_fork_exec;
+
+bool patch(PyMethodDef* entry, PatchedEntry& slot, PyCFunction replacement) {
+  slot = {entry, entry->ml_meth};
+  entry->ml_meth = replacement;
+  return true;
+}
+
+PyObject* sys_audit_marking_its_events(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  t_raised_by_sys_audit = true;
+  PyObject* result = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_sys_audit.original))(
+      self, args, nargs);
+  // sys.audit may fail before any hook runs (a name that is not a str).
+  t_raised_by_sys_audit = false;
+  return result;
+}
+
+bool wrap_sys_audit() {
+  PyObject* audit = PySys_GetObject("audit");
+  if (audit == nullptr || !Py_IS_TYPE(audit, &PyCFunction_Type)) return false;
+  PyMethodDef* entry = reinterpret_cast<PyCFunctionObject*>(audit)->m_ml;
+  if (std::strcmp(entry->ml_name, "audit") != 0 || entry->ml_flags != METH_FASTCALL) return false;
+  return patch(entry, g_sys_audit, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
+                                       sys_audit_marking_its_events)));
+}
+
+// fork_exec(process_args, executable_list, close_fds, fds_to_keep, cwd,
+// env_list, ...) in 3.8–3.13; the event is 3.14's.
+int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs < 6) return 0;  // the original reports the malformed call
+  return PySys_Audit("_posixsubprocess.fork_exec", "OOO", args[1], args[0], args[5]);
+}
+
+PyObject* fork_exec_audited_varargs(PyObject* module, PyObject* args) {
+  if (PyTuple_Check(args) && audit_fork_exec(&PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args)) < 0) return nullptr;
+  return g_fork_exec.original(module, args);
+}
+
+PyObject* fork_exec_audited_fastcall(PyObject* module, PyObject* const* args, Py_ssize_t nargs) {
+  if (audit_fork_exec(args, nargs) < 0) return nullptr;
+  return reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_fork_exec.original))(module, args,
+                                                                                                 nargs);
+}
+
+// The module's definition, from the built-in table. Its init function only
+// returns the definition (multi-phase init), so calling it early creates
+// nothing.
+PyModuleDef* builtin_module_definition(const char* name) {
+  for (const _inittab* entry = PyImport_Inittab; entry->name != nullptr; ++entry) {
+    if (std::strcmp(entry->name, name) != 0) continue;
+    PyObject* result = entry->initfunc();
+    if (result == nullptr) {
+      PyErr_Clear();
+      return nullptr;
+    }
+    if (PyObject_TypeCheck(result, &PyModuleDef_Type)) return reinterpret_cast<PyModuleDef*>(result);
+    // Single-phase init made the module; its definition is the same.
+    PyModuleDef* definition = PyModule_Check(result) ? PyModule_GetDef(result) : nullptr;
+    Py_DECREF(result);
+    return definition;
+  }
+  return nullptr;
+}
+
+bool wrap_fork_exec() {
+#if PY_VERSION_HEX >= 0x030E0000
+  return true;  // 3.14 raises the event itself
+#else
+  PyModuleDef* definition = builtin_module_definition("_posixsubprocess");
+  // Not built in (a shared _posixsubprocess): nothing to patch before it
+  // loads. Debian's python3.11 builds it in.
+  if (definition == nullptr || definition->m_methods == nullptr) return true;
+  for (PyMethodDef* entry = definition->m_methods; entry->ml_name != nullptr; ++entry) {
+    if (std::strcmp(entry->ml_name, "fork_exec") != 0) continue;
+    if (entry->ml_flags == METH_VARARGS) return patch(entry, g_fork_exec, fork_exec_audited_varargs);
+    if (entry->ml_flags == METH_FASTCALL) {
+      return patch(entry, g_fork_exec,
+                   reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fork_exec_audited_fastcall)));
+    }
+  }
+  return true;
+#endif
+}
+
+// The definition of `name` that the executable's own shadows: the first
+// loaded library, other than the executable, that defines it.
+void* next_definition(const char* name, void* ours) {
+  struct Search {
+    const char* name;
+    void* ours;
+    void* found;
+  } search{name, ours, nullptr};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) -> int {
+        auto& wanted = *static_cast<Search*>(data);
+        if (info->dlpi_name == nullptr || info->dlpi_name[0] == '\0') return 0;
+        void* handle = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
+        if (handle == nullptr) return 0;
+        void* symbol = dlsym(handle, wanted.name);
+        dlclose(handle);
+        if (symbol == nullptr || symbol == wanted.ours) return 0;
+        wanted.found = symbol;
+        return 1;
+      },
+      &search);
+  return search.found;
+}
+
+bool same_object(const void* a, const void* b) {
+  Dl_info first{};
+  Dl_info second{};
+  return dladdr(a, &first) != 0 && dladdr(b, &second) != 0 && first.dli_fbase == second.dli_fbase;
+}
+
+// readline's file functions return 0 or an errno value. Python's readline
+// module calls them holding the GIL; readline's own calls (the init file
+// read at initialisation, key bindings typed at the prompt) are its
+// business and pass unaudited.
+int audit_readline_file(const char* path, char mode, const void* caller, const void* real) {
+  if (real == nullptr) return ENOSYS;
+  if (same_object(caller, real) || !Py_IsInitialized() || !PyGILState_Check()) return 0;
+  PyObject* name = path != nullptr ? PyUnicode_DecodeFSDefault(path) : Py_NewRef(Py_None);
+  if (name == nullptr) {
+    PyErr_Clear();
+    name = Py_NewRef(Py_None);
+  }
+  int result = PySys_Audit("open", "OCi", name, static_cast<int>(mode), 0);
+  Py_DECREF(name);
+  if (result == 0) return 0;
+  // The module turns the errno into PermissionError.
+  PyErr_Clear();
+  return EACCES;
+}
+
+using PathFunction = int (*)(const char*);
+
+}  // namespace
+
+void install_audited_wrappers() {
+  if (g_sys_audit.entry == nullptr) wrap_sys_audit();
+  if (g_fork_exec.entry == nullptr) wrap_fork_exec();
+}
+
+bool sys_audit_is_wrapped() { return g_sys_audit.entry != nullptr; }
+
+bool take_raised_by_sys_audit() {
+  bool raised = t_raised_by_sys_audit;
+  t_raised_by_sys_audit = false;
+  return raised;
+}
+
+}  // namespace vigil
+
+// readline's functions, interposed: the executable exports these, and the
+// dynamic linker binds Python's readline module to the executable's
+// definitions before those of libreadline.
+#if PY_VERSION_HEX < 0x030E0000
+extern "C" {
+
+int read_history(const char* filename) {
+  static auto real = reinterpret_cast<vigil::PathFunction>(
+      vigil::next_definition("read_history", reinterpret_cast<void*>(&read_history)));
+  if (int refused = vigil::audit_readline_file(filename, 'r', __builtin_return_address(0),
+                                               reinterpret_cast<void*>(real))) {
+    return refused;
+  }
+  return real(filename);
+}
+
+int write_history(const char* filename) {
+  static auto real = reinterpret_cast<vigil::PathFunction>(
+      vigil::next_definition("write_history", reinterpret_cast<void*>(&write_history)));
+  if (int refused = vigil::audit_readline_file(filename, 'w', __builtin_return_address(0),
+                                               reinterpret_cast<void*>(real))) {
+    return refused;
+  }
+  return real(filename);
+}
+
+int append_history(int count, const char* filename) {
+  using AppendFunction = int (*)(int, const char*);
+  static auto real = reinterpret_cast<AppendFunction>(
+      vigil::next_definition("append_history", reinterpret_cast<void*>(&append_history)));
+  if (int refused = vigil::audit_readline_file(filename, 'a', __builtin_return_address(0),
+                                               reinterpret_cast<void*>(real))) {
+    return refused;
+  }
+  return real(count, filename);
+}
+
+int rl_read_init_file(const char* filename) {
+  static auto real = reinterpret_cast<vigil::PathFunction>(
+      vigil::next_definition("rl_read_init_file", reinterpret_cast<void*>(&rl_read_init_file)));
+  if (int refused = vigil::audit_readline_file(filename, 'r', __builtin_return_address(0),
+                                               reinterpret_cast<void*>(real))) {
+    return refused;
+  }
+  return real(filename);
+}
+
+}  // extern "C"
+#endif
