@@ -9,7 +9,7 @@
 
 namespace vigil {
 
-enum class ValueKind { missing, none, boolean, integer, real, text, bytes, sequence, other };
+enum class ValueKind { missing, none, boolean, integer, real, text, bytes, sequence, mapping, other };
 
 struct ArgValue {
   ValueKind kind = ValueKind::missing;
@@ -22,6 +22,10 @@ struct ArgValue {
   double real = 0;
   // sequence: its first items, enough for (host, port) socket addresses.
   std::span<const ArgValue> items;
+  // mapping (an exact dict): its str and bytes keys; sequence: the NAME of
+  // its "NAME=value" str and bytes items. Separated by NUL. The two shapes
+  // of an environment (os.execve's dict, fork_exec's list).
+  std::string_view names;
 
   static ArgValue of_integer(long long value) {
     ArgValue v;

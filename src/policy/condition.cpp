@@ -104,6 +104,19 @@ bool matches_port(const std::vector<PortRange>& ranges, const ArgValue& value) {
   return false;
 }
 
+bool has_matching_name(const std::vector<Literal>& globs, std::string_view names) {
+  while (!names.empty()) {
+    std::size_t end = names.find('\0');
+    std::string_view name = names.substr(0, end);
+    for (const Literal& literal : globs) {
+      if (glob_match(std::get<std::string>(literal), name)) return true;
+    }
+    if (end == std::string_view::npos) break;
+    names.remove_prefix(end + 1);
+  }
+  return false;
+}
+
 }  // namespace
 
 bool Matcher::matches(const ArgValue& value) const {
@@ -145,6 +158,8 @@ bool Matcher::matches(const ArgValue& value) const {
         if (value.type == std::get<std::string>(literal)) return true;
       }
       return false;
+    case Op::key:
+      return has_matching_name(literals, value.names);
   }
   return false;
 }

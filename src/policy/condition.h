@@ -43,9 +43,9 @@ struct PortRange {
 };
 
 struct Matcher {
-  enum class Op { equals, prefix, glob, regex, lt, le, gt, ge, one_of, cidr, port, type };
+  enum class Op { equals, prefix, glob, regex, lt, le, gt, ge, one_of, cidr, port, type, key };
   Op op = Op::equals;
-  std::vector<Literal> literals;  // equals, prefix, glob, one_of, type, lt..ge (one each)
+  std::vector<Literal> literals;  // equals, prefix, glob, one_of, type, key, lt..ge (one each)
   std::shared_ptr<const re2::RE2> regex;
   std::vector<Network> networks;
   std::vector<PortRange> ports;

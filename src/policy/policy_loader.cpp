@@ -450,7 +450,7 @@ class Loader {
       return condition;
     }
     check_keys(*table, {"equals", "prefix", "glob", "regex", "lt", "le", "gt", "ge", "one_of", "cidr", "port", "type",
-                        "not"});
+                        "key", "not"});
     for (const auto& [key, value] : *table) {
       std::string_view op = key.str();
       if (op == "not") {
@@ -472,8 +472,11 @@ class Loader {
       auto literal = literal_of(value);
       if (!literal) return std::nullopt;
       matcher.literals.push_back(*literal);
-    } else if (op == "prefix" || op == "glob" || op == "type") {
-      matcher.op = op == "prefix" ? Matcher::Op::prefix : op == "glob" ? Matcher::Op::glob : Matcher::Op::type;
+    } else if (op == "prefix" || op == "glob" || op == "type" || op == "key") {
+      matcher.op = op == "prefix"  ? Matcher::Op::prefix
+                   : op == "glob"  ? Matcher::Op::glob
+                   : op == "type"  ? Matcher::Op::type
+                                   : Matcher::Op::key;
       for (auto& text : strings(value, op)) matcher.literals.emplace_back(std::move(text));
     } else if (op == "regex") {
       matcher.op = Matcher::Op::regex;

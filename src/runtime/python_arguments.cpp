@@ -6,6 +6,32 @@
 #include <climits>
 
 namespace vigil {
+namespace {
+
+// Appends the name a key or a "NAME=value" item gives, NUL-terminated:
+// `whole` for a mapping's key, the part before '=' for an item. Only exact
+// str and bytes: their storage is what CPython's C code reads.
+void append_name(PyObject* object, bool whole, std::string& names) {
+  std::string_view text;
+  std::string converted;
+  if (PyBytes_CheckExact(object)) {
+    text = {PyBytes_AS_STRING(object), static_cast<std::size_t>(PyBytes_GET_SIZE(object))};
+  } else if (PyUnicode_CheckExact(object)) {
+    converted = raw_bytes_of_str(object, SIZE_MAX);
+    text = converted;
+  } else {
+    return;
+  }
+  if (!whole) {
+    std::size_t equals = text.find('=');
+    if (equals == std::string_view::npos) return;
+    text = text.substr(0, equals);
+  }
+  names.append(text);
+  names += '\0';
+}
+
+}  // namespace
 
 void describe_value(PyObject* object, ArgValue& out, std::string& storage) {
   out = {};
@@ -46,6 +72,16 @@ void describe_value(PyObject* object, ArgValue& out, std::string& storage) {
     out.text = {PyByteArray_AS_STRING(object), static_cast<std::size_t>(PyByteArray_GET_SIZE(object))};
   } else if (PyTuple_Check(object) || PyList_Check(object)) {
     out.kind = ValueKind::sequence;
+  } else if (PyDict_CheckExact(object)) {
+    // A dict subclass may show os.execve other keys than its storage
+    // holds (reference A18): only exact dicts have names.
+    out.kind = ValueKind::mapping;
+    storage.clear();
+    Py_ssize_t position = 0;
+    PyObject* key = nullptr;
+    PyObject* item = nullptr;
+    while (PyDict_Next(object, &position, &key, &item)) append_name(key, true, storage);
+    out.names = storage;
   } else {
     out.kind = ValueKind::other;
   }
@@ -65,6 +101,12 @@ const ArgValue& PythonArguments::value(std::size_t position) {
       if (items_[kept].kind == ValueKind::sequence) items_[kept].kind = ValueKind::other;
     }
     value_.items = std::span<const ArgValue>(items_.data(), kept);
+    std::string& names = text_storage_[0];
+    names.clear();
+    for (Py_ssize_t i = 0; i < size; ++i) {
+      append_name(tuple ? PyTuple_GET_ITEM(object, i) : PyList_GET_ITEM(object, i), false, names);
+    }
+    value_.names = names;
   }
   return value_;
 }

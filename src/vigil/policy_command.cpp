@@ -55,12 +55,25 @@ class JsonArguments final : public ArgumentSource {
         auto& items = items_.emplace_back();
         for (std::size_t i = 0; i < value.size() && i < 2; ++i) items.push_back(describe(value[i], depth + 1));
         out.items = items;
+        std::string& names = texts_.emplace_back();
+        for (const json& item : value) {
+          if (!item.is_string()) continue;
+          const auto& text = item.get_ref<const std::string&>();
+          if (auto equals = text.find('='); equals != std::string::npos) names.append(text, 0, equals).push_back('\0');
+        }
+        out.names = names;
         break;
       }
-      default:
-        out.kind = ValueKind::other;
+      default: {
+        out.kind = depth == 0 && value.is_object() ? ValueKind::mapping : ValueKind::other;
         out.type = "dict";
+        std::string& names = texts_.emplace_back();
+        if (depth == 0 && value.is_object()) {
+          for (const auto& [key, item] : value.items()) names.append(key).push_back('\0');
+        }
+        out.names = names;
         break;
+      }
     }
     return out;
   }
