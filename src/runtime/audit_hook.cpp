@@ -7,6 +7,7 @@
 #include "open_code_hook.h"
 #include "py_ref.h"
 #include "python_arguments.h"
+#include "transcripts.h"
 
 #include <cstring>
 #include <new>
@@ -23,6 +24,7 @@ struct Registration {
   Recorder* recorder = nullptr;
   PolicyEngine* engine = nullptr;
   RenderLimits limits;
+  Transcripts* transcripts = nullptr;
   // Null when the policy has no [trust] table.
   CodeVerifier* verifier = nullptr;
   const Rule* trust_code_rule = nullptr;
@@ -289,8 +291,9 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
   }
   Recorder& recorder = *registration.recorder;
   recorder.count_event();
+  Transcripts::count_event();
   if (std::strcmp(event, "os.fork") == 0 || std::strcmp(event, "os.forkpty") == 0) t_python_fork_pending = true;
-  if (registration.verifier != nullptr) expect_code_file_open_after(event, args);
+  expect_code_file_open_after(event, args);
 
   // One buffer per thread keeps the common case free of allocation; a
   // record rendered while another is being rendered gets its own.
@@ -304,6 +307,7 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
     std::string_view name(event, strnlen(event, kMaxEventName));
     Findings findings;
     Verdict verdict = judge(registration, name, args, findings);
+    std::string transcript = registration.transcripts->reference(name, args);
     if (!verdict.suppressed) {
       members.clear();
       JsonText json(members, true);
@@ -312,6 +316,10 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
         // Any Python code can raise any event this way (reference A14).
         json.key("raised_by");
         json.string("sys.audit");
+      }
+      if (!transcript.empty()) {
+        json.key("transcript");
+        json.string(transcript);
       }
       if (findings.code_file != nullptr) append_trust_member(json, *findings.code_file);
       if (findings.native) append_trust_member(json, *findings.native);
@@ -388,6 +396,7 @@ bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* 
   registration.trust_native_rule = find_rule(engine.policy(), kTrustNativeRule);
   registration.trust_provenance_rule = find_rule(engine.policy(), kTrustProvenanceRule);
   registration.limits = limits;
+  if (registration.transcripts == nullptr) registration.transcripts = new Transcripts(recorder);
   if (getrandom(&registration.probe_nonce, sizeof registration.probe_nonce, 0) !=
       static_cast<ssize_t>(sizeof registration.probe_nonce)) {
     registration.probe_nonce = static_cast<unsigned long long>(getpid()) * 2654435761ULL;

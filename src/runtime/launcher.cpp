@@ -168,6 +168,7 @@ int run_python(int argc, char** argv) {
     return refuse("the audit hooks could not be installed");
   }
 
+  if (entry.mode == "stdin") capture_standard_input();
   PyStatus status = Py_InitializeFromConfig(config.get());
   if (PyStatus_Exception(status)) {
     recorder->set_stop_reason("interpreter initialisation failed");

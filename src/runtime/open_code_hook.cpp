@@ -5,6 +5,7 @@
 #include "code_verifier.h"
 #include "file_bytes.h"
 #include "py_ref.h"
+#include "transcripts.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern "C" FILE* __real__Py_fopen_obj(PyObject* path, const char* mode);
@@ -133,11 +135,11 @@ PyObject* open_code(PyObject* path, void*) {
   return PyObject_CallOneArg(io_type, bytes.get());
 }
 
-// A read-only FILE over exactly these bytes: a memfd sealed against any
-// change, so nothing can alter them between the check and the parser.
-FILE* sealed_memory_file(const FileBytes& content) {
+// A memfd holding exactly these bytes, sealed against any change, so
+// nothing can alter them between the check and the parser; -1 on failure.
+int sealed_memory_descriptor(const FileBytes& content) {
   int fd = memfd_create("vigil-verified-code", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (fd < 0) return nullptr;
+  if (fd < 0) return -1;
   std::size_t written = 0;
   while (written < content.size) {
     ssize_t n = write(fd, content.data.get() + written, content.size - written);
@@ -145,12 +147,21 @@ FILE* sealed_memory_file(const FileBytes& content) {
     if (n <= 0) break;
     written += static_cast<std::size_t>(n);
   }
-  FILE* file = nullptr;
   if (written == content.size &&
       fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0 &&
       lseek(fd, 0, SEEK_SET) == 0) {
-    file = fdopen(fd, "rb");
+    return fd;
   }
+  int error = errno;
+  close(fd);
+  errno = error;
+  return -1;
+}
+
+FILE* sealed_memory_file(const FileBytes& content) {
+  int fd = sealed_memory_descriptor(content);
+  if (fd < 0) return nullptr;
+  FILE* file = fdopen(fd, "rb");
   if (file == nullptr) {
     int error = errno;
     close(fd);
@@ -171,16 +182,32 @@ bool OpenCodeHook::install() { return PyFile_SetOpenCodeHook(open_code, nullptr)
 
 void expect_code_file_open(PyObject* filename, bool run_directly) { t_expected = {filename, run_directly}; }
 
+void capture_standard_input() {
+  struct stat status {};
+  if (fstat(STDIN_FILENO, &status) != 0) return;
+  FileBytes content;
+  // A failed read leaves what it got, as CPython's parser would have.
+  read_whole_file(STDIN_FILENO, content);
+  int fd = sealed_memory_descriptor(content);
+  if (fd < 0) return;
+  if (dup2(fd, STDIN_FILENO) == STDIN_FILENO) expect_entry_source("<stdin>", std::move(content), "stdin");
+  close(fd);
+}
+
 }  // namespace vigil
 
 // CPython opens the script and PYTHONSTARTUP (and reopens a .pyc script)
 // with this function; everything else it opens this way goes on as before.
 extern "C" FILE* __wrap__Py_fopen_obj(PyObject* path, const char* mode) {
   using namespace vigil;
-  if (path != t_expected.filename || AuditHook::verifier() == nullptr) return __real__Py_fopen_obj(path, mode);
+  if (path != t_expected.filename) return __real__Py_fopen_obj(path, mode);
   auto code = read_code_file(path, mode, 0, t_expected.run_directly);
   if (!code) return nullptr;
   FILE* file = sealed_memory_file(code->content);
-  if (file == nullptr) PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+  if (file == nullptr) {
+    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+    return nullptr;
+  }
+  expect_entry_source(std::move(code->path), std::move(code->content), t_expected.run_directly ? "script" : "startup");
   return file;
 }

@@ -5,7 +5,10 @@
 //   - modules, .pyc, .pth, zip archives and runpy: PyFile_SetOpenCodeHook;
 //   - the script on the command line and PYTHONSTARTUP, which CPython opens
 //     with _Py_fopen_obj: the link wraps that function (-Wl,--wrap), and
-//     the file CPython gets is a sealed memfd holding the checked bytes.
+//     the file CPython gets is a sealed memfd holding the bytes read, the
+//     ones checked and transcribed (transcripts.h);
+//   - code on standard input, read whole before CPython starts and put back
+//     the same way.
 #pragma once
 
 #include "python_compat.h"
@@ -22,5 +25,10 @@ class OpenCodeHook {
 // CPython opens the file named by `filename` (the same object) next.
 // `run_directly`: the script on the command line.
 void expect_code_file_open(PyObject* filename, bool run_directly);
+
+// For entry mode "stdin" (not a terminal), before the interpreter starts.
+// CPython parses all of it before running any, so reading it first changes
+// nothing the program can see but the descriptor's type.
+void capture_standard_input();
 
 }  // namespace vigil

@@ -20,7 +20,7 @@ STOCK_PYTHON = "/usr/bin/python3.11"
 SYSTEM_POLICY = Path("/etc/vigil/policy.toml")
 
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-KINDS = {"start", "event", "alert", "stop"}
+KINDS = {"start", "event", "alert", "stop", "transcript"}
 SEVERITIES = {"info", "low", "medium", "high", "critical"}
 
 
@@ -49,6 +49,16 @@ def assert_contract(records):
         assert [r["seq"] for r in own] == list(range(1, len(own) + 1)), f"seq gap in {pid}"
         assert own[0]["kind"] == "start", own[0]
     seqs = {(r["pid"], r["seq"]) for r in records}
+    # A forked child shares its parent's transcripts: hashes are log-wide.
+    transcribed = {}
+    for record in records:
+        if record["kind"] == "transcript":
+            assert re.fullmatch(r"[0-9a-f]{64}", record["sha256"]), record
+            assert record["origin"] in {"script", "startup", "stdin", "command", "import", "string"}, record
+            assert isinstance(record["size"], int) and isinstance(record["truncated"], bool), record
+            transcribed.setdefault(record["sha256"], record["seq"])
+        elif record["kind"] == "event" and "transcript" in record:
+            assert record["transcript"] in transcribed, f"event names an unwritten transcript: {record}"
     for record in records:
         if record["kind"] == "event":
             assert isinstance(record["event"], str) and isinstance(record["tid"], int)
