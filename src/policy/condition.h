@@ -22,6 +22,7 @@ enum class Subject {
   argument,
   site_file,
   site_verified,
+  site_entry,
   process_uid,
   process_script,
   process_entry,

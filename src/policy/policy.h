@@ -61,6 +61,11 @@ struct Rule {
   std::vector<std::string> attack;  // MITRE ATT&CK technique ids
   std::string message;
   RateLimit limit;
+  // Correlation: the rule matches only once each of these rules has matched
+  // an earlier event of the process (or of the process it was forked from),
+  // within `within_seconds` of now when that is not 0.
+  std::vector<std::string> after;
+  long long within_seconds = 0;
   Refusal refusal = Refusal::permission_error;
   int line = 0;  // where the rule starts in its file; 0 for entry rules
 };

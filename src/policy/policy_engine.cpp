@@ -29,6 +29,12 @@ std::size_t rule_index(const Policy& policy, const Rule& rule) {
   return static_cast<std::size_t>(&rule - policy.rules.data());
 }
 
+std::int64_t monotonic_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
 }  // namespace
 
 PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
@@ -36,6 +42,17 @@ PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
   uid_value_ = ArgValue::of_integer(process_.uid);
   script_value_ = process_.script.empty() ? ArgValue::of_none() : ArgValue::of_text(process_.script);
   entry_value_ = ArgValue::of_text(process_.entry);
+  after_.resize(policy_.rules.size());
+  prerequisite_.resize(policy_.rules.size());
+  for (std::size_t i = 0; i < policy_.rules.size(); ++i) {
+    for (const std::string& id : policy_.rules[i].after) {
+      const Rule* required = find_rule(policy_, id);
+      if (required == nullptr) continue;  // the loader reports it
+      std::size_t index = rule_index(policy_, *required);
+      after_[i].push_back(index);
+      prerequisite_[index] = 1;
+    }
+  }
   for (const Rule& rule : policy_.rules) {
     if (std::any_of(rule.events.begin(), rule.events.end(), has_glob_characters)) glob_bucket_.rules.push_back(&rule);
   }
@@ -90,12 +107,21 @@ Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& 
   Verdict verdict;
   verdict.enforced = enforcing();
   const Rule* limiting = nullptr;
+  std::int64_t now_ms = -1;
   for (const Lookup& lookup : lookups) {
     if (lookup.bucket == nullptr) continue;
     bool from_globs = lookup.bucket == &glob_bucket_;
     for (const Rule* rule : lookup.bucket->rules) {
       if (from_globs && !names_event(*rule, lookup.event)) continue;
+      std::size_t index = rule_index(policy_, *rule);
+      if (!after_[index].empty()) {
+        if (now_ms < 0) now_ms = monotonic_ms();
+        if (!follows_its_prerequisites(index, now_ms)) continue;
+      }
       if (failing_condition(*rule, lookup.bucket->signature, arguments, site) >= 0) continue;
+      if (prerequisite_[index] && verdict.prerequisite_count < Verdict::kMaxReported) {
+        verdict.prerequisites[verdict.prerequisite_count++] = rule;
+      }
       if (rule->action == Action::log) {
         if (rule->limit.active() && limiting == nullptr) limiting = rule;
         continue;
@@ -138,6 +164,10 @@ int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* sign
         fact = ArgValue::of_boolean(site.verified());
         value = &fact;
         break;
+      case Subject::site_entry:
+        fact = ArgValue::of_boolean(site_is_entry(site.file()));
+        value = &fact;
+        break;
       case Subject::process_uid:
         value = &uid_value_;
         break;
@@ -155,6 +185,52 @@ int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* sign
     if (!condition.matches(*value)) return static_cast<int>(index);
   }
   return -1;
+}
+
+bool PolicyEngine::follows_its_prerequisites(std::size_t rule, std::int64_t now_ms) const {
+  long long within = policy_.rules[rule].within_seconds;
+  for (std::size_t required : after_[rule]) {
+    std::int64_t matched = counters_[required].matched_at_ms.load(std::memory_order_relaxed);
+    if (matched < 0 || (within != 0 && now_ms - matched > within * 1000)) return false;
+  }
+  return true;
+}
+
+void PolicyEngine::note(const Verdict& verdict, std::uint64_t seq) {
+  if (verdict.prerequisite_count == 0) return;
+  std::int64_t now_ms = monotonic_ms();
+  for (std::size_t i = 0; i < verdict.prerequisite_count; ++i) {
+    RuleCounters& counters = counters_[rule_index(policy_, *verdict.prerequisites[i])];
+    counters.matched_seq.store(seq, std::memory_order_relaxed);
+    counters.matched_pid.store(getpid(), std::memory_order_relaxed);
+    counters.matched_at_ms.store(now_ms, std::memory_order_relaxed);
+  }
+}
+
+void PolicyEngine::append_prerequisites(JsonText& json, const Rule& rule) const {
+  const auto& required = after_[rule_index(policy_, rule)];
+  if (required.empty()) return;
+  json.key("after");
+  json.begin_array();
+  for (std::size_t index : required) {
+    json.begin_object();
+    json.key("rule");
+    json.string(policy_.rules[index].id);
+    json.key("pid");
+    json.integer(counters_[index].matched_pid.load(std::memory_order_relaxed));
+    json.key("seq_ref");
+    json.unsigned_integer(counters_[index].matched_seq.load(std::memory_order_relaxed));
+    json.end_object();
+  }
+  json.end_array();
+}
+
+bool PolicyEngine::site_is_entry(const ArgValue& file) const {
+  if (file.kind != ValueKind::text) return false;
+  if (process_.entry == "file") return file.text == process_.script;
+  if (process_.entry == "command") return file.text == "<string>";
+  if (process_.entry == "stdin") return file.text == "<stdin>";
+  return false;
 }
 
 bool PolicyEngine::keeps_record(const Rule& rule) {

@@ -4,6 +4,7 @@
 
 #include "argument_value.h"
 #include "event_catalog.h"
+#include "json_text.h"
 #include "policy.h"
 
 #include <array>
@@ -45,6 +46,10 @@ struct Verdict {
   // file and reason); its alert's message ends with it.
   const Rule* detailed = nullptr;
   std::string_view detail;
+  // Matching rules that other rules come `after`: PolicyEngine::note()
+  // remembers them once the event's record has its seq.
+  std::array<const Rule*, kMaxReported> prerequisites{};
+  std::size_t prerequisite_count = 0;
   bool denies() const { return enforced && action >= Action::deny; }
   // Counts a matching rule that raises an alert (alert, deny or kill).
   void add(const Rule& rule);
@@ -84,6 +89,13 @@ class PolicyEngine {
   // conditions that fails for this event, or -1 when the rule matches.
   int failing_condition(const Rule& rule, std::string_view event, ArgumentSource& arguments, SiteSource& site) const;
 
+  // Remembers the verdict's prerequisite matches: now, by this process,
+  // in the record numbered `seq`.
+  void note(const Verdict& verdict, std::uint64_t seq);
+  // For the alert of a rule with `after`: `"after": [{"rule", "pid",
+  // "seq_ref"}]`, the matches it followed.
+  void append_prerequisites(JsonText& json, const Rule& rule) const;
+
   // Records each rate-limited rule has dropped, for the stop record.
   std::vector<std::pair<std::string, std::uint64_t>> suppressed_counts() const;
   // A forked child counts its own.
@@ -95,11 +107,18 @@ class PolicyEngine {
     std::atomic<std::int64_t> window_second{-1};
     std::atomic<std::uint64_t> in_window{0};
     std::atomic<std::uint64_t> suppressed{0};
+    // The last match of a rule others come after; kept across fork, as the
+    // child continues the parent's history.
+    std::atomic<std::int64_t> matched_at_ms{-1};
+    std::atomic<std::uint64_t> matched_seq{0};
+    std::atomic<std::int64_t> matched_pid{0};
   };
 
   int failing_condition(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
                         SiteSource& site) const;
   bool keeps_record(const Rule& rule);
+  bool follows_its_prerequisites(std::size_t rule, std::int64_t now_ms) const;
+  bool site_is_entry(const ArgValue& file) const;
 
   Policy policy_;
   ProcessFacts process_;
@@ -111,6 +130,10 @@ class PolicyEngine {
   std::unordered_map<std::string_view, Bucket> by_event_;
   Bucket glob_bucket_;
   std::unique_ptr<RuleCounters[]> counters_;
+  // By rule index: the rules it comes after, and whether any rule comes
+  // after it.
+  std::vector<std::vector<std::size_t>> after_;
+  std::vector<char> prerequisite_;
 };
 
 }  // namespace vigil

@@ -86,6 +86,7 @@ class Loader {
           if (!ids.insert(rule->id).second) error(node, "duplicate rule id \"" + rule->id + "\"");
           policy.rules.push_back(std::move(*rule));
         }
+        check_correlations(policy.rules, *array);
       }
     }
     bool failed = std::any_of(diagnostics_.begin(), diagnostics_.end(),
@@ -276,7 +277,7 @@ class Loader {
 
   std::optional<Rule> load_rule(const toml::table& table) {
     check_keys(table, {"id", "description", "event", "action", "severity", "attack", "message", "args", "site",
-                       "process", "max_per_second", "sample_one_in"});
+                       "process", "max_per_second", "sample_one_in", "after", "within"});
     Rule rule;
     rule.line = static_cast<int>(table.source().begin.line);
     rule.id = string_or(table, "id", "");
@@ -306,7 +307,20 @@ class Loader {
         }
       }
     }
-    load_subject_table(table, "site", {{"file", Subject::site_file}, {"verified", Subject::site_verified}}, rule);
+    load_subject_table(table, "site",
+                       {{"file", Subject::site_file}, {"verified", Subject::site_verified}, {"entry", Subject::site_entry}},
+                       rule);
+    if (const auto* after = table.get("after")) rule.after = strings(*after, "after");
+    if (const auto* within = table.get("within")) {
+      auto seconds = within->value<long long>();
+      if (!within->is_integer() || !seconds || *seconds <= 0) {
+        error(*within, "`within` must be a whole number of seconds above 0");
+      } else if (rule.after.empty()) {
+        error(*within, "rule \"" + rule.id + "\": `within` needs `after`");
+      } else {
+        rule.within_seconds = *seconds;
+      }
+    }
     load_subject_table(table, "process",
                        {{"uid", Subject::process_uid},
                         {"script", Subject::process_script},
@@ -321,6 +335,25 @@ class Loader {
     }
     if (rule.action == Action::deny || rule.action == Action::kill) warn_if_notification_only(table, rule);
     return rule;
+  }
+
+  // `after` names rules of this file, other than the rule itself.
+  void check_correlations(const std::vector<Rule>& rules, const toml::array& tables) {
+    std::set<std::string> ids;
+    for (const Rule& rule : rules) ids.insert(rule.id);
+    for (const auto& node : tables) {
+      const auto& table = *node.as_table();
+      const auto* after = table.get("after");
+      if (after == nullptr) continue;
+      std::string id = string_or(table, "id", "");
+      for (const std::string& required : strings(*after, "after")) {
+        if (required == id) {
+          error(*after, "rule \"" + id + "\" cannot come after itself");
+        } else if (!ids.contains(required)) {
+          error(*after, "rule \"" + id + "\": `after` names no rule of this policy: \"" + required + "\"");
+        }
+      }
+    }
   }
 
   void load_subject_table(const toml::table& rule_table, std::string_view key,

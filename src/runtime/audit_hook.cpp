@@ -326,13 +326,17 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
       if (findings.provenance) append_provenance_member(json, *findings.provenance);
       if (verdict.action != Action::log) append_decision_member(json, verdict);
       std::uint64_t seq = recorder.emit("event", members);
+      registration.engine->note(verdict, seq);
       for (std::size_t i = 0; i < verdict.alert_count; ++i) {
         members.clear();
         JsonText alert(members, true);
         const Rule& rule = *verdict.alerts[i];
         append_alert_members(alert, rule, name, verdict.enforced, seq, verdict.detail_of(rule));
+        registration.engine->append_prerequisites(alert, rule);
         recorder.emit("alert", members);
       }
+    } else {
+      registration.engine->note(verdict, 0);
     }
     if (verdict.denies()) {
       const Rule& rule = *verdict.decisive;

@@ -101,6 +101,7 @@ std::string subject_name(const Condition& condition) {
     case Subject::argument: return "args." + condition.field;
     case Subject::site_file: return "site.file";
     case Subject::site_verified: return "site.verified";
+    case Subject::site_entry: return "site.entry";
     case Subject::process_uid: return "process.uid";
     case Subject::process_script: return "process.script";
     case Subject::process_entry: return "process.entry";

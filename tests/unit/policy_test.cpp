@@ -137,6 +137,83 @@ TEST(Matchers, CidrAndPortOnSocketAddresses) {
   EXPECT_FALSE(matches(ports, sequence({text("1.2.3.4"), ArgValue::of_integer(443)}), "socket.connect"));
 }
 
+TEST(Matchers, KeyOfAnEnvironmentInEitherShape) {
+  // The first argument stands in for os.exec's env.
+  const std::string rule = "args.path = { key = [\"LD_PRELOAD\", \"PYTHON*\"] }";
+  auto with_names = [](ValueKind kind, std::string_view names) {
+    ArgValue value;
+    value.kind = kind;
+    value.names = names;
+    return value;
+  };
+  using namespace std::string_view_literals;
+  EXPECT_TRUE(matches(rule, with_names(ValueKind::mapping, "PATH\0LD_PRELOAD\0"sv)));
+  EXPECT_TRUE(matches(rule, with_names(ValueKind::sequence, "HOME\0PYTHONSTARTUP\0"sv)));
+  EXPECT_FALSE(matches(rule, with_names(ValueKind::mapping, "PATH\0LD_PRELOADX\0"sv)));
+  EXPECT_FALSE(matches(rule, with_names(ValueKind::mapping, ""sv)));
+  EXPECT_FALSE(matches(rule, ArgValue::of_none()));
+}
+
+TEST(Matchers, SiteEntryIsTheProgramsOwnCode) {
+  auto policy = [] {
+    return load(kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\naction = \"alert\"\nsite.entry = true\n");
+  };
+  Values none({});
+  Site script("/srv/tool.py"), library("/usr/lib/python3.11/dataclasses.py"), command("<string>"), stdin("<stdin>");
+  PolicyEngine file(policy(), {0, "/srv/tool.py", "file"});
+  EXPECT_EQ(file.evaluate("exec", none, script).alert_count, 1u);
+  EXPECT_EQ(file.evaluate("exec", none, library).alert_count, 0u);
+  EXPECT_EQ(file.evaluate("exec", none, command).alert_count, 0u);
+  PolicyEngine dash_c(policy(), {0, "", "command"});
+  EXPECT_EQ(dash_c.evaluate("exec", none, command).alert_count, 1u);
+  EXPECT_EQ(dash_c.evaluate("exec", none, stdin).alert_count, 0u);
+  PolicyEngine piped(policy(), {0, "", "stdin"});
+  EXPECT_EQ(piped.evaluate("exec", none, stdin).alert_count, 1u);
+  PolicyEngine module(policy(), {0, "", "module"});
+  EXPECT_EQ(module.evaluate("exec", none, script).alert_count, 0u);
+}
+
+TEST(Engine, CorrelatedRulesMatchOnlyAfterTheirPrerequisites) {
+  PolicyEngine engine(load(kHeader +
+                           "[[rule]]\nid = \"connected\"\nevent = \"socket.connect\"\naction = \"log\"\n"
+                           "[[rule]]\nid = \"fetched-then-ran\"\nevent = \"compile\"\nafter = \"connected\"\n"
+                           "within = 60\naction = \"alert\"\n"),
+                      {});
+  Values none({});
+  Site site;
+  EXPECT_EQ(engine.evaluate("compile", none, site).alert_count, 0u) << "nothing connected yet";
+  Verdict connected = engine.evaluate("socket.connect", none, site);
+  EXPECT_EQ(connected.alert_count, 0u);
+  ASSERT_EQ(connected.prerequisite_count, 1u);
+  EXPECT_EQ(engine.evaluate("compile", none, site).alert_count, 0u) << "not remembered until noted";
+  engine.note(connected, 41);
+  Verdict ran = engine.evaluate("compile", none, site);
+  ASSERT_EQ(ran.alert_count, 1u);
+  std::string members;
+  JsonText json(members);
+  json.begin_object();
+  engine.append_prerequisites(json, *ran.alerts[0]);
+  json.end_object();
+  EXPECT_EQ(members, "{\"after\":[{\"rule\":\"connected\",\"pid\":" + std::to_string(getpid()) +
+                         ",\"seq_ref\":41}]}");
+}
+
+TEST(Loader, CorrelationsNameRulesOfThePolicy) {
+  const std::string connected = "[[rule]]\nid = \"c\"\nevent = \"socket.connect\"\naction = \"log\"\n";
+  for (const std::string& bad :
+       {kHeader + connected + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nafter = \"missing\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nafter = \"r\"\n",
+        kHeader + connected + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nafter = \"c\"\nwithin = 0\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nwithin = 5\n"}) {
+    auto found = diagnostics_of(bad);
+    ASSERT_FALSE(found.empty()) << bad;
+    EXPECT_EQ(found[0].level, Diagnostic::Level::error) << bad;
+  }
+  auto missing = diagnostics_of(kHeader + connected + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nafter = \"nope\"\n");
+  EXPECT_NE(missing[0].message.find("`after` names no rule of this policy: \"nope\""), std::string::npos);
+  EXPECT_EQ(missing[0].line, 11);
+}
+
 TEST(Matchers, SiteAndProcess) {
   auto policy = [] {
     return load(kHeader +

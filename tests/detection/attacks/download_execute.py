@@ -1,4 +1,4 @@
-# expect: download-execute-command
+# expect: download-execute-command download-then-exec
 # The seed's one-liner, against a real HTTP server on the loopback.
 import base64, http.server, subprocess, sys, threading
 
