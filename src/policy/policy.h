@@ -105,6 +105,8 @@ struct TrustSettings {
   std::vector<std::string> generators;
 };
 
+inline constexpr unsigned kDefaultHeartbeatSeconds = 60;
+
 struct Policy {
   int version = kPolicySchemaVersion;
   std::string name;
@@ -114,6 +116,8 @@ struct Policy {
   // option may replace or weaken it, and its file must be root's alone.
   bool locked = false;
   std::optional<std::string> log_path;
+  // Seconds between `heartbeat` records, so silence shows; 0: none.
+  unsigned heartbeat_seconds = kDefaultHeartbeatSeconds;
   EntryRestrictions entry;
   TrustSettings trust;
   // The file's rules, then one `entry.*` rule per restriction in [entry],

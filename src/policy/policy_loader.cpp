@@ -57,7 +57,15 @@ class Loader {
     policy.locked = bool_or(root, "locked", false);
     if (const auto* log = root.get("log")) {
       if (const auto* table = table_of(*log, "log")) {
-        check_keys(*table, {"path"});
+        check_keys(*table, {"path", "heartbeat"});
+        if (const auto* heartbeat = table->get("heartbeat")) {
+          auto seconds = heartbeat->value<long long>();
+          if (!heartbeat->is_integer() || !seconds || *seconds < 0 || *seconds > 86400) {
+            error(*heartbeat, "`log.heartbeat` must be a whole number of seconds from 0 (none) to 86400");
+          } else {
+            policy.heartbeat_seconds = static_cast<unsigned>(*seconds);
+          }
+        }
         if (const auto* path = table->get("path")) {
           auto text = path->value<std::string>();
           if (!text || text->empty() || text->front() != '/') {

@@ -3,7 +3,11 @@
 #include "json_text.h"
 
 #include <charconv>
+#include <chrono>
+#include <csignal>
 #include <ctime>
+#include <pthread.h>
+#include <thread>
 #include <unistd.h>
 
 namespace vigil {
@@ -46,7 +50,52 @@ void Recorder::append_timestamp(std::string& out) {
 std::uint64_t Recorder::emit(std::string_view kind, std::string_view members) {
   std::lock_guard lock(mutex_);
   if (start_owed_) write_start_locked("fork");
+  if (heartbeat_owed_) start_heartbeat_locked();
   return emit_locked(kind, members);
+}
+
+void Recorder::start_heartbeat() {
+  std::lock_guard lock(mutex_);
+  start_heartbeat_locked();
+}
+
+void Recorder::start_heartbeat_locked() {
+  heartbeat_owed_ = false;
+  if (start_.heartbeat_seconds == 0) return;
+  // Signals stay with the interpreter's threads: one delivered here would
+  // not interrupt the main thread's blocking call, and Ctrl-C would wait.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  try {
+    // Detached: the recorder lives as long as the process, and the thread
+    // ends with it.
+    std::thread([this] { beat(); }).detach();
+  } catch (const std::system_error&) {
+    // No thread, no heartbeat; the records themselves are unaffected.
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
+void Recorder::beat() {
+  const pid_t owner = getpid();
+  const auto interval = std::chrono::seconds(start_.heartbeat_seconds);
+  std::string members;
+  for (;;) {
+    std::this_thread::sleep_for(interval);
+    std::lock_guard lock(mutex_);
+    if (stopped_ || pid_ != owner) return;
+    members.clear();
+    JsonText json(members, true);
+    json.key("interval");
+    json.unsigned_integer(start_.heartbeat_seconds);
+    json.key("events_seen");
+    json.unsigned_integer(events_seen_.load(std::memory_order_relaxed));
+    json.key("records_written");
+    json.unsigned_integer(records_written_);
+    emit_locked("heartbeat", members);
+  }
 }
 
 std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view members) {
@@ -151,8 +200,14 @@ void Recorder::after_fork_in_child(bool continues_python) {
   records_written_ = 0;
   records_dropped_ = 0;
   start_owed_ = true;
+  heartbeat_owed_ = start_.heartbeat_seconds != 0;
   stopped_ = false;
-  if (continues_python) write_start_locked("fork");
+  if (continues_python) {
+    write_start_locked("fork");
+    // A child that goes on running Python (multiprocessing's workers) may
+    // raise no event for a long time; one that only execs never gets here.
+    start_heartbeat_locked();
+  }
   mutex_.unlock();
 }
 

@@ -49,12 +49,21 @@ class Recorder {
   void after_fork_in_parent();
   void after_fork_in_child(bool continues_python);
 
+  // Writes a `heartbeat` record every start info's heartbeat_seconds from
+  // a thread of its own, so that a process that goes silent (stopped,
+  // blinded, its log lost) shows as missing heartbeats. A forked child
+  // that continues Python starts its own at once; one that may only exec,
+  // with its first record.
+  void start_heartbeat();
+
 
  private:
   std::uint64_t emit_locked(std::string_view kind, std::string_view members);
   std::uint64_t write_start_locked(const char* origin);
   void emit_interference_alert(std::uint64_t seq_ref, std::string_view message);
   void append_timestamp(std::string& out);
+  void start_heartbeat_locked();
+  void beat();
 
   std::mutex mutex_;
   std::unique_ptr<Sink> sink_;
@@ -66,6 +75,7 @@ class Recorder {
   std::uint64_t records_written_ = 0;
   std::uint64_t records_dropped_ = 0;
   bool start_owed_ = false;
+  bool heartbeat_owed_ = false;
   bool stopped_ = false;
   std::string stop_reason_;
   std::function<void(JsonText&)> stop_details_;

@@ -98,6 +98,8 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
   json.end_object();
   json.key("log");
   json.string(info.log);
+  json.key("heartbeat");
+  json.unsigned_integer(info.heartbeat_seconds);
   if (!info.unusable_logs.empty()) {
     json.key("unusable_logs");
     json.begin_array();

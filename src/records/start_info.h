@@ -40,6 +40,8 @@ struct StartInfo {
   // Logs tried before `log` and why they failed, for instance the log a
   // parent chose, after this process switched to another user.
   std::vector<UnusableLog> unusable_logs;
+  // Seconds between heartbeat records; 0: none.
+  unsigned heartbeat_seconds = 0;
 };
 
 // Appends the start record's members. `origin` is "exec" for a process that

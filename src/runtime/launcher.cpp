@@ -123,7 +123,7 @@ int run_python(int argc, char** argv) {
   if (!selection) return refuse(error);
   PolicyIdentity identity = identity_of(*selection);
   StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), entry, PY_VERSION, identity,
-                  {}, {}};
+                  {}, {}, selection->policy.heartbeat_seconds};
   std::unique_ptr<FileSink> sink;
   for (const LogChoice& choice : log_choices(selection->log_path)) {
     sink = open_log(choice, error);
@@ -156,6 +156,7 @@ int run_python(int argc, char** argv) {
   recorder->set_stop_details([engine](JsonText& json) { append_suppressed_counts(*engine, json); });
   std::uint64_t start_seq = recorder->write_start();
   on_exit(write_stop_at_exit, recorder);
+  recorder->start_heartbeat();
   report_ignored_overrides(identity, *recorder, start_seq);
 
   std::string refusal = apply_entry_restrictions(*engine, entry, *config.get(), *recorder, start_seq);

@@ -3,7 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <ctime>
+#include <unistd.h>
 #include <fstream>
 #include <map>
 #include <set>
@@ -21,7 +25,41 @@ struct Process {
   long records = 0;
   long last_seq = 0;
   long gaps = 0;
+  std::string last_ts;
 };
+
+// Seconds since the epoch of an RFC 3339 UTC stamp; -1 if it is not one.
+double epoch_of(const std::string& stamp) {
+  tm utc{};
+  double micros = 0;
+  const char* rest = strptime(stamp.c_str(), "%Y-%m-%dT%H:%M:%S", &utc);
+  if (rest == nullptr) return -1;
+  if (*rest == '.') micros = std::strtod(rest, nullptr);
+  return static_cast<double>(timegm(&utc)) + micros;
+}
+
+std::string this_host() {
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  return name;
+}
+
+// How a process without a stop record stands. A process still running on
+// this host should write a heartbeat every `heartbeat` seconds; more than
+// two missed mean it has been stopped or its records are not arriving.
+std::string without_stop(long pid, const Process& p, bool& silent) {
+  std::string host = p.start.is_object() ? p.start.value("host", "") : "";
+  long heartbeat = p.start.is_object() ? p.start.value("heartbeat", 0L) : 0;
+  bool running = host == this_host() && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+  if (!running) return "no stop record: it ended without one (killed, or its last records were lost)";
+  double quiet = static_cast<double>(std::time(nullptr)) - epoch_of(p.last_ts);
+  if (heartbeat > 0 && quiet > 2.0 * static_cast<double>(heartbeat) + 5) {
+    silent = true;
+    return "running, SILENT for " + std::to_string(static_cast<long>(quiet)) + " s (heartbeat every " +
+           std::to_string(heartbeat) + " s)";
+  }
+  return "running";
+}
 
 // Events an incident responder looks at first, by area.
 const std::map<std::string, std::string> kNotable = {
@@ -84,6 +122,7 @@ int summary_command(const SummaryOptions& options) {
       Process& process = processes[pid];
       if (seq != process.last_seq + 1) ++process.gaps;
       process.last_seq = seq;
+      process.last_ts = record.value("ts", "");
       ++process.records;
       ++kinds[kind];
       if (kind == "stop") process.stop = record;
@@ -112,6 +151,7 @@ int summary_command(const SummaryOptions& options) {
   std::printf("Processes (%zu):\n", selected.size());
   std::map<std::string, long> totals;
   long gaps = 0;
+  long silent = 0;
   for (long pid : selected) {
     auto found = processes.find(pid);
     if (found == processes.end()) continue;
@@ -122,7 +162,9 @@ int summary_command(const SummaryOptions& options) {
       what = entry.value("mode", "?") + " " + short_json(entry.value("target", json("")), 60) + "  (" +
              p.start.value("origin", "?") + ", ppid " + std::to_string(p.start.value("ppid", 0L)) + ")";
     }
-    std::string ending = p.stop ? "exit " + std::to_string(p.stop->value("status", 0L)) : "no stop record";
+    bool quiet = false;
+    std::string ending = p.stop ? "exit " + std::to_string(p.stop->value("status", 0L)) : without_stop(pid, p, quiet);
+    silent += quiet ? 1 : 0;
     long events = 0;
     for (const auto& [name, count] : p.events) {
       events += count;
@@ -164,8 +206,9 @@ int summary_command(const SummaryOptions& options) {
 
   std::printf("\nIntegrity: %s", gaps == 0 ? "every process's seq runs 1, 2, 3... without gaps" : "SEQUENCE GAPS FOUND");
   if (bad_lines) std::printf("; %ld lines are not JSON records", bad_lines);
+  if (silent) std::printf("; %ld running processes have missed their heartbeats", silent);
   std::printf("\n");
-  return gaps == 0 && bad_lines == 0 ? 0 : 1;
+  return gaps == 0 && bad_lines == 0 && silent == 0 ? 0 : 1;
 }
 
 }  // namespace vigil

@@ -20,7 +20,7 @@ STOCK_PYTHON = "/usr/bin/python3.11"
 SYSTEM_POLICY = Path("/etc/vigil/policy.toml")
 
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-KINDS = {"start", "event", "alert", "stop", "transcript"}
+KINDS = {"start", "event", "alert", "stop", "transcript", "heartbeat"}
 SEVERITIES = {"info", "low", "medium", "high", "critical"}
 
 
