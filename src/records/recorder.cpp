@@ -2,8 +2,8 @@
 
 #include "json_text.h"
 
+#include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <csignal>
 #include <ctime>
 #include <pthread.h>
@@ -50,7 +50,8 @@ void Recorder::append_timestamp(std::string& out) {
 std::uint64_t Recorder::emit(std::string_view kind, std::string_view members) {
   std::lock_guard lock(mutex_);
   if (start_owed_) write_start_locked("fork");
-  if (heartbeat_owed_) start_heartbeat_locked();
+  // Started from the thread that leads the process (see beat()).
+  if (heartbeat_owed_ && gettid() == getpid()) start_heartbeat_locked();
   return emit_locked(kind, members);
 }
 
@@ -71,19 +72,25 @@ void Recorder::start_heartbeat_locked() {
   try {
     // Detached: the recorder lives as long as the process, and the thread
     // ends with it.
-    std::thread([this] { beat(); }).detach();
+    std::thread([this, leader = pthread_self()] { beat(leader); }).detach();
   } catch (const std::system_error&) {
     // No thread, no heartbeat; the records themselves are unaffected.
   }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
-void Recorder::beat() {
+// Waits for the interval by joining the thread that leads the process: a
+// process whose leader ends with pthread_exit (a forked child whose Python
+// thread returns) must end once its other threads do, as under python3, and
+// this thread must not be the one that keeps it alive.
+void Recorder::beat(pthread_t leader) {
   const pid_t owner = getpid();
-  const auto interval = std::chrono::seconds(start_.heartbeat_seconds);
   std::string members;
   for (;;) {
-    std::this_thread::sleep_for(interval);
+    timespec deadline{};
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += start_.heartbeat_seconds;
+    if (pthread_clockjoin_np(leader, nullptr, CLOCK_MONOTONIC, &deadline) != ETIMEDOUT) return;
     std::lock_guard lock(mutex_);
     if (stopped_ || pid_ != owner) return;
     members.clear();

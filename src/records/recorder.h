@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pthread.h>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -63,7 +64,7 @@ class Recorder {
   void emit_interference_alert(std::uint64_t seq_ref, std::string_view message);
   void append_timestamp(std::string& out);
   void start_heartbeat_locked();
-  void beat();
+  void beat(pthread_t leader);
 
   std::mutex mutex_;
   std::unique_ptr<Sink> sink_;

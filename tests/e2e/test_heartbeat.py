@@ -96,3 +96,21 @@ def test_heartbeat_is_checked_by_the_loader(vigil_run, tmp_path):
     assert checked.returncode != 0
     assert "bad.toml:4:13: error: `log.heartbeat` must be a whole number of seconds" in checked.stdout + checked.stderr
     assert read_records  # the helper module is shared; nothing else to read here
+
+
+def test_the_heartbeat_never_keeps_a_process_alive(vigil_run):
+    """A forked child whose last thread ends with pthread_exit (its forking
+    Python thread returns) exits at once, as under python3: the heartbeat
+    thread follows the thread that leads the process."""
+    run = vigil_run(["-c", textwrap.dedent("""
+        import os, sys, threading
+        def worker():
+            pid = os.fork()
+            if pid:
+                os.waitpid(pid, 0)
+                print("reaped", flush=True)
+                sys.exit(0)
+        threading.Thread(target=worker).start()
+    """)], timeout=20)
+    assert run.stdout == b"reaped\n"
+    assert len(by_pid(run.checked_records())) == 2
