@@ -32,6 +32,15 @@ struct LastCompile {
   std::uint64_t event_number = 0;
 };
 thread_local LastCompile t_last_compile;
+
+// The last short source this thread transcribed: code that evaluates the
+// same text in a loop pays a comparison, not a hash, per compile.
+struct RecentSource {
+  std::string text;
+  std::string sha256;
+};
+thread_local RecentSource t_recent_source;
+constexpr std::size_t kMaxRecentSource = 4096;
 thread_local std::uint64_t t_event_number = 0;
 
 // The bytes of a str, bytes or bytearray argument, from the object's own
@@ -42,8 +51,14 @@ bool text_of(PyObject* object, std::string& converted, std::string_view& text, s
   } else if (PyByteArray_Check(object)) {
     text = {PyByteArray_AS_STRING(object), static_cast<std::size_t>(PyByteArray_GET_SIZE(object))};
   } else if (PyUnicode_Check(object)) {
-    converted = raw_bytes_of_str(object, max_chars);
-    text = converted;
+    if (PyUnicode_IS_READY(object) && PyUnicode_IS_ASCII(object)) {
+      // Most source and every ordinary file name: read in place.
+      text = {static_cast<const char*>(PyUnicode_DATA(object)), static_cast<std::size_t>(PyUnicode_GET_LENGTH(object))};
+      if (text.size() > max_chars) text = text.substr(0, max_chars);
+    } else {
+      converted = raw_bytes_of_str(object, max_chars);
+      text = converted;
+    }
   } else {
     return false;
   }
@@ -152,7 +167,10 @@ std::string Transcripts::on_exec(PyObject* args) {
 }
 
 std::string Transcripts::record(std::string_view source, std::string_view filename, const char* origin) {
+  RecentSource& recent = t_recent_source;
+  if (!recent.sha256.empty() && source == recent.text) return recent.sha256;
   std::string sha256 = Sha256::hex_of(source);
+  if (source.size() <= kMaxRecentSource) recent = {std::string(source), sha256};
   {
     std::lock_guard lock(mutex_);
     if (written_.contains(sha256)) return sha256;
