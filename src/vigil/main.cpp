@@ -27,7 +27,10 @@ int main(int argc, char** argv) {
   run_app->footer("Example: vigil run --log /tmp/x.jsonl -- -c 'import json'");
 
   vigil::SummaryOptions summary;
-  auto* summary_app = app.add_subcommand("summary", "Summarise the records in JSON Lines logs");
+  auto* summary_app = app.add_subcommand(
+      "summary",
+      "Summarise the records in JSON Lines logs; exit 1 on seq gaps, bad lines or running processes that missed "
+      "their heartbeats");
   summary_app->add_option("--tree", summary.root_pid, "Only the process with this pid and its descendants");
   summary_app->add_option("logs", summary.logs, "Log files (default: this user's default log)")
       ->check(CLI::ExistingFile);
