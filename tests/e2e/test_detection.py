@@ -54,3 +54,11 @@ def test_benign_workload_raises_nothing_serious(vigil_run, script, workdir):
 
 def test_the_suites_cover_every_family():
     assert len(ATTACKS) >= 12 and len(BENIGN) >= 10
+
+
+def test_conditions_see_non_ascii_text(vigil_run, tmp_path):
+    """A name outside ASCII is matched on its UTF-8 bytes, not read as empty."""
+    target = tmp_path / "zé.pth"
+    run = vigil_run(["-c", f"open({str(target)!r}, 'w').close()"], env={"VIGIL_POLICY": "default"})
+    found = alerts(run.checked_records(), "startup-persistence")
+    assert len(found) == 1, describe(alerts(run.records))
