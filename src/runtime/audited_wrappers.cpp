@@ -154,7 +154,18 @@ int audit_readline_file(const char* path, char mode, const void* caller, const v
   return EACCES;
 }
 
-using PathFunction = int (*)(const char*);
+// libreadline's definition of the function the executable interposes.
+template <typename Function>
+Function next_definition_of(const char* name, Function ours) {
+  return reinterpret_cast<Function>(next_definition(name, reinterpret_cast<void*>(ours)));
+}
+
+// `caller` is the interposer's return address, taken in the interposer.
+template <typename Function, typename... Args>
+int audited_call(Function real, const char* path, char mode, const void* caller, Args... args) {
+  if (int refused = audit_readline_file(path, mode, caller, reinterpret_cast<void*>(real))) return refused;
+  return real(args...);
+}
 
 }  // namespace
 
@@ -180,44 +191,23 @@ bool take_raised_by_sys_audit() {
 extern "C" {
 
 int read_history(const char* filename) {
-  static auto real = reinterpret_cast<vigil::PathFunction>(
-      vigil::next_definition("read_history", reinterpret_cast<void*>(&read_history)));
-  if (int refused = vigil::audit_readline_file(filename, 'r', __builtin_return_address(0),
-                                               reinterpret_cast<void*>(real))) {
-    return refused;
-  }
-  return real(filename);
+  static auto real = vigil::next_definition_of("read_history", &read_history);
+  return vigil::audited_call(real, filename, 'r', __builtin_return_address(0), filename);
 }
 
 int write_history(const char* filename) {
-  static auto real = reinterpret_cast<vigil::PathFunction>(
-      vigil::next_definition("write_history", reinterpret_cast<void*>(&write_history)));
-  if (int refused = vigil::audit_readline_file(filename, 'w', __builtin_return_address(0),
-                                               reinterpret_cast<void*>(real))) {
-    return refused;
-  }
-  return real(filename);
+  static auto real = vigil::next_definition_of("write_history", &write_history);
+  return vigil::audited_call(real, filename, 'w', __builtin_return_address(0), filename);
 }
 
 int append_history(int count, const char* filename) {
-  using AppendFunction = int (*)(int, const char*);
-  static auto real = reinterpret_cast<AppendFunction>(
-      vigil::next_definition("append_history", reinterpret_cast<void*>(&append_history)));
-  if (int refused = vigil::audit_readline_file(filename, 'a', __builtin_return_address(0),
-                                               reinterpret_cast<void*>(real))) {
-    return refused;
-  }
-  return real(count, filename);
+  static auto real = vigil::next_definition_of("append_history", &append_history);
+  return vigil::audited_call(real, filename, 'a', __builtin_return_address(0), count, filename);
 }
 
 int rl_read_init_file(const char* filename) {
-  static auto real = reinterpret_cast<vigil::PathFunction>(
-      vigil::next_definition("rl_read_init_file", reinterpret_cast<void*>(&rl_read_init_file)));
-  if (int refused = vigil::audit_readline_file(filename, 'r', __builtin_return_address(0),
-                                               reinterpret_cast<void*>(real))) {
-    return refused;
-  }
-  return real(filename);
+  static auto real = vigil::next_definition_of("rl_read_init_file", &rl_read_init_file);
+  return vigil::audited_call(real, filename, 'r', __builtin_return_address(0), filename);
 }
 
 }  // extern "C"
