@@ -15,35 +15,31 @@ thread_local bool t_raised_by_sys_audit = false;
 // A C function has no closure, so the function each patched entry used to
 // call is kept here. Written once, at the first event, like the hook's own
 // registration.
-struct PatchedEntry {
-  PyMethodDef* entry = nullptr;
-  PyCFunction original = nullptr;
-};
-PatchedEntry g_sys_audit;
-PatchedEntry g_fork_exec;
+PyCFunction g_sys_audit_original = nullptr;
+PyCFunction g_fork_exec_original = nullptr;
 
-bool patch(PyMethodDef* entry, PatchedEntry& slot, PyCFunction replacement) {
-  slot = {entry, entry->ml_meth};
+// Never wraps the wrapper: its original would then be itself.
+void patch(PyMethodDef* entry, PyCFunction& original, PyCFunction replacement) {
+  if (entry->ml_meth == replacement) return;
+  original = entry->ml_meth;
   entry->ml_meth = replacement;
-  return true;
 }
 
 PyObject* sys_audit_marking_its_events(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
   t_raised_by_sys_audit = true;
-  PyObject* result = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_sys_audit.original))(
+  PyObject* result = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_sys_audit_original))(
       self, args, nargs);
   // sys.audit may fail before any hook runs (a name that is not a str).
   t_raised_by_sys_audit = false;
   return result;
 }
 
-bool wrap_sys_audit() {
+void wrap_sys_audit() {
   PyObject* audit = PySys_GetObject("audit");
-  if (audit == nullptr || !Py_IS_TYPE(audit, &PyCFunction_Type)) return false;
+  if (audit == nullptr || !Py_IS_TYPE(audit, &PyCFunction_Type)) return;
   PyMethodDef* entry = reinterpret_cast<PyCFunctionObject*>(audit)->m_ml;
-  if (std::strcmp(entry->ml_name, "audit") != 0 || entry->ml_flags != METH_FASTCALL) return false;
-  return patch(entry, g_sys_audit, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
-                                       sys_audit_marking_its_events)));
+  if (std::strcmp(entry->ml_name, "audit") != 0 || entry->ml_flags != METH_FASTCALL) return;
+  patch(entry, g_sys_audit_original, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(sys_audit_marking_its_events)));
 }
 
 // fork_exec(process_args, executable_list, close_fds, fds_to_keep, cwd,
@@ -55,12 +51,12 @@ int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
 
 PyObject* fork_exec_audited_varargs(PyObject* module, PyObject* args) {
   if (PyTuple_Check(args) && audit_fork_exec(&PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args)) < 0) return nullptr;
-  return g_fork_exec.original(module, args);
+  return g_fork_exec_original(module, args);
 }
 
 PyObject* fork_exec_audited_fastcall(PyObject* module, PyObject* const* args, Py_ssize_t nargs) {
   if (audit_fork_exec(args, nargs) < 0) return nullptr;
-  return reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_fork_exec.original))(module, args,
+  return reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_fork_exec_original))(module, args,
                                                                                                  nargs);
 }
 
@@ -84,23 +80,22 @@ PyModuleDef* builtin_module_definition(const char* name) {
   return nullptr;
 }
 
-bool wrap_fork_exec() {
-#if PY_VERSION_HEX >= 0x030E0000
-  return true;  // 3.14 raises the event itself
-#else
+void wrap_fork_exec() {
+#if PY_VERSION_HEX < 0x030E0000  // 3.14 raises the event itself
   PyModuleDef* definition = builtin_module_definition("_posixsubprocess");
   // Not built in (a shared _posixsubprocess): nothing to patch before it
   // loads. Debian's python3.11 builds it in.
-  if (definition == nullptr || definition->m_methods == nullptr) return true;
+  if (definition == nullptr || definition->m_methods == nullptr) return;
   for (PyMethodDef* entry = definition->m_methods; entry->ml_name != nullptr; ++entry) {
     if (std::strcmp(entry->ml_name, "fork_exec") != 0) continue;
-    if (entry->ml_flags == METH_VARARGS) return patch(entry, g_fork_exec, fork_exec_audited_varargs);
-    if (entry->ml_flags == METH_FASTCALL) {
-      return patch(entry, g_fork_exec,
-                   reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fork_exec_audited_fastcall)));
+    if (entry->ml_flags == METH_VARARGS) {
+      patch(entry, g_fork_exec_original, fork_exec_audited_varargs);
+    } else if (entry->ml_flags == METH_FASTCALL) {
+      patch(entry, g_fork_exec_original,
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fork_exec_audited_fastcall)));
     }
+    return;
   }
-  return true;
 #endif
 }
 
@@ -170,11 +165,9 @@ int audited_call(Function real, const char* path, char mode, const void* caller,
 }  // namespace
 
 void install_audited_wrappers() {
-  if (g_sys_audit.entry == nullptr) wrap_sys_audit();
-  if (g_fork_exec.entry == nullptr) wrap_fork_exec();
+  wrap_sys_audit();
+  wrap_fork_exec();
 }
-
-bool sys_audit_is_wrapped() { return g_sys_audit.entry != nullptr; }
 
 bool take_raised_by_sys_audit() {
   bool raised = t_raised_by_sys_audit;

@@ -15,10 +15,9 @@
 
 namespace vigil {
 
-// At the first audit event of the process, before any Python code runs.
+// Once, at the first audit event of the process, before any Python code
+// runs.
 void install_audited_wrappers();
-// Whether events raised through sys.audit can be told apart.
-bool sys_audit_is_wrapped();
 
 // Whether the event now being delivered to this thread's hook was raised
 // through sys.audit. Reading it clears it, so events raised while the hook
