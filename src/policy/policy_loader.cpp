@@ -88,13 +88,16 @@ class Loader {
         error(*rules, "`rule` must be written as [[rule]] tables");
       } else {
         std::set<std::string> ids;
+        // Each rule with `after`, by index, and where `after` is written.
+        std::vector<std::pair<std::size_t, const toml::node*>> correlations;
         for (const auto& node : *array) {
           auto rule = load_rule(*node.as_table());
           if (!rule) continue;
           if (!ids.insert(rule->id).second) error(node, "duplicate rule id \"" + rule->id + "\"");
+          if (!rule->after.empty()) correlations.emplace_back(policy.rules.size(), node.as_table()->get("after"));
           policy.rules.push_back(std::move(*rule));
         }
-        check_correlations(policy.rules, *array);
+        check_correlations(policy.rules, ids, correlations);
       }
     }
     bool failed = std::any_of(diagnostics_.begin(), diagnostics_.end(),
@@ -346,15 +349,11 @@ class Loader {
   }
 
   // `after` names rules of this file, other than the rule itself.
-  void check_correlations(const std::vector<Rule>& rules, const toml::array& tables) {
-    std::set<std::string> ids;
-    for (const Rule& rule : rules) ids.insert(rule.id);
-    for (const auto& node : tables) {
-      const auto& table = *node.as_table();
-      const auto* after = table.get("after");
-      if (after == nullptr) continue;
-      std::string id = string_or(table, "id", "");
-      for (const std::string& required : strings(*after, "after")) {
+  void check_correlations(const std::vector<Rule>& rules, const std::set<std::string>& ids,
+                          const std::vector<std::pair<std::size_t, const toml::node*>>& correlations) {
+    for (const auto& [index, after] : correlations) {
+      const std::string& id = rules[index].id;
+      for (const std::string& required : rules[index].after) {
         if (required == id) {
           error(*after, "rule \"" + id + "\" cannot come after itself");
         } else if (!ids.contains(required)) {
