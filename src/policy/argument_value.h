@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace vigil {
@@ -55,6 +56,19 @@ struct ArgValue {
     return v;
   }
 };
+
+// Adds to ArgValue::names what one entry of an environment names: a
+// mapping's key whole (`whole_key`), or the NAME of a "NAME=value" item; an
+// item without '=' names nothing.
+inline void append_environment_name(std::string& names, std::string_view entry, bool whole_key) {
+  if (!whole_key) {
+    std::size_t equals = entry.find('=');
+    if (equals == std::string_view::npos) return;
+    entry = entry.substr(0, equals);
+  }
+  names.append(entry);
+  names += '\0';
+}
 
 // The values of one event's arguments, produced on demand: a rule that
 // looks at no argument costs no conversion.

@@ -8,32 +8,19 @@
 namespace vigil {
 namespace {
 
-// Appends the name a key or a "NAME=value" item gives, NUL-terminated:
-// `whole` for a mapping's key, the part before '=' for an item. Only exact
-// str and bytes: their storage is what CPython's C code reads.
-void append_name(PyObject* object, bool whole, std::string& names) {
-  std::string_view text;
+// Only exact str and bytes name anything: their storage is what CPython's
+// C code reads.
+void append_name(PyObject* object, bool whole_key, std::string& names) {
+  if (!PyBytes_CheckExact(object) && !PyUnicode_CheckExact(object)) return;
+  ArgValue value;
   std::string converted;
-  if (PyBytes_CheckExact(object)) {
-    text = {PyBytes_AS_STRING(object), static_cast<std::size_t>(PyBytes_GET_SIZE(object))};
-  } else if (PyUnicode_CheckExact(object)) {
-    converted = raw_bytes_of_str(object, SIZE_MAX);
-    text = converted;
-  } else {
-    return;
-  }
-  if (!whole) {
-    std::size_t equals = text.find('=');
-    if (equals == std::string_view::npos) return;
-    text = text.substr(0, equals);
-  }
-  names.append(text);
-  names += '\0';
+  describe_value(object, value, converted);
+  append_environment_name(names, value.text, whole_key);
 }
 
 }  // namespace
 
-void describe_value(PyObject* object, ArgValue& out, std::string& storage) {
+void describe_value(PyObject* object, ArgValue& out, std::string& storage, std::size_t max_chars) {
   out = {};
   PyTypeObject* type = Py_TYPE(object);
   out.type = type->tp_name;
@@ -58,10 +45,11 @@ void describe_value(PyObject* object, ArgValue& out, std::string& storage) {
     out.kind = ValueKind::text;
     if (PyUnicode_IS_READY(object) && PyUnicode_IS_ASCII(object)) {
       out.text = {static_cast<const char*>(PyUnicode_DATA(object)), static_cast<std::size_t>(PyUnicode_GET_LENGTH(object))};
+      out.text = out.text.substr(0, max_chars);
     } else {
       // UTF-8, with surrogate-escaped bytes turned back into the bytes
       // the OS sees for a file name.
-      storage = raw_bytes_of_str(object, SIZE_MAX);
+      storage = raw_bytes_of_str(object, max_chars);
       out.text = storage;
     }
   } else if (PyBytes_Check(object)) {

@@ -9,6 +9,7 @@
 #include "python_compat.h"
 
 #include <array>
+#include <cstdint>
 #include <string>
 
 namespace vigil {
@@ -43,6 +44,7 @@ class PythonSite final : public SiteSource {
 };
 
 // Describes `object` in `out`; non-ASCII text is converted into `storage`.
-void describe_value(PyObject* object, ArgValue& out, std::string& storage);
+// Text beyond `max_chars` characters is left out.
+void describe_value(PyObject* object, ArgValue& out, std::string& storage, std::size_t max_chars = SIZE_MAX);
 
 }  // namespace vigil

@@ -1,11 +1,10 @@
 #include "transcripts.h"
 
 #include "json_text.h"
+#include "python_arguments.h"
 #include "sha256.h"
-#include "value_renderer.h"
 
 #include <cstdint>
-#include <cstring>
 
 namespace vigil {
 namespace {
@@ -43,25 +42,13 @@ thread_local RecentSource t_recent_source;
 constexpr std::size_t kMaxRecentSource = 4096;
 thread_local std::uint64_t t_event_number = 0;
 
-// The bytes of a str, bytes or bytearray argument, from the object's own
-// storage; false for anything else (an AST, None).
+// The bytes of a str, bytes or bytearray argument, read as the policy
+// engine reads them; false for anything else (an AST, None).
 bool text_of(PyObject* object, std::string& converted, std::string_view& text, std::size_t max_chars) {
-  if (PyBytes_Check(object)) {
-    text = {PyBytes_AS_STRING(object), static_cast<std::size_t>(PyBytes_GET_SIZE(object))};
-  } else if (PyByteArray_Check(object)) {
-    text = {PyByteArray_AS_STRING(object), static_cast<std::size_t>(PyByteArray_GET_SIZE(object))};
-  } else if (PyUnicode_Check(object)) {
-    if (PyUnicode_IS_READY(object) && PyUnicode_IS_ASCII(object)) {
-      // Most source and every ordinary file name: read in place.
-      text = {static_cast<const char*>(PyUnicode_DATA(object)), static_cast<std::size_t>(PyUnicode_GET_LENGTH(object))};
-      if (text.size() > max_chars) text = text.substr(0, max_chars);
-    } else {
-      converted = raw_bytes_of_str(object, max_chars);
-      text = converted;
-    }
-  } else {
-    return false;
-  }
+  ArgValue value;
+  describe_value(object, value, converted, max_chars);
+  if (value.kind != ValueKind::text && value.kind != ValueKind::bytes) return false;
+  text = value.text;
   return true;
 }
 

@@ -57,9 +57,7 @@ class JsonArguments final : public ArgumentSource {
         out.items = items;
         std::string& names = texts_.emplace_back();
         for (const json& item : value) {
-          if (!item.is_string()) continue;
-          const auto& text = item.get_ref<const std::string&>();
-          if (auto equals = text.find('='); equals != std::string::npos) names.append(text, 0, equals).push_back('\0');
+          if (item.is_string()) append_environment_name(names, item.get_ref<const std::string&>(), false);
         }
         out.names = names;
         break;
@@ -69,7 +67,7 @@ class JsonArguments final : public ArgumentSource {
         out.type = "dict";
         std::string& names = texts_.emplace_back();
         if (depth == 0 && value.is_object()) {
-          for (const auto& [key, item] : value.items()) names.append(key).push_back('\0');
+          for (const auto& [key, item] : value.items()) append_environment_name(names, key, true);
         }
         out.names = names;
         break;
