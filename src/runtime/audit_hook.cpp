@@ -9,6 +9,8 @@
 #include "python_arguments.h"
 #include "transcripts.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <new>
 #include <pthread.h>
@@ -70,18 +72,21 @@ pid_t current_tid(unsigned fork_generation) {
 
 constexpr std::size_t kMaxEventName = 256;
 
-// The line of the last site this thread recorded. Finding a line decodes
-// the code object's line table from its start, a few thousand
-// instructions in long functions; events in a loop come from the same
-// instruction again and again. The cache holds a reference, so its key
-// cannot be a freed and reused code object. It is never released at
-// thread exit (no GIL there): at most one code object per ended thread.
-struct LineCache {
+// The lines of the last sites this thread recorded, most recently used
+// first. Finding a line decodes the code object's line table from its
+// start, a few thousand instructions in long functions; events come from a
+// few instructions again and again (an import alternates between four
+// sites in importlib). Each entry holds a reference, so its key cannot be
+// a freed and reused code object; the least recently used one is let go
+// when a new site comes. They are never released at thread exit (no GIL
+// there): at most kLineCacheEntries code objects per ended thread.
+constexpr std::size_t kLineCacheEntries = 8;
+struct LineCacheEntry {
   PyCodeObject* code = nullptr;
   int last_instruction = -1;
   int line = 0;
 };
-thread_local LineCache t_line_cache;
+thread_local std::array<LineCacheEntry, kLineCacheEntries> t_line_cache;
 
 int release_later(void* object) {
   Py_DECREF(static_cast<PyObject*>(object));
@@ -103,13 +108,19 @@ bool release_cached_code(PyCodeObject* code) {
 
 int line_of(PyFrameObject* frame, PyCodeObject* code) {
   int last_instruction = compat::frame_last_instruction(frame);
-  LineCache& cache = t_line_cache;
-  if (cache.code == code && cache.last_instruction == last_instruction) return cache.line;
+  auto& cache = t_line_cache;
+  for (auto entry = cache.begin(); entry != cache.end(); ++entry) {
+    if (entry->code == code && entry->last_instruction == last_instruction) {
+      std::rotate(cache.begin(), entry, entry + 1);
+      return cache.front().line;
+    }
+  }
   int line = PyFrame_GetLineNumber(frame);
   // Code objects of a sub-interpreter must not outlive it.
-  if (PyInterpreterState_Get() == PyInterpreterState_Main() && release_cached_code(cache.code)) {
+  if (PyInterpreterState_Get() == PyInterpreterState_Main() && release_cached_code(cache.back().code)) {
     Py_INCREF(code);
-    cache = {code, last_instruction, line};
+    std::rotate(cache.begin(), cache.end() - 1, cache.end());
+    cache.front() = {code, last_instruction, line};
   }
   return line;
 }

@@ -3,9 +3,10 @@
 // marshal.loads record names those bytes by file and offset instead of
 // hashing megabytes of bytecode a second time. Bytes that did not come
 // from such a file (marshal.loads of a downloaded blob) are hashed as usual.
+// All of it needs the GIL.
 #pragma once
 
-#include "file_bytes.h"
+#include "python_compat.h"
 
 #include <cstddef>
 #include <string>
@@ -19,9 +20,9 @@ struct CodeFileSlice {
   bool trusted = false;  // the file passed the policy's trust check
 };
 
-// Called by the open-code hook with what it read. Large files (zip
-// archives) are not kept.
-void remember_code_file(std::string path, FileBytes content, bool trusted);
+// Called by the open-code hook with the bytes object it gave Python.
+// Large files (zip archives) are not kept.
+void remember_code_file(std::string path, PyObject* content, bool trusted);
 
 // Where `bytes` stand in this thread's last code file, if they are exactly
 // its tail. Compared byte for byte.

@@ -62,9 +62,76 @@ std::optional<std::string> encoded_path(PyObject* path) {
 
 struct CodeFile {
   std::string path;  // as the file system encoding gives it
-  FileBytes content;
+  PyRef content;     // a bytes object
   bool trusted = false;
+  std::string_view view() const {
+    return {PyBytes_AS_STRING(content.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(content.get()))};
+  }
 };
+
+// What reading a code file came to; `error` is an errno when not complete.
+struct FileRead {
+  PyRef content;
+  bool complete = false;
+  int error = 0;
+};
+
+// Reads `fd` to its end straight into a bytes object, so Python gets the
+// very bytes that are checked without a second copy. The GIL is held only
+// to size the object, never across a system call.
+FileRead read_into_bytes(int fd) {
+  FileRead result;
+  struct stat status {};
+  int error = 0;
+  Py_BEGIN_ALLOW_THREADS
+  error = fstat(fd, &status) == 0 ? (S_ISDIR(status.st_mode) ? EISDIR : 0) : errno;
+  Py_END_ALLOW_THREADS
+  if (error != 0) {
+    result.error = error;
+    return result;
+  }
+  // One byte more than the size says, so a single read also sees the end.
+  Py_ssize_t capacity = static_cast<Py_ssize_t>(status.st_size > 0 ? status.st_size : 0) + 1;
+  PyObject* bytes = PyBytes_FromStringAndSize(nullptr, capacity);
+  Py_ssize_t size = 0;
+  for (;;) {
+    if (bytes == nullptr) {
+      PyErr_Clear();
+      result.error = ENOMEM;
+      return result;
+    }
+    bool at_end = false;
+    Py_BEGIN_ALLOW_THREADS
+    while (size < capacity) {
+      ssize_t n = read(fd, PyBytes_AS_STRING(bytes) + size, static_cast<std::size_t>(capacity - size));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) error = errno;
+      if (n <= 0) {
+        at_end = true;
+        break;
+      }
+      size += n;
+    }
+    Py_END_ALLOW_THREADS
+    if (at_end) break;
+    // The file grew while it was read.
+    capacity *= 2;
+    if (_PyBytes_Resize(&bytes, capacity) < 0) bytes = nullptr;
+  }
+  // _PyBytes_Resize frees the object when it fails.
+  if (error == 0 && _PyBytes_Resize(&bytes, size) < 0) {
+    PyErr_Clear();
+    error = ENOMEM;
+  }
+  result.error = error;
+  if (error != 0) {
+    Py_XDECREF(bytes);
+    return result;
+  }
+  result.content = PyRef::steal(bytes);
+  result.complete = true;
+  return result;
+}
 
 // Reads the whole file from one descriptor and checks those bytes, then
 // raises `open` carrying the result, so the hook records it and the policy
@@ -87,36 +154,42 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
     PyErr_SetFromErrnoWithFilenameObject(PyExc_PermissionError, path);
     return std::nullopt;
   }
-  FileBytes content;
-  FileTrust trust;
-  bool complete = false;
-  int error = 0;
+  int fd = -1;
+  int open_error = 0;
   Py_BEGIN_ALLOW_THREADS
-  int fd = open(raw->c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    complete = read_whole_file(fd, content);
-    error = errno;
-    if (complete && verifier != nullptr) trust = verifier->check_code_file(fd, content.view(), run_directly);
-    close(fd);
-  } else {
-    error = errno;
-  }
+  fd = open(raw->c_str(), O_RDONLY | O_CLOEXEC);
+  open_error = errno;
   Py_END_ALLOW_THREADS
+  FileRead file;
+  FileTrust trust;
+  if (fd >= 0) {
+    file = read_into_bytes(fd);
+    Py_BEGIN_ALLOW_THREADS
+    if (file.complete && verifier != nullptr) {
+      trust = verifier->check_code_file(
+          fd, {PyBytes_AS_STRING(file.content.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(file.content.get()))},
+          run_directly);
+    }
+    close(fd);
+    Py_END_ALLOW_THREADS
+  } else {
+    file.error = open_error;
+  }
   {
     // The attempt is announced even when the file could not be read.
-    OpeningCode opening(complete && verifier != nullptr ? &trust : nullptr);
+    OpeningCode opening(file.complete && verifier != nullptr ? &trust : nullptr);
     if (PySys_Audit("open", "Osi", path, mode, flags) < 0) {
       errno = EACCES;
       return std::nullopt;
     }
   }
-  if (!complete) {
-    errno = error;
+  if (!file.complete) {
+    errno = file.error;
     PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
     return std::nullopt;
   }
   if (verifier != nullptr) verifier->remember_code_file(*raw, trust.trusted);
-  return CodeFile{std::move(*raw), std::move(content), trust.trusted};
+  return CodeFile{std::move(*raw), std::move(file.content), trust.trusted};
 }
 
 PyObject* open_code(PyObject* path, void*) {
@@ -124,30 +197,27 @@ PyObject* open_code(PyObject* path, void*) {
   if (io_type == nullptr) return nullptr;
   auto file = read_code_file(path, "rb", O_RDONLY | O_CLOEXEC, false);
   if (!file) return nullptr;
-  PyRef bytes = PyRef::steal(
-      PyBytes_FromStringAndSize(file->content.data.get(), static_cast<Py_ssize_t>(file->content.size)));
-  if (!bytes) return nullptr;
   try {
-    remember_code_file(std::move(file->path), std::move(file->content), file->trusted);
+    remember_code_file(std::move(file->path), file->content.get(), file->trusted);
   } catch (const std::bad_alloc&) {
     return PyErr_NoMemory();
   }
-  return PyObject_CallOneArg(io_type, bytes.get());
+  return PyObject_CallOneArg(io_type, file->content.get());
 }
 
 // A memfd holding exactly these bytes, sealed against any change, so
 // nothing can alter them between the check and the parser; -1 on failure.
-int sealed_memory_descriptor(const FileBytes& content) {
+int sealed_memory_descriptor(std::string_view content) {
   int fd = memfd_create("vigil-verified-code", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0) return -1;
   std::size_t written = 0;
-  while (written < content.size) {
-    ssize_t n = write(fd, content.data.get() + written, content.size - written);
+  while (written < content.size()) {
+    ssize_t n = write(fd, content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     written += static_cast<std::size_t>(n);
   }
-  if (written == content.size &&
+  if (written == content.size() &&
       fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0 &&
       lseek(fd, 0, SEEK_SET) == 0) {
     return fd;
@@ -158,7 +228,7 @@ int sealed_memory_descriptor(const FileBytes& content) {
   return -1;
 }
 
-FILE* sealed_memory_file(const FileBytes& content) {
+FILE* sealed_memory_file(std::string_view content) {
   int fd = sealed_memory_descriptor(content);
   if (fd < 0) return nullptr;
   FILE* file = fdopen(fd, "rb");
@@ -188,7 +258,7 @@ void capture_standard_input() {
   FileBytes content;
   // A failed read leaves what it got, as CPython's parser would have.
   read_whole_file(STDIN_FILENO, content);
-  int fd = sealed_memory_descriptor(content);
+  int fd = sealed_memory_descriptor(content.view());
   if (fd < 0) return;
   if (dup2(fd, STDIN_FILENO) == STDIN_FILENO) expect_entry_source("<stdin>", std::move(content), "stdin");
   close(fd);
@@ -203,11 +273,12 @@ extern "C" FILE* __wrap__Py_fopen_obj(PyObject* path, const char* mode) {
   if (path != t_expected.filename) return __real__Py_fopen_obj(path, mode);
   auto code = read_code_file(path, mode, 0, t_expected.run_directly);
   if (!code) return nullptr;
-  FILE* file = sealed_memory_file(code->content);
+  FILE* file = sealed_memory_file(code->view());
   if (file == nullptr) {
     PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
     return nullptr;
   }
-  expect_entry_source(std::move(code->path), std::move(code->content), t_expected.run_directly ? "script" : "startup");
+  expect_entry_source(std::move(code->path), FileBytes::copy_of(code->view()),
+                      t_expected.run_directly ? "script" : "startup");
   return file;
 }

@@ -38,6 +38,14 @@ bool read_into(int fd, FileBytes& content) {
 
 }  // namespace
 
+FileBytes FileBytes::copy_of(std::string_view bytes) {
+  FileBytes copy;
+  copy.data.reset(new char[bytes.size()]);
+  std::memcpy(copy.data.get(), bytes.data(), bytes.size());
+  copy.size = bytes.size();
+  return copy;
+}
+
 bool read_whole_file(int fd, FileBytes& content) noexcept {
   try {
     return read_into(fd, content);

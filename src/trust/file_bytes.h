@@ -12,6 +12,7 @@ struct FileBytes {
   std::unique_ptr<char[]> data;
   std::size_t size = 0;
   std::string_view view() const { return {data.get(), size}; }
+  static FileBytes copy_of(std::string_view bytes);
 };
 
 // Reads `fd` to its end. False with errno set on failure, ENOMEM included:

@@ -107,10 +107,13 @@ for offset, pointer in enumerate(words):
 
 
 def test_no_python_code_runs_inside_the_hook_when_it_drops_a_reference(vigil_run):
-    """The hook caches the code object of the last call site. When it lets
-    go of the last reference, a weakref callback on that code object must
-    not run inside the hook (it would be Python code in the native hook).
-    Inside, its event would be recorded before the event being recorded."""
+    """The hook caches the code objects of the last 8 call sites and lets go
+    of the least recently used one when a new site comes. When that is the
+    last reference, a weakref callback on the code object must not run
+    inside the hook (it would be Python code in the native hook). Inside,
+    its event would be recorded before the event being recorded: the eighth
+    new site after the probe's."""
+    new_sites = "".join(f"sys.audit('elsewhere', {i})\n" for i in range(1, 9))
     code = ("import gc, sys, weakref\n"
             "namespace = {'sys': sys}\n"
             "exec(compile('def probe(): sys.audit(\"from.doomed\")', 'dynamic', 'exec'), namespace)\n"
@@ -118,10 +121,10 @@ def test_no_python_code_runs_inside_the_hook_when_it_drops_a_reference(vigil_run
             "namespace['probe']()\n"
             "del namespace\n"
             "gc.collect()  # the function and its globals are a cycle\n"
-            "sys.audit('elsewhere')\n"
+            + new_sites +
             "print(ref() is None)\n")
     run = vigil_run(["-c", code])
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == b"True"
     names = [e["event"] for e in events(run.records) if e["event"] in ("elsewhere", "in.callback")]
-    assert names == ["elsewhere", "in.callback"]
+    assert names == ["elsewhere"] * 8 + ["in.callback"]
