@@ -119,6 +119,20 @@ bool has_matching_name(const std::vector<Literal>& globs, std::string_view names
 
 }  // namespace
 
+std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  return std::make_shared<const RE2>(pattern, options);
+}
+
+bool Matcher::operator==(const Matcher& other) const {
+  auto pattern = [](const std::shared_ptr<const re2::RE2>& regex) {
+    return regex ? std::optional<std::string>(regex->pattern()) : std::nullopt;
+  };
+  return op == other.op && literals == other.literals && pattern(regex) == pattern(other.regex) &&
+         networks == other.networks && ports == other.ports;
+}
+
 bool Matcher::matches(const ArgValue& value) const {
   if (value.kind == ValueKind::missing) return false;
   switch (op) {

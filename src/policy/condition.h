@@ -36,11 +36,13 @@ struct Network {
   int family = 0;  // AF_INET or AF_INET6
   std::array<std::uint8_t, 16> address{};
   int prefix = 0;
+  bool operator==(const Network&) const = default;
 };
 
 struct PortRange {
   long long low = 0;
   long long high = 0;
+  bool operator==(const PortRange&) const = default;
 };
 
 struct Matcher {
@@ -52,7 +54,13 @@ struct Matcher {
   std::vector<PortRange> ports;
 
   bool matches(const ArgValue& value) const;
+  // Regular expressions compare by pattern.
+  bool operator==(const Matcher& other) const;
 };
+
+// A `regex` matcher's expression: RE2, so a hostile argument cannot make
+// it backtrack for ever. Check ok() on the result.
+std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern);
 
 struct Condition {
   Subject subject = Subject::argument;
@@ -62,6 +70,7 @@ struct Condition {
   bool negate = false;
 
   bool matches(const ArgValue& value) const;
+  bool operator==(const Condition&) const = default;
 };
 
 // Parses "10.0.0.0/8" or "2001:db8::/32"; a bare address is a /32 or /128.

@@ -32,6 +32,7 @@ struct RateLimit {
   unsigned per_second = 0;     // at most this many records per second; 0: no cap
   unsigned sample_one_in = 0;  // keep one record in this many; 0: keep all
   bool active() const { return per_second != 0 || sample_one_in != 0; }
+  bool operator==(const RateLimit&) const = default;
 };
 
 // How a denial surfaces in Python.
@@ -68,6 +69,7 @@ struct Rule {
   long long within_seconds = 0;
   Refusal refusal = Refusal::permission_error;
   int line = 0;  // where the rule starts in its file; 0 for entry rules
+  bool operator==(const Rule&) const = default;
 };
 
 // How the interpreter may be entered and what may run before the program.
@@ -84,6 +86,7 @@ struct EntryRestrictions {
   bool environment = true;    // PYTHON* environment variables (use_environment)
   bool user_site = true;      // the user's site-packages
   bool write_bytecode = true;
+  bool operator==(const EntryRestrictions&) const = default;
 };
 
 // Which files count as code the administrator approved ([trust]).
@@ -103,6 +106,7 @@ struct TrustSettings {
   // Verified files whose own compile() and exec() of generated text count
   // as verified (dataclasses, namedtuple), matched as globs on the path.
   std::vector<std::string> generators;
+  bool operator==(const TrustSettings&) const = default;
 };
 
 inline constexpr unsigned kDefaultHeartbeatSeconds = 60;
@@ -125,6 +129,7 @@ struct Policy {
   std::vector<Rule> rules;
   std::string source;  // file it was read from, or "built-in"
   std::string sha256;  // of the file's bytes
+  bool operator==(const Policy&) const = default;
 };
 
 // The rule with this id, or null.

@@ -525,9 +525,7 @@ class Loader {
         error(value, "`regex` must be a string");
         return std::nullopt;
       }
-      RE2::Options options;
-      options.set_log_errors(false);
-      auto regex = std::make_shared<const RE2>(*pattern, options);
+      auto regex = compile_regex(*pattern);
       if (!regex->ok()) {
         error(value, "invalid regular expression: " + regex->error());
         return std::nullopt;

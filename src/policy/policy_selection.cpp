@@ -1,6 +1,8 @@
 #include "policy_selection.h"
 
 #include "default_policy.h"
+#include "default_policy_image.h"
+#include "policy_image.h"
 #include "policy_loader.h"
 
 #include <cerrno>
@@ -93,11 +95,11 @@ const char* non_empty_env(const char* name) {
 const char* system_policy_path() { return kSystemPolicyPath; }
 
 Policy builtin_default_policy() {
-  // Hashed at build time, so start-up does not hash it again.
-  LoadResult result = load_policy(kDefaultPolicyToml, "built-in", kDefaultPolicySha256);
-  // The build loads policies/default.toml in its tests; it cannot fail here.
-  if (!result.policy) std::abort();
-  return std::move(*result.policy);
+  // Loaded (and hashed) when Vigil was built.
+  auto policy = decode_policy_image(kDefaultPolicyImage);
+  // The image comes from this very build; it cannot fail here.
+  if (!policy) std::abort();
+  return std::move(*policy);
 }
 
 std::optional<std::string> read_policy_text(const std::string& path, std::string& error) {

@@ -2,6 +2,7 @@
 // matcher, every action, rate limits and the event index.
 #include "glob.h"
 #include "policy_engine.h"
+#include "policy_image.h"
 #include "policy_loader.h"
 #include "policy_selection.h"
 
@@ -383,6 +384,40 @@ TEST(ShippedPolicies, LoadWithoutErrorsOrWarnings) {
   }
   EXPECT_EQ(builtin_default_policy().name, "default");
   EXPECT_EQ(builtin_default_policy().mode, Mode::audit);
+}
+
+Policy load_shipped(const char* name) {
+  std::ifstream file(std::string(VIGIL_SOURCE_DIR) + "/policies/" + name);
+  std::stringstream content;
+  content << file.rdbuf();
+  LoadResult result = load_policy(content.str(), "built-in");
+  if (!result.policy) ADD_FAILURE() << name << " does not load";
+  return result.policy.value_or(Policy{});
+}
+
+// Every member the loader sets survives the image: a member left out of
+// policy_image.cpp's lists would come back with its default value.
+TEST(PolicyImage, DecodesToThePolicyItWasMadeOf) {
+  for (const char* name : {"default.toml", "strict.toml", "examples/network.toml", "examples/noisy-events.toml",
+                           "examples/code-locations.toml"}) {
+    Policy loaded = load_shipped(name);
+    auto decoded = decode_policy_image(encode_policy_image(loaded));
+    ASSERT_TRUE(decoded.has_value()) << name;
+    EXPECT_TRUE(*decoded == loaded) << name;
+  }
+}
+
+TEST(PolicyImage, TheBuiltInPolicyIsTheShippedDefault) {
+  EXPECT_TRUE(builtin_default_policy() == load_shipped("default.toml"));
+}
+
+TEST(PolicyImage, RefusesDamagedImages) {
+  std::string image = encode_policy_image(load_shipped("default.toml"));
+  EXPECT_FALSE(decode_policy_image(image.substr(0, image.size() - 1)).has_value());
+  EXPECT_FALSE(decode_policy_image(image + "x").has_value());
+  EXPECT_FALSE(decode_policy_image("not an image").has_value());
+  std::string truncated_count = image.substr(0, 40);
+  EXPECT_FALSE(decode_policy_image(truncated_count).has_value());
 }
 
 TEST(PolicySelection, RootOnlyWritableChecksEveryDirectory) {
