@@ -122,6 +122,8 @@ struct Policy {
   std::optional<std::string> log_path;
   // Seconds between `heartbeat` records, so silence shows; 0: none.
   unsigned heartbeat_seconds = kDefaultHeartbeatSeconds;
+  // Records carry `prev`, the SHA-256 of the process's line before them.
+  bool chain = true;
   EntryRestrictions entry;
   TrustSettings trust;
   // The file's rules, then one `entry.*` rule per restriction in [entry],

@@ -57,7 +57,14 @@ class Loader {
     policy.locked = bool_or(root, "locked", false);
     if (const auto* log = root.get("log")) {
       if (const auto* table = table_of(*log, "log")) {
-        check_keys(*table, {"path", "heartbeat"});
+        check_keys(*table, {"path", "heartbeat", "chain"});
+        if (const auto* chain = table->get("chain")) {
+          if (!chain->is_boolean()) {
+            error(*chain, "`log.chain` must be true or false");
+          } else {
+            policy.chain = chain->value_or(true);
+          }
+        }
         if (const auto* heartbeat = table->get("heartbeat")) {
           auto seconds = heartbeat->value<long long>();
           if (!heartbeat->is_integer() || !seconds || *seconds < 0 || *seconds > 86400) {

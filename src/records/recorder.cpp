@@ -1,6 +1,7 @@
 #include "recorder.h"
 
 #include "json_text.h"
+#include "sha256.h"
 
 #include <cerrno>
 #include <charconv>
@@ -119,7 +120,23 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
   line_.append(number, std::to_chars(number, number + sizeof number, pid_).ptr);
   line_ += host_json_;
   line_ += members;
-  line_ += "}\n";
+  if (start_.chain) {
+    if (chain_started_) {
+      line_ += ",\"prev\":\"";
+      line_.append(chain_hash_, sizeof chain_hash_);
+      line_ += '"';
+    }
+    line_ += '}';
+    // Advances even when the line is then lost: the next record's prev
+    // names it, and `vigil log verify` reports the gap.
+    Sha256 hash;
+    hash.update(line_);
+    hash.hex_digest_into(chain_hash_);
+    chain_started_ = true;
+    line_ += '\n';
+  } else {
+    line_ += "}\n";
+  }
   if (sink_->write_line(line_)) {
     ++records_written_;
   } else {
@@ -203,6 +220,7 @@ void Recorder::after_fork_in_parent() { mutex_.unlock(); }
 void Recorder::after_fork_in_child(bool continues_python) {
   pid_ = getpid();
   next_seq_ = 1;
+  chain_started_ = false;
   events_seen_.store(0, std::memory_order_relaxed);
   records_written_ = 0;
   records_dropped_ = 0;

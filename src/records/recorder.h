@@ -1,6 +1,7 @@
 // Numbers, stamps and writes records for one process. Records of every kind
 // pass through emit(), which gives them the common fields of the contract
-// (ts, seq, kind, pid, host) and writes each as one line.
+// (ts, seq, kind, pid, host), links each to the one before it (prev) and
+// writes each as one line.
 #pragma once
 
 #include "json_text.h"
@@ -82,6 +83,9 @@ class Recorder {
   std::function<void(JsonText&)> stop_details_;
   std::string line_;
   std::string scratch_;
+  // SHA-256 of this process's last line, for the next record's `prev`.
+  bool chain_started_ = false;
+  char chain_hash_[64] = {};
   long cached_second_ = -1;
   char cached_prefix_[32] = {};
 };

@@ -12,16 +12,20 @@ Sha256::Sha256() { SHA256_Init(&context_); }
 
 void Sha256::update(std::string_view bytes) { SHA256_Update(&context_, bytes.data(), bytes.size()); }
 
-std::string Sha256::hex_digest() {
+void Sha256::hex_digest_into(char (&out)[64]) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256_Final(digest, &context_);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(2 * SHA256_DIGEST_LENGTH, '0');
   for (std::size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 0xF];
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xF];
   }
-  return hex;
+}
+
+std::string Sha256::hex_digest() {
+  char hex[64];
+  hex_digest_into(hex);
+  return {hex, sizeof hex};
 }
 
 std::string Sha256::hex_of(std::string_view bytes) {

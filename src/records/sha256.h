@@ -14,6 +14,8 @@ class Sha256 {
   void update(std::string_view bytes);
   // Lower-case hex. Ends the computation.
   std::string hex_digest();
+  // The same into `out`, without allocating.
+  void hex_digest_into(char (&out)[64]);
 
   static std::string hex_of(std::string_view bytes);
 

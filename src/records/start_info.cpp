@@ -100,6 +100,8 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
   json.string(info.log);
   json.key("heartbeat");
   json.unsigned_integer(info.heartbeat_seconds);
+  json.key("chain");
+  json.boolean(info.chain);
   if (!info.unusable_logs.empty()) {
     json.key("unusable_logs");
     json.begin_array();

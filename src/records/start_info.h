@@ -42,6 +42,9 @@ struct StartInfo {
   std::vector<UnusableLog> unusable_logs;
   // Seconds between heartbeat records; 0: none.
   unsigned heartbeat_seconds = 0;
+  // Each record after the first carries `prev`, the SHA-256 of the line
+  // before it from this process.
+  bool chain = true;
 };
 
 // Appends the start record's members. `origin` is "exec" for a process that

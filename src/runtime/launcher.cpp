@@ -123,7 +123,7 @@ int run_python(int argc, char** argv) {
   if (!selection) return refuse(error);
   PolicyIdentity identity = identity_of(*selection);
   StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), entry, PY_VERSION, identity,
-                  {}, {}, selection->policy.heartbeat_seconds};
+                  {}, {}, selection->policy.heartbeat_seconds, selection->policy.chain};
   std::unique_ptr<FileSink> sink;
   for (const LogChoice& choice : log_choices(selection->log_path)) {
     sink = open_log(choice, error);

@@ -1,4 +1,5 @@
 // vigil: the administrators' and analysts' command.
+#include "log_command.h"
 #include "policy_command.h"
 #include "run_command.h"
 #include "settings.h"
@@ -33,6 +34,17 @@ int main(int argc, char** argv) {
       "their heartbeats");
   summary_app->add_option("--tree", summary.root_pid, "Only the process with this pid and its descendants");
   summary_app->add_option("logs", summary.logs, "Log files (default: this user's default log)")
+      ->check(CLI::ExistingFile);
+
+  auto* log_app = app.add_subcommand("log", "Work with Vigil's JSON Lines logs");
+  log_app->require_subcommand(1);
+  vigil::LogVerifyOptions log_verify;
+  auto* log_verify_app = log_app->add_subcommand(
+      "verify",
+      "Check each process's records for gaps, reordering and edits (seq and the prev hash chain); exit 1 when "
+      "anything is wrong");
+  log_verify_app->add_option("logs", log_verify.logs, "Log files, oldest first (rotated files before the current one)")
+      ->required()
       ->check(CLI::ExistingFile);
 
   auto* policy_app = app.add_subcommand("policy", "Check policy files and explain their decisions");
@@ -104,6 +116,7 @@ int main(int argc, char** argv) {
   if (verify_app->parsed()) return vigil::trust_verify_command(verify);
   if (status_app->parsed()) return vigil::trust_status_command(status);
   if (run_app->parsed()) return vigil::run_command(run);
+  if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
   if (check_app->parsed()) return vigil::policy_check_command(check);
   if (explain_app->parsed()) return vigil::policy_explain_command(explain);
   if (summary.logs.empty()) summary.logs.push_back(vigil::default_log_path(getuid()));

@@ -2,6 +2,7 @@
 (and /usr/bin/python3.11 for comparison) and read the records it wrote."""
 
 import collections
+import hashlib
 import json
 import os
 import re
@@ -25,10 +26,31 @@ SEVERITIES = {"info", "low", "medium", "high", "critical"}
 
 
 def read_records(path):
-    """Every line of the log as a dict; fails on a partial or non-JSON line."""
+    """Every line of the log as a dict; fails on a partial or non-JSON line,
+    and on a record whose `prev` is not the SHA-256 of its process's line
+    before it."""
     data = Path(path).read_bytes()
     assert data.endswith(b"\n") or not data, "log ends inside a line"
-    return [json.loads(line) for line in data.decode("utf-8").splitlines()]
+    lines = data.split(b"\n")[:-1]
+    records = [json.loads(line) for line in lines]
+    assert_chained(lines, records)
+    return records
+
+
+def assert_chained(lines, records):
+    last = {}  # (host, pid) -> (seq, SHA-256 of its line) of a chained run
+    for line, record in zip(lines, records):
+        key = (record["host"], record["pid"])
+        if record["kind"] == "start" and record["seq"] == 1:
+            last.pop(key, None)
+            assert "prev" not in record, record
+            if not record.get("chain"):
+                continue
+        elif key not in last:
+            continue
+        elif record["seq"] == last[key][0] + 1:
+            assert record.get("prev") == last[key][1], f"broken chain at {record}"
+        last[key] = (record["seq"], hashlib.sha256(line).hexdigest())
 
 
 def by_pid(records):

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct LogVerifyOptions {
+  std::vector<std::string> logs;  // read in this order, as one stream
+};
+
+// Checks every process's records for gaps, reordering and edits: the
+// sequence numbers must count 1, 2, 3… and each record's `prev` must be
+// the SHA-256 of the process's line before it. Exit 0 when whole, 1 when
+// anything is wrong, 2 when a file cannot be read.
+int log_verify_command(const LogVerifyOptions& options);
+
+}  // namespace vigil
