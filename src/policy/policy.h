@@ -124,6 +124,8 @@ struct Policy {
   unsigned heartbeat_seconds = kDefaultHeartbeatSeconds;
   // Records carry `prev`, the SHA-256 of the process's line before them.
   bool chain = true;
+  // A file only root may read and write whose bytes key the records' `hmac`.
+  std::optional<std::string> hmac_key_path;
   EntryRestrictions entry;
   TrustSettings trust;
   // The file's rules, then one `entry.*` rule per restriction in [entry],

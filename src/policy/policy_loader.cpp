@@ -57,7 +57,15 @@ class Loader {
     policy.locked = bool_or(root, "locked", false);
     if (const auto* log = root.get("log")) {
       if (const auto* table = table_of(*log, "log")) {
-        check_keys(*table, {"path", "heartbeat", "chain"});
+        check_keys(*table, {"path", "heartbeat", "chain", "hmac_key"});
+        if (const auto* key = table->get("hmac_key")) {
+          auto text = key->value<std::string>();
+          if (!text || text->empty() || text->front() != '/') {
+            error(*key, "`log.hmac_key` must be an absolute path");
+          } else {
+            policy.hmac_key_path = *text;
+          }
+        }
         if (const auto* chain = table->get("chain")) {
           if (!chain->is_boolean()) {
             error(*chain, "`log.chain` must be true or false");

@@ -19,10 +19,10 @@ namespace {
 // The whole file, read from one descriptor opened with `flags`; `status`
 // describes that descriptor, so what is checked is what was read.
 std::optional<std::string> read_from_one_descriptor(const char* path, int flags, struct stat& status,
-                                                    std::string& error) {
+                                                    std::string& error, const char* what = "policy") {
   int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
   if (fd < 0) {
-    error = std::string("cannot read policy ") + path + ": " + std::strerror(errno);
+    error = std::string("cannot read ") + what + " " + path + ": " + std::strerror(errno);
     return std::nullopt;
   }
   std::string text;
@@ -38,7 +38,7 @@ std::optional<std::string> read_from_one_descriptor(const char* path, int flags,
   int read_errno = errno;
   close(fd);
   if (!complete) {
-    error = std::string("cannot read policy ") + path + ": " + std::strerror(read_errno);
+    error = std::string("cannot read ") + what + " " + path + ": " + std::strerror(read_errno);
     errno = read_errno;
     return std::nullopt;
   }
@@ -105,6 +105,23 @@ Policy builtin_default_policy() {
 std::optional<std::string> read_policy_text(const std::string& path, std::string& error) {
   struct stat status {};
   return read_from_one_descriptor(path.c_str(), 0, status, error);
+}
+
+std::optional<std::string> read_root_only_key(const std::string& path, std::string& error) {
+  struct stat status {};
+  auto key = read_from_one_descriptor(path.c_str(), O_NOFOLLOW, status, error, "log key");
+  if (!key) return std::nullopt;
+  std::string problem = S_ISREG(status.st_mode) ? insecure(path, status) : path + " is not a file";
+  if (problem.empty() && (status.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+    problem = path + " is readable by its group or by others";
+  }
+  if (problem.empty()) problem = root_only_writable_problem(path);
+  if (problem.empty() && key->empty()) problem = path + " is empty";
+  if (!problem.empty()) {
+    error = "the log key cannot be used: " + problem;
+    return std::nullopt;
+  }
+  return key;
 }
 
 std::optional<Policy> read_policy(const std::string& path, std::string& error) {

@@ -39,6 +39,11 @@ std::optional<std::string> read_policy_text(const std::string& path, std::string
 // root may write them; otherwise says which one does not.
 std::string root_only_writable_problem(const std::string& path);
 
+// The bytes of a key file that must belong to root, be readable and
+// writable by root alone, and sit in directories only root may write.
+// Empty optional and `error` set otherwise.
+std::optional<std::string> read_root_only_key(const std::string& path, std::string& error);
+
 // The system policy's path, chosen at build time.
 const char* system_policy_path();
 

@@ -3,6 +3,7 @@
 #include "json_text.h"
 #include "sha256.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <csignal>
@@ -26,9 +27,14 @@ std::string host_member() {
 
 }  // namespace
 
-Recorder::Recorder(std::unique_ptr<Sink> sink, StartInfo start)
+Recorder::Recorder(std::unique_ptr<Sink> sink, StartInfo start, std::optional<std::string> hmac_key)
     : sink_(std::move(sink)), start_(std::move(start)), pid_(getpid()), host_json_(host_member()) {
   line_.reserve(64 * 1024);
+  if (hmac_key) {
+    hmac_.emplace(*hmac_key);
+    // The key stays only in the MAC's pad states.
+    std::fill(hmac_key->begin(), hmac_key->end(), '\0');
+  }
 }
 
 void Recorder::append_timestamp(std::string& out) {
@@ -120,23 +126,29 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
   line_.append(number, std::to_chars(number, number + sizeof number, pid_).ptr);
   line_ += host_json_;
   line_ += members;
+  if (start_.chain && chain_started_) {
+    line_ += ",\"prev\":\"";
+    line_.append(chain_hash_, sizeof chain_hash_);
+    line_ += '"';
+  }
+  if (hmac_) {
+    // Of the line as it would be without this member.
+    char mac[64];
+    hmac_->hex_of(line_, "}", mac);
+    line_ += ",\"hmac\":\"";
+    line_.append(mac, sizeof mac);
+    line_ += '"';
+  }
+  line_ += '}';
   if (start_.chain) {
-    if (chain_started_) {
-      line_ += ",\"prev\":\"";
-      line_.append(chain_hash_, sizeof chain_hash_);
-      line_ += '"';
-    }
-    line_ += '}';
     // Advances even when the line is then lost: the next record's prev
     // names it, and `vigil log verify` reports the gap.
     Sha256 hash;
     hash.update(line_);
     hash.hex_digest_into(chain_hash_);
     chain_started_ = true;
-    line_ += '\n';
-  } else {
-    line_ += "}\n";
   }
+  line_ += '\n';
   if (sink_->write_line(line_)) {
     ++records_written_;
   } else {

@@ -4,6 +4,7 @@
 // writes each as one line.
 #pragma once
 
+#include "hmac_sha256.h"
 #include "json_text.h"
 #include "sinks/sink.h"
 #include "start_info.h"
@@ -13,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <pthread.h>
 #include <string>
 #include <string_view>
@@ -25,7 +27,9 @@ inline constexpr const char* kLogInterferenceRule = "vigil.log_interference";
 
 class Recorder {
  public:
-  Recorder(std::unique_ptr<Sink> sink, StartInfo start);
+  // `hmac_key`: when set, every record ends with `hmac`, the HMAC-SHA256
+  // of the line without it.
+  Recorder(std::unique_ptr<Sink> sink, StartInfo start, std::optional<std::string> hmac_key = std::nullopt);
 
   // Returns the start record's seq.
   std::uint64_t write_start();
@@ -86,6 +90,7 @@ class Recorder {
   // SHA-256 of this process's last line, for the next record's `prev`.
   bool chain_started_ = false;
   char chain_hash_[64] = {};
+  std::optional<HmacSha256> hmac_;
   long cached_second_ = -1;
   char cached_prefix_[32] = {};
 };

@@ -102,6 +102,13 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
   json.unsigned_integer(info.heartbeat_seconds);
   json.key("chain");
   json.boolean(info.chain);
+  // Not "hmac": that member ends every sealed record, this one included.
+  json.key("sealed");
+  json.boolean(info.hmac);
+  if (!info.hmac_error.empty()) {
+    json.key("sealed_error");
+    json.string(info.hmac_error);
+  }
   if (!info.unusable_logs.empty()) {
     json.key("unusable_logs");
     json.begin_array();

@@ -45,6 +45,10 @@ struct StartInfo {
   // Each record after the first carries `prev`, the SHA-256 of the line
   // before it from this process.
   bool chain = true;
+  // log.hmac_key: whether records carry `hmac`; why not, when the policy
+  // names a key this process could not use.
+  bool hmac = false;
+  std::string hmac_error;
 };
 
 // Appends the start record's members. `origin` is "exec" for a process that

@@ -122,8 +122,22 @@ int run_python(int argc, char** argv) {
   auto selection = select_policy(error);
   if (!selection) return refuse(error);
   PolicyIdentity identity = identity_of(*selection);
-  StartInfo start{std::vector<std::string>(argv, argv + argc), current_executable(), entry, PY_VERSION, identity,
-                  {}, {}, selection->policy.heartbeat_seconds, selection->policy.chain};
+  StartInfo start;
+  start.argv.assign(argv, argv + argc);
+  start.exe = current_executable();
+  start.entry = entry;
+  start.python_version = PY_VERSION;
+  start.policy = identity;
+  start.heartbeat_seconds = selection->policy.heartbeat_seconds;
+  start.chain = selection->policy.chain;
+  std::optional<std::string> hmac_key;
+  if (selection->policy.hmac_key_path) {
+    hmac_key = read_root_only_key(*selection->policy.hmac_key_path, error);
+    // A process that may not read the key (not root) still records, and
+    // its start record says why its records carry no `hmac`.
+    start.hmac = hmac_key.has_value();
+    if (!hmac_key) start.hmac_error = error;
+  }
   std::unique_ptr<FileSink> sink;
   for (const LogChoice& choice : log_choices(selection->log_path)) {
     sink = open_log(choice, error);
@@ -152,7 +166,7 @@ int run_python(int argc, char** argv) {
   }
   ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "", entry.mode};
   auto* engine = new PolicyEngine(std::move(selection->policy), std::move(process));
-  auto* recorder = new Recorder(std::move(sink), std::move(start));
+  auto* recorder = new Recorder(std::move(sink), std::move(start), std::move(hmac_key));
   recorder->set_stop_details([engine](JsonText& json) { append_suppressed_counts(*engine, json); });
   std::uint64_t start_seq = recorder->write_start();
   on_exit(write_stop_at_exit, recorder);

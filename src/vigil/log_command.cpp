@@ -1,5 +1,6 @@
 #include "log_command.h"
 
+#include "hmac_sha256.h"
 #include "sha256.h"
 
 #include <nlohmann/json.hpp>
@@ -7,7 +8,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace vigil {
@@ -20,14 +23,26 @@ using json = nlohmann::json;
 struct ProcessChain {
   std::uint64_t expected_seq = 1;
   bool chained = false;
+  bool sealed = false;  // its records carry `hmac`
   std::string last_line_hash;  // empty: the line before is unknown
   std::uint64_t records = 0;
   bool stopped = false;
   std::string where;  // of its first record, for the report
 };
 
+// `,"hmac":"` + 64 hex digits + `"}`: the member ends every sealed line.
+constexpr std::string_view kHmacMember = ",\"hmac\":\"";
+constexpr std::size_t kHmacTail = kHmacMember.size() + 64 + 2;
+
+bool flag(const json& record, const char* name) {
+  auto found = record.find(name);
+  return found != record.end() && found->is_boolean() && found->get<bool>();
+}
+
 class ChainChecker {
  public:
+  explicit ChainChecker(std::optional<HmacSha256> hmac) : hmac_(std::move(hmac)) {}
+
   // `line` without its newline.
   void check(const std::string& where, const std::string& line) {
     json record = json::parse(line, nullptr, false);
@@ -45,13 +60,15 @@ class ChainChecker {
       // A new run: the process started, or a pid was used again.
       if (found != processes_.end()) finish(key, found->second);
       ProcessChain fresh;
-      fresh.chained = record.value("chain", false);
+      fresh.chained = flag(record, "chain");
+      fresh.sealed = flag(record, "sealed");
       fresh.where = where;
       found = processes_.insert_or_assign(key, fresh).first;
     } else if (found == processes_.end()) {
       ProcessChain partial;
       partial.expected_seq = seq;
       partial.chained = record.contains("prev");
+      partial.sealed = record.contains("hmac");
       partial.where = where;
       found = processes_.emplace(key, partial).first;
       problem(where, key + ": its records begin at seq " + std::to_string(seq) + ", without their start");
@@ -68,6 +85,7 @@ class ChainChecker {
       process.last_line_hash.clear();
     }
     check_link(where, context, record, process, seq);
+    check_seal(where, context, line, process);
     process.expected_seq = seq + 1;
     process.last_line_hash = Sha256::hex_of(line);
     ++process.records;
@@ -88,6 +106,7 @@ class ChainChecker {
   long records() const { return records_; }
   long runs() const { return runs_; }
   long unchained() const { return unchained_; }
+  long sealed() const { return sealed_; }
   long running_or_killed() const { return without_stop_; }
 
  private:
@@ -112,24 +131,53 @@ class ChainChecker {
     }
   }
 
+  void check_seal(const std::string& where, const std::string& context, const std::string& line,
+                  const ProcessChain& process) {
+    if (!process.sealed || !hmac_) return;
+    std::string_view text = line;
+    if (text.size() < kHmacTail || text.substr(text.size() - kHmacTail, kHmacMember.size()) != kHmacMember ||
+        !text.ends_with("\"}")) {
+      problem(where, context + ": no `hmac` at the end of a sealed record");
+      return;
+    }
+    char expected[64];
+    hmac_->hex_of(text.substr(0, text.size() - kHmacTail), "}", expected);
+    if (text.substr(text.size() - 66, 64) != std::string_view(expected, sizeof expected)) {
+      problem(where, context + ": `hmac` does not match the line (edited, or another key)");
+    }
+  }
+
   void finish(const std::string&, const ProcessChain& process) {
     ++runs_;
+    if (process.sealed) ++sealed_;
     if (!process.chained) ++unchained_;
     if (!process.stopped) ++without_stop_;
   }
 
+  std::optional<HmacSha256> hmac_;
   std::map<std::string, ProcessChain> processes_;
   long problems_ = 0;
   long records_ = 0;
   long runs_ = 0;
   long unchained_ = 0;
   long without_stop_ = 0;
+  long sealed_ = 0;
 };
 
 }  // namespace
 
 int log_verify_command(const LogVerifyOptions& options) {
-  ChainChecker checker;
+  std::optional<HmacSha256> hmac;
+  if (!options.key.empty()) {
+    std::ifstream key_file(options.key, std::ios::binary);
+    std::string key((std::istreambuf_iterator<char>(key_file)), std::istreambuf_iterator<char>());
+    if (!key_file && !key_file.eof()) {
+      std::fprintf(stderr, "vigil log verify: %s: cannot be read\n", options.key.c_str());
+      return 2;
+    }
+    hmac.emplace(key);
+  }
+  ChainChecker checker(std::move(hmac));
   for (const std::string& path : options.logs) {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
@@ -154,6 +202,10 @@ int log_verify_command(const LogVerifyOptions& options) {
   if (checker.unchained() > 0) {
     std::printf("note: %ld run%s wrote no hash chain (log.chain = false): only their sequence was checked\n",
                 checker.unchained(), checker.unchained() == 1 ? "" : "s");
+  }
+  if (checker.sealed() > 0 && options.key.empty()) {
+    std::printf("note: %ld run%s carry `hmac`; give --key to check them\n", checker.sealed(),
+                checker.sealed() == 1 ? "" : "s");
   }
   if (checker.running_or_killed() > 0) {
     std::printf(

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
       "verify",
       "Check each process's records for gaps, reordering and edits (seq and the prev hash chain); exit 1 when "
       "anything is wrong");
+  log_verify_app->add_option("--key", log_verify.key, "The policy's log.hmac_key file: check each record's hmac")
+      ->check(CLI::ExistingFile);
   log_verify_app->add_option("logs", log_verify.logs, "Log files, oldest first (rotated files before the current one)")
       ->required()
       ->check(CLI::ExistingFile);

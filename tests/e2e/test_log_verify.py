@@ -2,8 +2,17 @@
 process's line before it, and the verifier finds gaps, reordering and
 edits in real logs."""
 
+import hashlib
+import hmac
 import json
+import os
+import re
+import shutil
 import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from conftest import VIGIL
 
@@ -117,3 +126,71 @@ def test_without_a_chain_only_the_sequence_is_checked(vigil_run, log, tmp_path):
     result = verify(log)
     assert result.returncode == 0, result.stdout
     assert "1 run wrote no hash chain" in result.stdout
+
+
+@pytest.fixture
+def log_key():
+    """A key the policy may use: root's alone, in directories only root may write."""
+    directory = Path(tempfile.mkdtemp(dir="/run", prefix="vigil-key-"))
+    key = directory / "log.key"
+    key.write_bytes(os.urandom(32))
+    key.chmod(0o600)
+    yield key
+    shutil.rmtree(directory)
+
+
+def sealed_policy(tmp_path, key):
+    policy = tmp_path / "sealed.toml"
+    policy.write_text(f'version = 1\nname = "sealed"\n[log]\nhmac_key = "{key}"\n')
+    return policy
+
+
+def rechained(lines, pid):
+    """The lines with every `prev` of `pid` recomputed: what someone who can
+    write the log but has no key can do after editing a record."""
+    out, last = [], None
+    for line in lines:
+        record = json.loads(line)
+        if record["pid"] == pid and last is not None and "prev" in record:
+            line = re.sub(rb'"prev":"[0-9a-f]{64}"', b'"prev":"' + last.encode() + b'"', line)
+        if record["pid"] == pid:
+            last = hashlib.sha256(line).hexdigest()
+        out.append(line)
+    return out
+
+
+def test_records_carry_an_hmac_of_their_line(vigil_run, log, tmp_path, log_key):
+    run = vigil_run(["-c", PROGRAM], env={"VIGIL_POLICY": str(sealed_policy(tmp_path, log_key))})
+    records = run.checked_records()
+    assert records[0]["sealed"] is True
+    key = log_key.read_bytes()
+    for line in log.read_bytes().split(b"\n")[:-1]:
+        head, mac = line[:-75] + b"}", line[-66:-2].decode()
+        assert line[-75:-66] == b',"hmac":"' and hmac.new(key, head, "sha256").hexdigest() == mac
+    checked = verify("--key", log_key, log)
+    assert checked.returncode == 0, checked.stdout
+    unchecked = verify(log)
+    assert unchecked.returncode == 0 and "carry `hmac`; give --key to check them" in unchecked.stdout
+
+
+def test_the_hmac_finds_an_edit_the_rechained_log_hides(vigil_run, log, tmp_path, log_key):
+    vigil_run(["-c", PROGRAM], env={"VIGIL_POLICY": str(sealed_policy(tmp_path, log_key))}).checked_records()
+    lines = log.read_bytes().split(b"\n")[:-1]
+    i = index_of(lines, lambda r: r.get("event") == "open" and r["args"]["path"] == "/dev/null")
+    edited = json.loads(lines[i])
+    lines[i] = lines[i].replace(b'"/dev/null"', b'"/dev/zero"')
+    forged = write(tmp_path / "forged.jsonl", rechained(lines, edited["pid"]))
+    assert verify(forged).returncode == 0  # the chain alone cannot tell
+    result = verify("--key", log_key, forged)
+    assert result.returncode == 1
+    first = next(line for line in result.stdout.splitlines() if "`hmac`" in line)
+    assert f"seq {edited['seq']}: `hmac` does not match the line" in first
+
+
+def test_a_key_others_can_read_is_not_used(vigil_run, tmp_path, log_key):
+    log_key.chmod(0o644)
+    run = vigil_run(["-c", "pass"], env={"VIGIL_POLICY": str(sealed_policy(tmp_path, log_key))})
+    records = run.checked_records()
+    assert records[0]["sealed"] is False
+    assert "readable by its group or by others" in records[0]["sealed_error"]
+    assert not any("hmac" in r for r in records[1:])

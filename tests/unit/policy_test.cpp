@@ -338,7 +338,8 @@ TEST(Loader, ReportsErrorsWithLineAndColumn) {
         kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\naction = \"alert\"\nmax_per_second = 3\n",
         kHeader + "[[rule]]\nid = \"entry.mine\"\nevent = \"open\"\n",
         kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\n[[rule]]\nid = \"r\"\nevent = \"exec\"\n",
-        kHeader + "[entry]\ncomand = false\n"};
+        kHeader + "[entry]\ncomand = false\n", kHeader + "[log]\nchain = \"yes\"\n",
+        kHeader + "[log]\nhmac_key = \"log.key\"\n"};
   for (const std::string& bad : broken) {
     auto found = diagnostics_of(bad);
     bool error = std::any_of(found.begin(), found.end(),
