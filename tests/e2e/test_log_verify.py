@@ -10,11 +10,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import VIGIL
+from conftest import VIGIL, VIGIL_PYTHON, read_records
 
 PROGRAM = """
 import os, threading
@@ -194,3 +195,29 @@ def test_a_key_others_can_read_is_not_used(vigil_run, tmp_path, log_key):
     assert records[0]["sealed"] is False
     assert "readable by its group or by others" in records[0]["sealed_error"]
     assert not any("hmac" in r for r in records[1:])
+
+
+def test_a_rotated_log_goes_on_in_a_new_file_and_verifies_with_the_old(vigil_run, log, tmp_path):
+    """logrotate renames the log away; within a second the records go on in
+    a new file at the path, and the two verify as one stream."""
+    ready, rotated = tmp_path / "ready", tmp_path / "rotated"
+    code = ("import os, sys, time\n"
+            "open(os.devnull).close()\n"
+            f"open({str(ready)!r}, 'w').close()\n"
+            f"while not os.path.exists({str(rotated)!r}): time.sleep(0.01)\n"
+            "time.sleep(1.1)\n"
+            "for i in range(3): sys.audit('after.rotation', i)\n")
+    process = subprocess.Popen([VIGIL_PYTHON, "-c", code], env=dict(os.environ, VIGIL_LOG=str(log)))
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    old = tmp_path / "vigil.jsonl.1"
+    log.rename(old)
+    rotated.touch()
+    assert process.wait(timeout=60) == 0
+    before, after = read_records(old), read_records(log)
+    assert before[0]["kind"] == "start" and not any(r.get("event") == "after.rotation" for r in before)
+    assert [r["args"][0] for r in after if r.get("event") == "after.rotation"] == [0, 1, 2]
+    assert after[-1]["kind"] == "stop" and after[0]["seq"] == before[-1]["seq"] + 1
+    result = verify(old, log)
+    assert result.returncode == 0, result.stdout

@@ -106,6 +106,24 @@ void FileSink::recover_if_interfered() {
   reopen_after(open ? "was replaced by another file (dup2)" : "was closed");
 }
 
+void FileSink::follow_rotation() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  if (now.tv_sec == rotation_checked_) return;
+  rotation_checked_ = now.tv_sec;
+  struct stat status {};
+  bool same = stat(path_.c_str(), &status) == 0 && status.st_dev == device_ && status.st_ino == inode_;
+  if (same) return;
+  int fd = open_log_descriptor(path_, private_file_);
+  // No file can be made at the path: the records stay in the old one.
+  if (fd < 0) return;
+  // A line the file system cut short is ended where it began.
+  if (fragment_open_ && ::write(fd_, "\n", 1) == 1) fragment_open_ = false;
+  close(fd_);
+  fd_ = fd;
+  remember_file();
+}
+
 std::string FileSink::take_interference() { return std::exchange(interference_, {}); }
 
 bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
@@ -131,6 +149,7 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
 
 bool FileSink::write_line(std::string_view line) {
   recover_if_interfered();
+  follow_rotation();
   std::size_t written = 0;
   if (fragment_open_) {
     if (!write_all("\n", written)) return false;

@@ -3,6 +3,7 @@
 #include "sinks/sink.h"
 
 #include <string>
+#include <ctime>
 #include <sys/types.h>
 
 namespace vigil {
@@ -31,6 +32,10 @@ class FileSink final : public Sink {
   // Before each record: a program that closes the log's descriptor, or
   // dup2()s another file onto its number, must not silence the log.
   void recover_if_interfered();
+  // At most once a second: when the path names another file than ours
+  // (logrotate renamed ours away), the records go on in the file at the
+  // path. The rotated file keeps what was written before.
+  void follow_rotation();
   bool write_all(std::string_view bytes, std::size_t& written);
 
   std::string path_;
@@ -38,6 +43,7 @@ class FileSink final : public Sink {
   bool private_file_;
   dev_t device_ = 0;  // of the file fd_ was opened on
   ino_t inode_ = 0;
+  time_t rotation_checked_ = 0;  // CLOCK_MONOTONIC_COARSE seconds
   std::string interference_;
   // The file system filled up in the middle of a record: part of a line is
   // in the file. It is ended with a newline before anything else is
