@@ -45,7 +45,8 @@ template <class Archive, class T>
   requires std::is_same_v<std::remove_const_t<T>, Policy>
 void members(Archive& archive, T& policy) {
   archive(policy.version, policy.name, policy.description, policy.mode, policy.locked, policy.log_path,
-          policy.heartbeat_seconds, policy.chain, policy.hmac_key_path, policy.entry, policy.trust, policy.rules, policy.source, policy.sha256);
+          policy.heartbeat_seconds, policy.chain, policy.hmac_key_path, policy.entry, policy.trust, policy.rules,
+          policy.source, policy.sha256);
 }
 
 template <class T>

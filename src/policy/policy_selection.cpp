@@ -62,6 +62,13 @@ std::string insecure(const std::string& path, const struct stat& status) {
   return {};
 }
 
+// Empty when the file `status` describes may stand for root: a regular
+// file only root may write, in directories only root may write.
+std::string root_only_file_problem(const std::string& path, const struct stat& status) {
+  std::string problem = S_ISREG(status.st_mode) ? insecure(path, status) : path + " is not a file";
+  return problem.empty() ? root_only_writable_problem(path) : problem;
+}
+
 // The system policy. nullopt with empty error: there is none.
 std::optional<Policy> read_system_policy(bool& locked, std::string& error) {
   const char* path = system_policy_path();
@@ -75,8 +82,7 @@ std::optional<Policy> read_system_policy(bool& locked, std::string& error) {
   if (!policy) return std::nullopt;
   locked = policy->locked;
   if (locked) {
-    std::string problem = S_ISREG(status.st_mode) ? insecure(path, status) : std::string(path) + " is not a file";
-    if (problem.empty()) problem = root_only_writable_problem(path);
+    std::string problem = root_only_file_problem(path, status);
     if (!problem.empty()) {
       error = "the locked system policy cannot be trusted: " + problem;
       return std::nullopt;
@@ -111,11 +117,10 @@ std::optional<std::string> read_root_only_key(const std::string& path, std::stri
   struct stat status {};
   auto key = read_from_one_descriptor(path.c_str(), O_NOFOLLOW, status, error, "log key");
   if (!key) return std::nullopt;
-  std::string problem = S_ISREG(status.st_mode) ? insecure(path, status) : path + " is not a file";
+  std::string problem = root_only_file_problem(path, status);
   if (problem.empty() && (status.st_mode & (S_IRGRP | S_IROTH)) != 0) {
     problem = path + " is readable by its group or by others";
   }
-  if (problem.empty()) problem = root_only_writable_problem(path);
   if (problem.empty() && key->empty()) problem = path + " is empty";
   if (!problem.empty()) {
     error = "the log key cannot be used: " + problem;

@@ -1,6 +1,8 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "hmac_sha256.h"
 
+#include "sha256.h"
+
 #include <cstring>
 
 namespace vigil {
@@ -30,11 +32,7 @@ void HmacSha256::hex_of(std::string_view first, std::string_view second, char (&
   context = outer_;
   SHA256_Update(&context, digest, sizeof digest);
   SHA256_Final(digest, &context);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0xF];
-  }
+  hex_of_digest(digest, out);
 }
 
 }  // namespace vigil

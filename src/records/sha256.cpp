@@ -8,6 +8,14 @@
 
 namespace vigil {
 
+void hex_of_digest(const unsigned char (&digest)[SHA256_DIGEST_LENGTH], char (&out)[64]) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xF];
+  }
+}
+
 Sha256::Sha256() { SHA256_Init(&context_); }
 
 void Sha256::update(std::string_view bytes) { SHA256_Update(&context_, bytes.data(), bytes.size()); }
@@ -15,11 +23,7 @@ void Sha256::update(std::string_view bytes) { SHA256_Update(&context_, bytes.dat
 void Sha256::hex_digest_into(char (&out)[64]) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256_Final(digest, &context_);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0xF];
-  }
+  hex_of_digest(digest, out);
 }
 
 std::string Sha256::hex_digest() {

@@ -7,6 +7,9 @@
 
 namespace vigil {
 
+// A SHA-256 digest as lower-case hex.
+void hex_of_digest(const unsigned char (&digest)[SHA256_DIGEST_LENGTH], char (&out)[64]);
+
 // Streaming SHA-256 (OpenSSL), for values too large to keep whole in a record.
 class Sha256 {
  public:

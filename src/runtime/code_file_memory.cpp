@@ -27,7 +27,7 @@ std::string_view recent_content() {
   PyObject* kept = PyDict_GetItemString(dict, kContentKey);
   // Another thread state on this OS thread (a subinterpreter) keeps its own.
   if (kept != t_recent.content || !PyBytes_CheckExact(kept)) return {};
-  return {PyBytes_AS_STRING(kept), static_cast<std::size_t>(PyBytes_GET_SIZE(kept))};
+  return compat::bytes_view(kept);
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ PyObject* bytes_io_type() {
 std::optional<std::string> encoded_path(PyObject* path) {
   PyRef encoded = PyRef::steal(PyUnicode_EncodeFSDefault(path));
   if (!encoded) return std::nullopt;
-  std::string raw(PyBytes_AS_STRING(encoded.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(encoded.get())));
+  std::string raw(compat::bytes_view(encoded.get()));
   if (raw.find('\0') != std::string::npos) {
     PyErr_SetString(PyExc_ValueError, "embedded null byte");
     return std::nullopt;
@@ -64,16 +64,14 @@ struct CodeFile {
   std::string path;  // as the file system encoding gives it
   PyRef content;     // a bytes object
   bool trusted = false;
-  std::string_view view() const {
-    return {PyBytes_AS_STRING(content.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(content.get()))};
-  }
+  std::string_view view() const { return compat::bytes_view(content.get()); }
 };
 
-// What reading a code file came to; `error` is an errno when not complete.
+// What reading a code file came to: the bytes, or an errno.
 struct FileRead {
   PyRef content;
-  bool complete = false;
   int error = 0;
+  bool complete() const { return static_cast<bool>(content); }
 };
 
 // Reads `fd` to its end straight into a bytes object, so Python gets the
@@ -129,7 +127,6 @@ FileRead read_into_bytes(int fd) {
     return result;
   }
   result.content = PyRef::steal(bytes);
-  result.complete = true;
   return result;
 }
 
@@ -165,10 +162,8 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
   if (fd >= 0) {
     file = read_into_bytes(fd);
     Py_BEGIN_ALLOW_THREADS
-    if (file.complete && verifier != nullptr) {
-      trust = verifier->check_code_file(
-          fd, {PyBytes_AS_STRING(file.content.get()), static_cast<std::size_t>(PyBytes_GET_SIZE(file.content.get()))},
-          run_directly);
+    if (file.complete() && verifier != nullptr) {
+      trust = verifier->check_code_file(fd, compat::bytes_view(file.content.get()), run_directly);
     }
     close(fd);
     Py_END_ALLOW_THREADS
@@ -177,13 +172,13 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
   }
   {
     // The attempt is announced even when the file could not be read.
-    OpeningCode opening(file.complete && verifier != nullptr ? &trust : nullptr);
+    OpeningCode opening(file.complete() && verifier != nullptr ? &trust : nullptr);
     if (PySys_Audit("open", "Osi", path, mode, flags) < 0) {
       errno = EACCES;
       return std::nullopt;
     }
   }
-  if (!file.complete) {
+  if (!file.complete()) {
     errno = file.error;
     PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
     return std::nullopt;

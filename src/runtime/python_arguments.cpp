@@ -54,7 +54,7 @@ void describe_value(PyObject* object, ArgValue& out, std::string& storage, std::
     }
   } else if (PyBytes_Check(object)) {
     out.kind = ValueKind::bytes;
-    out.text = {PyBytes_AS_STRING(object), static_cast<std::size_t>(PyBytes_GET_SIZE(object))};
+    out.text = compat::bytes_view(object);
   } else if (PyByteArray_Check(object)) {
     out.kind = ValueKind::bytes;
     out.text = {PyByteArray_AS_STRING(object), static_cast<std::size_t>(PyByteArray_GET_SIZE(object))};

@@ -5,6 +5,8 @@
 #include <Python.h>
 #include <frameobject.h>
 
+#include <string_view>
+
 #if PY_VERSION_HEX < 0x03080000
 #error "Vigil needs CPython 3.8 or newer (PEP 578 audit hooks)"
 #endif
@@ -41,6 +43,12 @@ inline int frame_last_instruction(PyFrameObject* frame) {
 }
 
 inline PyObject* code_filename(PyCodeObject* code) { return code->co_filename; }
+
+// The buffer of a bytes object (a subclass included: its buffer is the
+// object's own, read without calling anything).
+inline std::string_view bytes_view(PyObject* bytes) {
+  return {PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes))};
+}
 inline int code_first_line(PyCodeObject* code) { return code->co_firstlineno; }
 
 // Borrowed; the innermost frame of the calling thread, or null. Never raises.
