@@ -11,7 +11,8 @@ export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 
 DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-dev libpython3.11-testsuite \
   python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libgtest-dev valgrind \
-  python3-jinja2 python3-django python3-flask python3.11-venv
+  python3-jinja2 python3-django python3-flask python3.11-venv \
+  libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl
 
 BENCH_PACKAGES := python3-jinja2 python3-django
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "condition.h"
+#include "sinks/sink_settings.h"
 
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ enum class Mode { audit, enforce };
 // Ordered by strength: when several rules match, the strongest decides.
 enum class Action { log, alert, deny, kill };
 
+// In the order of kSeverityNames (sinks/record.h): a severity's value is its rank.
 enum class Severity { info, low, medium, high, critical };
 
 const char* to_string(Mode mode);
@@ -126,6 +128,8 @@ struct Policy {
   bool chain = true;
   // A file only root may read and write whose bytes key the records' `hmac`.
   std::optional<std::string> hmac_key_path;
+  // Where records go beside the log file ([[sink]]).
+  std::vector<SinkSettings> sinks;
   EntryRestrictions entry;
   TrustSettings trust;
   // The file's rules, then one `entry.*` rule per restriction in [entry],

@@ -10,7 +10,7 @@ namespace {
 
 // Changes whenever the layout below does; an image from another build is
 // refused rather than misread.
-constexpr std::string_view kMagic = "vigil-policy-image-1";
+constexpr std::string_view kMagic = "vigil-policy-image-2";
 
 // The members of each structure, listed once for both directions.
 // Trivially copyable members (numbers, enums, flags, addresses) are copied
@@ -42,10 +42,18 @@ void members(Archive& archive, T& trust) {
 }
 
 template <class Archive, class T>
+  requires std::is_same_v<std::remove_const_t<T>, SinkSettings>
+void members(Archive& archive, T& sink) {
+  archive(sink.name, sink.type, sink.format, sink.kinds, sink.events, sink.min_severity, sink.path, sink.address,
+          sink.facility, sink.tls_ca, sink.tls_cert, sink.tls_key, sink.tls_name, sink.queue, sink.when_full,
+          sink.block_ms, sink.flush_ms, sink.spool);
+}
+
+template <class Archive, class T>
   requires std::is_same_v<std::remove_const_t<T>, Policy>
 void members(Archive& archive, T& policy) {
   archive(policy.version, policy.name, policy.description, policy.mode, policy.locked, policy.log_path,
-          policy.heartbeat_seconds, policy.chain, policy.hmac_key_path, policy.entry, policy.trust, policy.rules,
+          policy.heartbeat_seconds, policy.chain, policy.hmac_key_path, policy.sinks, policy.entry, policy.trust, policy.rules,
           policy.source, policy.sha256);
 }
 

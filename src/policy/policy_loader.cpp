@@ -2,6 +2,8 @@
 
 #include "default_policy.h"
 #include "event_catalog.h"
+#include "sinks/sink_registry.h"
+#include "sinks/syslog_message.h"
 #include "glob.h"
 #include "sha256.h"
 
@@ -31,7 +33,7 @@ class Loader {
 
   std::optional<Policy> load(const toml::table& root) {
     Policy policy;
-    check_keys(root, {"version", "name", "description", "mode", "locked", "log", "entry", "trust", "rule"});
+    check_keys(root, {"version", "name", "description", "mode", "locked", "log", "sink", "entry", "trust", "rule"});
     if (const auto* version = root.get("version")) {
       auto number = version->value<long long>();
       if (!number || *number != kPolicySchemaVersion) {
@@ -89,6 +91,14 @@ class Loader {
             policy.log_path = *text;
           }
         }
+      }
+    }
+    if (const auto* sinks = root.get("sink")) {
+      const auto* array = sinks->as_array();
+      if (array == nullptr || !array->is_array_of_tables()) {
+        error(*sinks, "`sink` must be written as [[sink]] tables");
+      } else {
+        for (const auto& node : *array) load_sink(*node.as_table(), policy.sinks);
       }
     }
     if (const auto* entry = root.get("entry")) {
@@ -188,6 +198,94 @@ class Loader {
       error(node, "`" + std::string(what) + "` must be a string or an array of strings");
     }
     return result;
+  }
+
+  // A whole number from `low` to `high`, or `fallback` when absent.
+  std::uint32_t number_or(const toml::table& table, std::string_view key, std::uint32_t fallback, long long low,
+                          long long high) {
+    const auto* node = table.get(key);
+    if (node == nullptr) return fallback;
+    auto number = node->value<long long>();
+    if (!node->is_integer() || !number || *number < low || *number > high) {
+      error(*node, "`" + std::string(key) + "` must be a whole number from " + std::to_string(low) + " to " +
+                       std::to_string(high));
+      return fallback;
+    }
+    return static_cast<std::uint32_t>(*number);
+  }
+
+  void load_sink(const toml::table& table, std::vector<SinkSettings>& sinks) {
+    SinkSettings sink;
+    sink.type = string_or(table, "type", "");
+    const SinkType* type = find_sink_type(sink.type);
+    if (type == nullptr) {
+      std::string names;
+      for (const SinkType& known : sink_types()) names += (names.empty() ? "" : ", ") + std::string(known.name);
+      error(table, "[[sink]] needs a `type`: one of " + names);
+      return;
+    }
+    for (const auto& [key, value] : table) {
+      auto is_key = [&](std::span<const std::string_view> keys) {
+        return std::find(keys.begin(), keys.end(), key.str()) != keys.end();
+      };
+      if (!is_key(common_sink_keys()) && !is_key(type->keys)) {
+        error(value, "unknown key `" + std::string(key.str()) + "` for a " + sink.type + " sink");
+      }
+    }
+    sink.name = string_or(table, "name", sink.type);
+    bool plain_name = !sink.name.empty() && sink.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+                                                std::string::npos && sink.name.front() != '.';
+    if (!plain_name) error(table, "a sink's `name` may hold only letters, digits, '_', '.' and '-'");
+    for (const SinkSettings& other : sinks) {
+      if (other.name == sink.name) error(table, "two sinks are named \"" + sink.name + "\"; give each a `name`");
+    }
+    if (const auto* format = table.get("format")) {
+      auto chosen = record_format_named(format->value_or(std::string_view{}));
+      if (!chosen) {
+        error(*format, "`format` must be \"native\", \"ecs\" or \"ocsf\"");
+      } else {
+        sink.format = *chosen;
+      }
+    }
+    if (const auto* kinds = table.get("kinds")) sink.kinds = strings_of(*kinds, "kinds");
+    if (const auto* events = table.get("events")) sink.events = strings_of(*events, "events");
+    if (const auto* severity = table.get("min_severity")) {
+      sink.min_severity = severity_rank(severity->value_or(std::string_view{}));
+      if (sink.min_severity < 0) {
+        error(*severity, "`min_severity` must be info, low, medium, high or critical");
+        sink.min_severity = 0;
+      }
+    }
+    sink.path = string_or(table, "path", "");
+    sink.address = string_or(table, "address", sink.type == "syslog" ? "/dev/log" : "");
+    if (const auto* facility = table.get("facility")) {
+      sink.facility = syslog_facility_named(facility->value_or(std::string_view{}));
+      if (sink.facility < 0) {
+        error(*facility, "`facility` must be a syslog facility name (auth, authpriv, daemon, local0 … local7, …)");
+        sink.facility = 10;
+      }
+    }
+    sink.tls_ca = string_or(table, "tls_ca", "");
+    sink.tls_cert = string_or(table, "tls_cert", "");
+    sink.tls_key = string_or(table, "tls_key", "");
+    sink.tls_name = string_or(table, "tls_name", "");
+    sink.queue = number_or(table, "queue", sink.queue, 1, 1 << 20);
+    sink.block_ms = number_or(table, "block_ms", sink.block_ms, 0, 60000);
+    sink.flush_ms = number_or(table, "flush_ms", sink.flush_ms, 0, 60000);
+    sink.spool = string_or(table, "spool", "");
+    if (const auto* when_full = table.get("when_full")) {
+      std::string text = when_full->value_or(std::string{});
+      if (text == "block") {
+        sink.when_full = WhenFull::block;
+      } else if (text == "drop") {
+        sink.when_full = WhenFull::drop;
+      } else {
+        error(*when_full, "`when_full` must be \"block\" or \"drop\"");
+      }
+    }
+    if (std::string problem = type->check(sink); !problem.empty()) error(table, "sink \"" + sink.name + "\": " + problem);
+    sinks.push_back(std::move(sink));
   }
 
   void load_trust(const toml::table& table, TrustSettings& trust) {

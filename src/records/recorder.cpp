@@ -27,14 +27,19 @@ std::string host_member() {
 
 }  // namespace
 
-Recorder::Recorder(std::unique_ptr<Sink> sink, StartInfo start, std::optional<std::string> hmac_key)
-    : sink_(std::move(sink)), start_(std::move(start)), pid_(getpid()), host_json_(host_member()) {
+Recorder::Recorder(std::unique_ptr<Sink> log, StartInfo start, std::optional<std::string> hmac_key)
+    : log_(std::move(log)), start_(std::move(start)), pid_(getpid()), host_json_(host_member()) {
   line_.reserve(64 * 1024);
   if (hmac_key) {
     hmac_.emplace(*hmac_key);
     // The key stays only in the MAC's pad states.
     std::fill(hmac_key->begin(), hmac_key->end(), '\0');
   }
+}
+
+void Recorder::add_sink(SinkSettings settings, std::unique_ptr<Sink> sink) {
+  std::lock_guard lock(mutex_);
+  sinks_.push_back({std::move(settings), std::move(sink)});
 }
 
 void Recorder::append_timestamp(std::string& out) {
@@ -54,12 +59,12 @@ void Recorder::append_timestamp(std::string& out) {
   out += 'Z';
 }
 
-std::uint64_t Recorder::emit(std::string_view kind, std::string_view members) {
+std::uint64_t Recorder::emit(std::string_view kind, std::string_view members, RecordTags tags) {
   std::lock_guard lock(mutex_);
   if (start_owed_) write_start_locked("fork");
   // Started from the thread that leads the process (see beat()).
   if (heartbeat_owed_ && gettid() == getpid()) start_heartbeat_locked();
-  return emit_locked(kind, members);
+  return emit_locked(kind, members, tags);
 }
 
 void Recorder::start_heartbeat() {
@@ -112,7 +117,7 @@ void Recorder::beat(pthread_t leader) {
   }
 }
 
-std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view members) {
+std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view members, RecordTags tags) {
   std::uint64_t seq = next_seq_++;
   line_.clear();
   line_ += "{\"ts\":\"";
@@ -149,19 +154,45 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
     chain_started_ = true;
   }
   line_ += '\n';
-  if (sink_->write_line(line_)) {
+  Record record(line_, kind, seq, pid_, tags);
+  if (log_->write(record)) {
     ++records_written_;
   } else {
     // The sequence number stays used: the gap itself shows the loss.
     ++records_dropped_;
   }
+  if (!sinks_.empty()) forward(record);
   if (line_.capacity() > 1024 * 1024) {
     line_.clear();
     line_.shrink_to_fit();
   }
-  std::string interference = sink_->take_interference();
+  std::string interference = log_->take_interference();
   if (!interference.empty()) emit_interference_alert(seq, interference);
+  for (Forward& forward : sinks_) {
+    interference = forward.sink->take_interference();
+    if (!interference.empty()) emit_interference_alert(seq, interference);
+  }
+  if (!sinks_.empty() && !reporting_) emit_delivery_reports();
   return seq;
+}
+
+void Recorder::forward(const Record& record) {
+  for (Forward& forward : sinks_) {
+    // A sink that loses a record says so in a `delivery` record.
+    if (forward.settings.accepts(record)) forward.sink->write(record);
+  }
+}
+
+// Reports become records only here, never while one is being reported,
+// so a sink that loses its own reports cannot make them without end.
+void Recorder::emit_delivery_reports(bool final) {
+  for (Forward& forward : sinks_) forward.sink->take_reports(reports_, final);
+  if (reports_.empty()) return;
+  reporting_ = true;
+  std::vector<std::string> reports;
+  reports.swap(reports_);
+  for (const std::string& report : reports) emit_locked("delivery", report);
+  reporting_ = false;
 }
 
 void Recorder::emit_interference_alert(std::uint64_t seq_ref, std::string_view message) {
@@ -180,7 +211,7 @@ void Recorder::emit_interference_alert(std::uint64_t seq_ref, std::string_view m
   json.string(message);
   json.key("seq_ref");
   json.unsigned_integer(seq_ref);
-  emit_locked("alert", members);
+  emit_locked("alert", members, {{}, kLogInterferenceRule, severity_rank("high")});
 }
 
 std::uint64_t Recorder::write_start_locked(const char* origin) {
@@ -206,6 +237,10 @@ void Recorder::write_stop(int exit_status) {
   if (stopped_) return;
   stopped_ = true;
   if (start_owed_) write_start_locked("fork");
+  // What became of the records the sinks still hold is told before the
+  // stop record, which stays the process's last.
+  for (Forward& forward : sinks_) forward.sink->drain();
+  emit_delivery_reports(true);
   scratch_.clear();
   JsonText json(scratch_, true);
   json.key("status");
@@ -223,13 +258,22 @@ void Recorder::write_stop(int exit_status) {
   json.unsigned_integer(records_dropped_);
   if (stop_details_) stop_details_(json);
   emit_locked("stop", scratch_);
+  for (Forward& forward : sinks_) forward.sink->finish();
 }
 
-void Recorder::before_fork() { mutex_.lock(); }
+void Recorder::before_fork() {
+  mutex_.lock();
+  for (Forward& forward : sinks_) forward.sink->before_fork();
+}
 
-void Recorder::after_fork_in_parent() { mutex_.unlock(); }
+void Recorder::after_fork_in_parent() {
+  for (Forward& forward : sinks_) forward.sink->after_fork(false);
+  mutex_.unlock();
+}
 
 void Recorder::after_fork_in_child(bool continues_python) {
+  for (Forward& forward : sinks_) forward.sink->after_fork(true);
+  reports_.clear();
   pid_ = getpid();
   next_seq_ = 1;
   chain_started_ = false;

@@ -7,6 +7,7 @@
 #include "hmac_sha256.h"
 #include "json_text.h"
 #include "sinks/sink.h"
+#include "sinks/sink_settings.h"
 #include "start_info.h"
 
 #include <atomic>
@@ -19,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <sys/types.h>
+#include <vector>
 
 namespace vigil {
 
@@ -27,16 +29,20 @@ inline constexpr const char* kLogInterferenceRule = "vigil.log_interference";
 
 class Recorder {
  public:
-  // `hmac_key`: when set, every record ends with `hmac`, the HMAC-SHA256
-  // of the line without it.
-  Recorder(std::unique_ptr<Sink> sink, StartInfo start, std::optional<std::string> hmac_key = std::nullopt);
+  // `log`: the process's log file. `hmac_key`: when set, every record
+  // ends with `hmac`, the HMAC-SHA256 of the line without it.
+  Recorder(std::unique_ptr<Sink> log, StartInfo start, std::optional<std::string> hmac_key = std::nullopt);
+
+  // A further destination for the records `settings` accepts, after the
+  // log. Added before the first record.
+  void add_sink(SinkSettings settings, std::unique_ptr<Sink> sink);
 
   // Returns the start record's seq.
   std::uint64_t write_start();
   // `members`: JSON object members, each preceded by a comma, as JsonText
-  // writes them when it continues an object. Thread-safe. Returns the
-  // record's seq.
-  std::uint64_t emit(std::string_view kind, std::string_view members);
+  // writes them when it continues an object. `tags`: what sinks route and
+  // label the record by. Thread-safe. Returns the record's seq.
+  std::uint64_t emit(std::string_view kind, std::string_view members, RecordTags tags = {});
   // Counts an audit event the hook received; lock-free, as it runs for
   // every event beside emit().
   void count_event() { events_seen_.fetch_add(1, std::memory_order_relaxed); }
@@ -45,7 +51,8 @@ class Recorder {
   // Adds members to the stop record (counts kept elsewhere). Set once,
   // before records are written from more than one thread.
   void set_stop_details(std::function<void(JsonText&)> append_members) { stop_details_ = std::move(append_members); }
-  // Exit status and counts. Once per process: later calls do nothing.
+  // Exit status and counts, then the sinks deliver what they hold. Once
+  // per process: later calls do nothing.
   void write_stop(int exit_status);
 
   // fork() support: the prepare/parent pair keeps the lock consistent; the
@@ -64,15 +71,25 @@ class Recorder {
 
 
  private:
-  std::uint64_t emit_locked(std::string_view kind, std::string_view members);
+  std::uint64_t emit_locked(std::string_view kind, std::string_view members, RecordTags tags = {});
+  void forward(const Record& record);
+  void emit_delivery_reports(bool final = false);
   std::uint64_t write_start_locked(const char* origin);
   void emit_interference_alert(std::uint64_t seq_ref, std::string_view message);
   void append_timestamp(std::string& out);
   void start_heartbeat_locked();
   void beat(pthread_t leader);
 
+  struct Forward {
+    SinkSettings settings;
+    std::unique_ptr<Sink> sink;
+  };
+
   std::mutex mutex_;
-  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<Sink> log_;
+  std::vector<Forward> sinks_;
+  std::vector<std::string> reports_;
+  bool reporting_ = false;
   StartInfo start_;
   pid_t pid_;
   std::string host_json_;

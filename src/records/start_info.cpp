@@ -109,6 +109,12 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
     json.key("sealed_error");
     json.string(info.hmac_error);
   }
+  if (!info.sinks.empty()) {
+    json.key("sinks");
+    json.begin_array();
+    for (const std::string& sink : info.sinks) json.string(sink);
+    json.end_array();
+  }
   if (!info.unusable_logs.empty()) {
     json.key("unusable_logs");
     json.begin_array();

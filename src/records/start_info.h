@@ -40,6 +40,8 @@ struct StartInfo {
   // Logs tried before `log` and why they failed, for instance the log a
   // parent chose, after this process switched to another user.
   std::vector<UnusableLog> unusable_logs;
+  // The policy's [[sink]] names, in order.
+  std::vector<std::string> sinks;
   // Seconds between heartbeat records; 0: none.
   unsigned heartbeat_seconds = 0;
   // Each record after the first carries `prev`, the SHA-256 of the line

@@ -336,7 +336,7 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
       if (findings.native) append_trust_member(json, *findings.native);
       if (findings.provenance) append_provenance_member(json, *findings.provenance);
       if (verdict.action != Action::log) append_decision_member(json, verdict);
-      std::uint64_t seq = recorder.emit("event", members);
+      std::uint64_t seq = recorder.emit("event", members, {name, {}, -1});
       registration.engine->note(verdict, seq);
       for (std::size_t i = 0; i < verdict.alert_count; ++i) {
         members.clear();
@@ -344,7 +344,7 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
         const Rule& rule = *verdict.alerts[i];
         append_alert_members(alert, rule, name, verdict.enforced, seq, verdict.detail_of(rule));
         registration.engine->append_prerequisites(alert, rule);
-        recorder.emit("alert", members);
+        recorder.emit("alert", members, {name, rule.id, static_cast<int>(rule.severity)});
       }
     } else {
       registration.engine->note(verdict, 0);

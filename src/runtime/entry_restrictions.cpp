@@ -23,7 +23,7 @@ void write_alert(Recorder& recorder, const Rule& rule, bool enforced, std::uint6
   std::string members;
   JsonText json(members, true);
   append_alert_members(json, rule, kStartEvent, enforced, start_seq);
-  recorder.emit("alert", members);
+  recorder.emit("alert", members, {kStartEvent, rule.id, static_cast<int>(rule.severity)});
 }
 
 std::string python_variables_set() {

@@ -9,6 +9,7 @@
 #include "python_compat.h"
 #include "recorder.h"
 #include "settings.h"
+#include "sinks/sink_registry.h"
 
 #include <cstdio>
 #include <memory>
@@ -148,6 +149,8 @@ int run_python(int argc, char** argv) {
     start.unusable_logs.push_back({choice.path, error});
   }
   if (!sink) return refuse("no audit log can be opened; last: " + error);
+  for (const SinkSettings& settings : selection->policy.sinks) start.sinks.push_back(settings.name);
+  std::string log_directory = start.log.substr(0, start.log.rfind('/'));
   // The engine and the recorder live as long as the process: SystemExit
   // leaves through exit() from inside Py_RunMain, and the stop record is
   // written by the exit handler.
@@ -167,6 +170,9 @@ int run_python(int argc, char** argv) {
   ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "", entry.mode};
   auto* engine = new PolicyEngine(std::move(selection->policy), std::move(process));
   auto* recorder = new Recorder(std::move(sink), std::move(start), std::move(hmac_key));
+  for (const SinkSettings& settings : engine->policy().sinks) {
+    recorder->add_sink(settings, find_sink_type(settings.type)->make(settings, log_directory));
+  }
   recorder->set_stop_details([engine](JsonText& json) { append_suppressed_counts(*engine, json); });
   std::uint64_t start_seq = recorder->write_start();
   on_exit(write_stop_at_exit, recorder);

@@ -13,9 +13,9 @@ namespace {
 class MemorySink final : public Sink {
  public:
   explicit MemorySink(std::vector<std::string>& lines, bool& fail) : lines_(lines), fail_(fail) {}
-  bool write_line(std::string_view line) override {
+  bool write(const Record& record) override {
     if (fail_) return false;
-    lines_.emplace_back(line);
+    lines_.emplace_back(record.line_with_newline());
     return true;
   }
 

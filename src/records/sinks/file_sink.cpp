@@ -1,61 +1,15 @@
 #include "sinks/file_sink.h"
 
+#include "sinks/high_descriptor.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 
 namespace vigil {
-namespace {
-
-constexpr int kPreferredLowestDescriptor = 100;
-
-// How far above the soft RLIMIT_NOFILE the log descriptor goes: clear of
-// programs that lower the limit below descriptors they hold, and small
-// enough that the kernel's descriptor table stays small.
-constexpr rlim_t kDistanceAboveSoftLimit = 1024;
-
-// Places the descriptor above the soft RLIMIT_NOFILE, then restores the
-// limit exactly. Programs that enumerate or close descriptors up to
-// sysconf(_SC_OPEN_MAX) (daemonisers, closerange(3, MAXFD), test suites
-// that list a child's descriptors) then neither see nor close the log. It
-// needs headroom below the hard limit; returns -1 without it.
-int move_above_soft_limit(int fd) {
-  rlimit limits{};
-  if (getrlimit(RLIMIT_NOFILE, &limits) != 0 || limits.rlim_cur == RLIM_INFINITY) return -1;
-  if (limits.rlim_max != RLIM_INFINITY && limits.rlim_max <= limits.rlim_cur) return -1;
-  rlim_t target = limits.rlim_cur + kDistanceAboveSoftLimit;
-  if (limits.rlim_max != RLIM_INFINITY && target >= limits.rlim_max) target = limits.rlim_max - 1;
-  rlimit raised = limits;
-  raised.rlim_cur = target + 1;
-  if (setrlimit(RLIMIT_NOFILE, &raised) != 0) return -1;
-  int moved = fcntl(fd, F_DUPFD_CLOEXEC, static_cast<int>(target));
-  setrlimit(RLIMIT_NOFILE, &limits);
-  return moved;
-}
-
-int move_above_stdio(int fd) {
-  int moved = move_above_soft_limit(fd);
-  // Otherwise a high floor avoids the small numbers programs close, dup2
-  // onto or pick; if the limit is lower than that, anything above 2.
-  for (int floor : {kPreferredLowestDescriptor, 3}) {
-    if (moved >= 0) break;
-    moved = fcntl(fd, F_DUPFD_CLOEXEC, floor);
-  }
-  if (moved >= 0) {
-    close(fd);
-    return moved;
-  }
-  if (fd > 2) return fd;
-  close(fd);
-  errno = EMFILE;
-  return -1;
-}
-
-}  // namespace
 
 int open_log_descriptor(const std::string& path, bool private_file) {
   int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | (private_file ? O_NOFOLLOW : 0);
@@ -70,8 +24,8 @@ int open_log_descriptor(const std::string& path, bool private_file) {
   return move_above_stdio(fd);
 }
 
-FileSink::FileSink(std::string path, int fd, bool private_file)
-    : path_(std::move(path)), fd_(fd), private_file_(private_file) {
+FileSink::FileSink(std::string path, int fd, bool private_file, RecordFormat format)
+    : path_(std::move(path)), fd_(fd), private_file_(private_file), format_(format) {
   remember_file();
 }
 
@@ -98,6 +52,11 @@ bool FileSink::reopen_after(const char* what_happened) {
 }
 
 void FileSink::recover_if_interfered() {
+  if (fd_ < 0) {
+    fd_ = open_log_descriptor(path_, private_file_);
+    if (fd_ >= 0) remember_file();
+    return;
+  }
   struct stat status {};
   bool open = fstat(fd_, &status) == 0;
   if (open && status.st_dev == device_ && status.st_ino == inode_) return;
@@ -145,6 +104,13 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
     return false;
   }
   return true;
+}
+
+bool FileSink::write(const Record& record) {
+  if (format_ == RecordFormat::native) return write_line(record.line_with_newline());
+  converted_line_.assign(record.text(format_));
+  converted_line_ += '\n';
+  return write_line(converted_line_);
 }
 
 bool FileSink::write_line(std::string_view line) {

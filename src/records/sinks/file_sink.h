@@ -16,13 +16,17 @@ namespace vigil {
 class FileSink final : public Sink {
  public:
   // Takes over a descriptor from open_log_descriptor(path, private_file),
-  // and opens the file the same way if the descriptor is closed under it.
-  FileSink(std::string path, int fd, bool private_file);
+  // and opens the file the same way if the descriptor is closed under it
+  // (or was -1: the file could not be opened yet).
+  FileSink(std::string path, int fd, bool private_file, RecordFormat format = RecordFormat::native);
   ~FileSink() override;
 
-  bool write_line(std::string_view line) override;
+  bool write(const Record& record) override;
+  // Writes one complete line ending in '\n'.
+  bool write_line(std::string_view line);
   std::string take_interference() override;
   int descriptor() const { return fd_; }
+  const std::string& path() const { return path_; }
 
  private:
   void remember_file();
@@ -41,6 +45,8 @@ class FileSink final : public Sink {
   std::string path_;
   int fd_;
   bool private_file_;
+  RecordFormat format_;
+  std::string converted_line_;
   dev_t device_ = 0;  // of the file fd_ was opened on
   ino_t inode_ = 0;
   time_t rotation_checked_ = 0;  // CLOCK_MONOTONIC_COARSE seconds

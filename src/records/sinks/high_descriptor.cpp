@@ -1,0 +1,58 @@
+#include "sinks/high_descriptor.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <initializer_list>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+constexpr int kPreferredLowestDescriptor = 100;
+
+// How far above the soft RLIMIT_NOFILE the log descriptor goes: clear of
+// programs that lower the limit below descriptors they hold, and small
+// enough that the kernel's descriptor table stays small.
+constexpr rlim_t kDistanceAboveSoftLimit = 1024;
+
+// Places the descriptor above the soft RLIMIT_NOFILE, then restores the
+// limit exactly. Programs that enumerate or close descriptors up to
+// sysconf(_SC_OPEN_MAX) (daemonisers, closerange(3, MAXFD), test suites
+// that list a child's descriptors) then neither see nor close the log. It
+// needs headroom below the hard limit; returns -1 without it.
+int move_above_soft_limit(int fd) {
+  rlimit limits{};
+  if (getrlimit(RLIMIT_NOFILE, &limits) != 0 || limits.rlim_cur == RLIM_INFINITY) return -1;
+  if (limits.rlim_max != RLIM_INFINITY && limits.rlim_max <= limits.rlim_cur) return -1;
+  rlim_t target = limits.rlim_cur + kDistanceAboveSoftLimit;
+  if (limits.rlim_max != RLIM_INFINITY && target >= limits.rlim_max) target = limits.rlim_max - 1;
+  rlimit raised = limits;
+  raised.rlim_cur = target + 1;
+  if (setrlimit(RLIMIT_NOFILE, &raised) != 0) return -1;
+  int moved = fcntl(fd, F_DUPFD_CLOEXEC, static_cast<int>(target));
+  setrlimit(RLIMIT_NOFILE, &limits);
+  return moved;
+}
+
+}  // namespace
+
+int move_above_stdio(int fd) {
+  int moved = move_above_soft_limit(fd);
+  // Otherwise a high floor avoids the small numbers programs close, dup2
+  // onto or pick; if the limit is lower than that, anything above 2.
+  for (int floor : {kPreferredLowestDescriptor, 3}) {
+    if (moved >= 0) break;
+    moved = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+  }
+  if (moved >= 0) {
+    close(fd);
+    return moved;
+  }
+  if (fd > 2) return fd;
+  close(fd);
+  errno = EMFILE;
+  return -1;
+}
+
+}  // namespace vigil

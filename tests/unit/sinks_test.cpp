@@ -1,0 +1,203 @@
+#include "recorder.h"
+#include "sinks/record_formats.h"
+#include "sinks/remote_sink.h"
+#include "sinks/sink_settings.h"
+#include "sinks/spool.h"
+#include "sinks/syslog_message.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace vigil {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kEventLine =
+    R"({"ts":"2026-11-22T16:04:08.617431Z","seq":7,"kind":"event","pid":42,"host":"web1","event":"socket.connect",)"
+    R"("tid":43,"site":{"file":"/srv/a.py","line":3,"function":"main"},"args":{"self":{"type":"socket"},)"
+    R"("address":["10.0.0.9",4444]},"decision":{"action":"deny","enforced":true,"rules":["r"]}})"
+    "\n";
+constexpr std::string_view kAlertLine =
+    R"({"ts":"2026-11-22T16:04:08.617500Z","seq":8,"kind":"alert","pid":42,"host":"web1","rule":"reverse-shell",)"
+    R"("severity":"high","attack":["T1059.006"],"message":"shell on a socket","seq_ref":7,"event":"socket.connect",)"
+    R"("action":"alert","enforced":false})"
+    "\n";
+
+// A fresh directory under the test's temporary directory.
+std::string scratch_directory(const char* name) {
+  std::string pattern = testing::TempDir() + "/" + name + "-XXXXXX";
+  return mkdtemp(pattern.data());
+}
+
+Record event_record() { return Record(kEventLine, "event", 7, 42, {"socket.connect", {}, -1}); }
+Record alert_record() { return Record(kAlertLine, "alert", 8, 42, {"socket.connect", "reverse-shell", 3}); }
+
+TEST(RecordFormats, EcsMapsTheContractAndKeepsTheNativeRecord) {
+  json ecs = json::parse(event_record().text(RecordFormat::ecs));
+  EXPECT_EQ(ecs["@timestamp"], "2026-11-22T16:04:08.617431Z");
+  EXPECT_EQ(ecs["event"]["action"], "socket.connect");
+  EXPECT_EQ(ecs["event"]["category"], json::array({"network"}));
+  EXPECT_EQ(ecs["event"]["outcome"], "failure");
+  EXPECT_EQ(ecs["event"]["sequence"], 7);
+  EXPECT_EQ(ecs["destination"]["address"], "10.0.0.9");
+  EXPECT_EQ(ecs["destination"]["port"], 4444);
+  EXPECT_EQ(ecs["process"]["pid"], 42);
+  EXPECT_EQ(ecs["process"]["thread"]["id"], 43);
+  EXPECT_EQ(ecs["log"]["origin"]["file"]["name"], "/srv/a.py");
+  EXPECT_EQ(ecs["host"]["hostname"], "web1");
+  EXPECT_EQ(ecs["vigil"], json::parse(kEventLine));
+
+  json alert = json::parse(alert_record().text(RecordFormat::ecs));
+  EXPECT_EQ(alert["event"]["kind"], "alert");
+  EXPECT_EQ(alert["event"]["severity"], 73);
+  EXPECT_EQ(alert["rule"]["name"], "reverse-shell");
+  EXPECT_EQ(alert["threat"]["technique"]["id"], json::array({"T1059.006"}));
+}
+
+TEST(RecordFormats, OcsfChoosesTheClassByKind) {
+  json event = json::parse(event_record().text(RecordFormat::ocsf));
+  EXPECT_EQ(event["class_uid"], 4001);
+  EXPECT_EQ(event["activity_id"], 1);
+  EXPECT_EQ(event["type_uid"], 400101);
+  EXPECT_EQ(event["status_id"], 2);
+  EXPECT_EQ(event["time"], 1795363448617LL);
+  EXPECT_EQ(event["dst_endpoint"]["ip"], "10.0.0.9");
+  EXPECT_EQ(event["metadata"]["uid"], "web1:42:7");
+  EXPECT_EQ(event["unmapped"], json::parse(kEventLine));
+
+  json alert = json::parse(alert_record().text(RecordFormat::ocsf));
+  EXPECT_EQ(alert["class_uid"], 2004);
+  EXPECT_EQ(alert["severity_id"], 4);
+  EXPECT_EQ(alert["finding_info"]["title"], "reverse-shell");
+  EXPECT_EQ(alert["finding_info"]["attacks"][0]["technique"]["uid"], "T1059.006");
+}
+
+TEST(SyslogMessage, IsRfc5424WithStructuredData) {
+  std::string message;
+  Record alert = alert_record();
+  append_syslog_message(message, alert, 10, "web1", RecordFormat::native);
+  // authpriv (10) * 8 + err (3) for a high alert.
+  EXPECT_EQ(message,
+            "<83>1 2026-11-22T16:04:08.617500Z web1 vigil-python 42 alert [vigil@32473 kind=\"alert\" seq=\"8\" "
+            "event=\"socket.connect\" rule=\"reverse-shell\" severity=\"high\"] " +
+                std::string(alert.line()));
+}
+
+TEST(SyslogMessage, EscapesHostileEventNames) {
+  std::string message;
+  Record record(kEventLine, "event", 7, 42, {"a\"b]c\\d\ne", {}, -1});
+  append_syslog_message(message, record, 1, "host name", RecordFormat::native);
+  EXPECT_NE(message.find(R"(event="a\"b\]c\\d?e")"), std::string::npos) << message;
+  EXPECT_NE(message.find(" host?name "), std::string::npos) << message;
+}
+
+TEST(SinkSettings, FiltersByKindEventAndSeverity) {
+  SinkSettings settings;
+  settings.kinds = {"event", "alert"};
+  settings.events = {"socket.*"};
+  settings.min_severity = 4;
+  EXPECT_TRUE(settings.accepts(event_record()));
+  EXPECT_FALSE(settings.accepts(alert_record()));  // high < critical
+  settings.min_severity = 3;
+  EXPECT_TRUE(settings.accepts(alert_record()));
+  settings.events = {"open"};
+  EXPECT_FALSE(settings.accepts(event_record()));
+  Record start(kEventLine, "start", 1, 42, {});
+  EXPECT_FALSE(settings.accepts(start));
+}
+
+TEST(Spool, KeepsWholeFramesAndHandsOverOrphans) {
+  std::size_t count = 0;
+  EXPECT_EQ(whole_frames("3 abc5 hello4 cu", count), "3 abc5 hello");
+  EXPECT_EQ(count, 2u);
+  std::string directory = scratch_directory("spool");
+  std::string error;
+  {
+    Spool ended(directory);
+    ASSERT_TRUE(ended.append("3 abc", error)) << error;
+    ASSERT_TRUE(ended.append("2 de", error)) << error;
+    Spool alive(directory);
+    EXPECT_EQ(alive.deliver_orphans([](std::string_view) { return true; }), 0u);  // locked by `ended`
+  }
+  Spool next(directory);
+  std::string delivered;
+  EXPECT_EQ(next.deliver_orphans([&](std::string_view frames) {
+    delivered.assign(frames);
+    return true;
+  }),
+            2u);
+  EXPECT_EQ(delivered, "3 abc2 de");
+  EXPECT_EQ(next.deliver_orphans([](std::string_view) { return true; }), 0u);
+}
+
+// A collector on loopback that accepts and keeps what it reads.
+class Collector {
+ public:
+  Collector() {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t size = sizeof address;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
+    port_ = ntohs(address.sin_port);
+    listen(listener_, 4);
+  }
+  ~Collector() { close(listener_); }
+  int port() const { return port_; }
+  std::string read_until(std::size_t frames) {
+    int connection = accept(listener_, nullptr, nullptr);
+    std::string bytes;
+    char buffer[4096];
+    std::size_t count = 0;
+    while (count < frames) {
+      ssize_t n = read(connection, buffer, sizeof buffer);
+      if (n <= 0) break;
+      bytes.append(buffer, static_cast<std::size_t>(n));
+      whole_frames(bytes, count);
+    }
+    close(connection);
+    return bytes;
+  }
+
+ private:
+  int listener_;
+  int port_ = 0;
+};
+
+TEST(RemoteSink, SendsOctetCountedFramesFromItsOwnThread) {
+  Collector collector;
+  SinkSettings settings;
+  settings.name = "remote";
+  settings.type = "syslog";
+  settings.address = "tcp://127.0.0.1:" + std::to_string(collector.port());
+  RemoteSink sink(settings, *parse_stream_address(settings.address), scratch_directory("remote-spool"));
+  ASSERT_TRUE(sink.write(event_record()));
+  ASSERT_TRUE(sink.write(alert_record()));
+  std::string bytes = collector.read_until(2);
+  std::size_t count = 0;
+  EXPECT_EQ(whole_frames(bytes, count).size(), bytes.size());
+  EXPECT_EQ(count, 2u);
+  EXPECT_NE(bytes.find(std::string(alert_record().line())), std::string::npos);
+}
+
+TEST(RemoteSink, ParsesAddresses) {
+  auto v6 = parse_stream_address("tls://[::1]:6514");
+  ASSERT_TRUE(v6);
+  EXPECT_TRUE(v6->tls);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, "6514");
+  EXPECT_FALSE(parse_stream_address("udp://host:514"));
+  EXPECT_FALSE(parse_stream_address("tcp://host"));
+  EXPECT_FALSE(parse_stream_address("tcp://host:port"));
+}
+
+}  // namespace
+}  // namespace vigil
