@@ -39,12 +39,14 @@ std::string join_frames(const std::deque<auto>& frames) {
 RemoteSink::RemoteSink(SinkSettings settings, StreamAddress address, std::string spool_directory)
     : settings_(std::move(settings)),
       hostname_(syslog_hostname()),
-      connection_(std::move(address), settings_),
+      connection_(address, settings_),
       spool_(std::move(spool_directory)),
       reports_(settings_.name) {
   // The delivery thread may be inside OpenSSL when the process exits; its
-  // state must not be freed under it by OpenSSL's exit handler.
-  OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, nullptr);
+  // state must not be freed under it by OpenSSL's exit handler. (Plain TCP
+  // does not need OpenSSL, nor the 2 M instructions of loading its
+  // configuration.)
+  if (address.tls) OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, nullptr);
   work_.emplace();
   room_.emplace();
   idle_.emplace();
