@@ -144,7 +144,6 @@ json ecs_of(const Record& record, const json& native) {
   } else {
     event["action"] = kind;
   }
-  out["vigil"] = native;
   return out;
 }
 
@@ -242,7 +241,6 @@ json ocsf_of(const Record& record, const json& native) {
   out["category_uid"] = category_uid;
   out["activity_id"] = activity_id;
   out["type_uid"] = class_uid * 100 + activity_id;
-  out["unmapped"] = native;
   return out;
 }
 
@@ -250,11 +248,25 @@ json ocsf_of(const Record& record, const json& native) {
 
 std::string convert_record(RecordFormat format, const Record& record) {
   json native = json::parse(record.line(), nullptr, false);
-  if (native.is_discarded()) native = json{{"line", std::string(record.line())}};
+  bool parsed = !native.is_discarded();
+  if (!parsed) native = json::object();
   json converted = format == RecordFormat::ecs ? ecs_of(record, native) : ocsf_of(record, native);
   // Text that is not valid UTF-8 (never in Vigil's own lines) is replaced,
   // not thrown over.
-  return converted.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = converted.dump(-1, ' ', false, json::error_handler_t::replace);
+  // The native record goes in as written, not parsed and written again:
+  // that would be half the conversion's cost.
+  text.pop_back();
+  text += format == RecordFormat::ecs ? ",\"vigil\":" : ",\"unmapped\":";
+  if (parsed) {
+    text += record.line();
+  } else {
+    text += "{\"line\":";
+    text += json(std::string(record.line())).dump(-1, ' ', false, json::error_handler_t::replace);
+    text += '}';
+  }
+  text += '}';
+  return text;
 }
 
 }  // namespace vigil
