@@ -187,6 +187,31 @@ message = "opened"
     assert connect["event"]["category"] == ["network"]
 
 
+@ROOT_ONLY
+def test_forked_children_deliver_their_own_records(rsyslog_tcp, tmp_path):
+    log = tmp_path / "local.jsonl"
+    policy = sink_policy(tmp_path, {"type": "syslog", "address": f"tcp://127.0.0.1:{rsyslog_tcp.port}",
+                                    "kinds": ["start", "event", "stop"], "events": ["open"]})
+    code = ("import os, sys\n"
+            "open('/etc/hostname').read()\n"
+            "for i in range(3):\n"
+            "    if os.fork() == 0:\n"
+            "        open('/etc/hostname').read()\n"
+            "        sys.exit(0)\n"
+            "    os.wait()\n"
+            "open('/etc/hostname').read()\n")
+    result = run(policy, log, code)
+    assert result.returncode == 0, result.stderr
+    local = read_records(log)
+    wanted = {(r["pid"], r["seq"]) for r in local
+              if r["kind"] in ("start", "stop") or (r["kind"] == "event" and r["event"] == "open")}
+    assert len({pid for pid, _ in wanted}) == 4
+
+    def delivered():
+        return {(r["pid"], r["seq"]) for _, _, _, r in rsyslog_tcp.messages()}
+    assert wait_for(lambda: wanted <= delivered()), sorted(wanted - delivered())
+
+
 def make_certificates(directory):
     def openssl(*arguments):
         subprocess.run(["openssl", *arguments], check=True, capture_output=True, cwd=directory)

@@ -339,13 +339,52 @@ TEST(Loader, ReportsErrorsWithLineAndColumn) {
         kHeader + "[[rule]]\nid = \"entry.mine\"\nevent = \"open\"\n",
         kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\n[[rule]]\nid = \"r\"\nevent = \"exec\"\n",
         kHeader + "[entry]\ncomand = false\n", kHeader + "[log]\nchain = \"yes\"\n",
-        kHeader + "[log]\nhmac_key = \"log.key\"\n"};
+        kHeader + "[log]\nhmac_key = \"log.key\"\n",
+        kHeader + "[[sink]]\ntype = \"kafka\"\n",
+        kHeader + "[[sink]]\ntype = \"syslog\"\naddress = \"udp://h:514\"\n",
+        kHeader + "[[sink]]\ntype = \"syslog\"\naddress = \"tcp://h:514\"\ntls_ca = \"/ca.pem\"\n",
+        kHeader + "[[sink]]\ntype = \"journald\"\nqueue = 10\n",
+        kHeader + "[[sink]]\ntype = \"file\"\n",
+        kHeader + "[[sink]]\ntype = \"audit\"\n[[sink]]\ntype = \"audit\"\n",
+        kHeader + "[[sink]]\ntype = \"audit\"\nformat = \"cef\"\n",
+        kHeader + "[[sink]]\ntype = \"audit\"\nmin_severity = \"urgent\"\n",
+        kHeader + "[[sink]]\ntype = \"syslog\"\nwhen_full = \"wait\"\n",
+        kHeader + "[[sink]]\ntype = \"syslog\"\nfacility = \"local9\"\n"};
   for (const std::string& bad : broken) {
     auto found = diagnostics_of(bad);
     bool error = std::any_of(found.begin(), found.end(),
                              [](const Diagnostic& d) { return d.level == Diagnostic::Level::error; });
     EXPECT_TRUE(error) << bad;
   }
+}
+
+TEST(Loader, ReadsSinks) {
+  Policy policy = load(kHeader + R"([[sink]]
+type = "syslog"
+name = "siem"
+address = "tls://[::1]:6514"
+tls_ca = "/etc/ca.pem"
+format = "ocsf"
+kinds = ["alert", "delivery"]
+min_severity = "high"
+when_full = "drop"
+queue = 100
+facility = "local3"
+[[sink]]
+type = "journald"
+events = ["socket.*"]
+)");
+  ASSERT_EQ(policy.sinks.size(), 2u);
+  const SinkSettings& siem = policy.sinks[0];
+  EXPECT_EQ(siem.name, "siem");
+  EXPECT_EQ(siem.format, RecordFormat::ocsf);
+  EXPECT_EQ(siem.kinds, (std::vector<std::string>{"alert", "delivery"}));
+  EXPECT_EQ(siem.min_severity, 3);
+  EXPECT_EQ(siem.when_full, WhenFull::drop);
+  EXPECT_EQ(siem.queue, 100u);
+  EXPECT_EQ(siem.facility, 19);
+  EXPECT_EQ(policy.sinks[1].name, "journald");
+  EXPECT_EQ(policy.sinks[1].events, (std::vector<std::string>{"socket.*"}));
 }
 
 TEST(Loader, WarnsAboutUncataloguedEventsAndNotificationOnlyDenials) {

@@ -47,9 +47,13 @@ RemoteSink::RemoteSink(SinkSettings settings, StreamAddress address, std::string
   // does not need OpenSSL, nor the 2 M instructions of loading its
   // configuration.)
   if (address.tls) OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, nullptr);
-  work_.emplace();
-  room_.emplace();
-  idle_.emplace();
+  make_condition_variables();
+}
+
+void RemoteSink::make_condition_variables() {
+  work_ = std::make_unique<std::condition_variable>();
+  room_ = std::make_unique<std::condition_variable>();
+  idle_ = std::make_unique<std::condition_variable>();
 }
 
 RemoteSink::~RemoteSink() {
@@ -250,9 +254,11 @@ void RemoteSink::finish() {
   work_->notify_all();
 }
 
+// The delivery thread takes the reports' lock while it holds the queue's,
+// so they are taken in that order here too.
 void RemoteSink::before_fork() {
-  reports_.before_fork();
   mutex_.lock();
+  reports_.before_fork();
 }
 
 void RemoteSink::after_fork(bool in_child) {
@@ -266,14 +272,13 @@ void RemoteSink::after_fork(bool in_child) {
     in_flight_.clear();
     finishing_ = stopping_ = down_ = false;
     spooled_ = 0;
-    work_.emplace();
-    room_.emplace();
-    idle_.emplace();
+    for (auto* condition : {&work_, &room_, &idle_}) static_cast<void>(condition->release());
+    make_condition_variables();
     connection_.abandon();
     spool_.abandon();
   }
-  mutex_.unlock();
   reports_.after_fork(in_child);
+  mutex_.unlock();
 }
 
 }  // namespace vigil

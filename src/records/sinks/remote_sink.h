@@ -24,7 +24,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 
@@ -49,6 +48,7 @@ class RemoteSink final : public Sink {
     std::chrono::steady_clock::time_point sent;
   };
 
+  void make_condition_variables();
   void start_thread_locked();
   void run();
   // With the lock held and the collector unreachable: the queue goes to
@@ -68,10 +68,11 @@ class RemoteSink final : public Sink {
   std::string message_;
 
   std::mutex mutex_;
-  // Remade in a forked child, where the parent's waiters do not exist.
-  std::optional<std::condition_variable> work_;
-  std::optional<std::condition_variable> room_;
-  std::optional<std::condition_variable> idle_;
+  // Remade in a forked child, where the parent's waiters do not exist; the
+  // parent's are left as they are, as destroying one waits for its waiters.
+  std::unique_ptr<std::condition_variable> work_;
+  std::unique_ptr<std::condition_variable> room_;
+  std::unique_ptr<std::condition_variable> idle_;
   std::deque<Frame> queue_;
   std::deque<Frame> recent_;
   std::deque<Frame> in_flight_;
