@@ -29,7 +29,7 @@ void append_encoded(std::string& out, const char* name, std::string_view value) 
 
 }  // namespace
 
-AuditSink::AuditSink(SinkSettings settings) : settings_(std::move(settings)), reports_(settings_.name) {}
+AuditSink::AuditSink(SinkSettings settings) : ReportingSink(settings.name), settings_(std::move(settings)) {}
 
 AuditSink::~AuditSink() { close_socket(); }
 
@@ -85,7 +85,7 @@ void AuditSink::after_fork(bool in_child) {
     close(fd_);
     fd_ = -1;
   }
-  reports_.after_fork(in_child);
+  ReportingSink::after_fork(in_child);
 }
 
 }  // namespace vigil

@@ -17,13 +17,11 @@ namespace vigil {
 // decodes it). A record too large for one audit message (8970 bytes)
 // keeps its header fields and says record_truncated=yes instead.
 // The kernel accepts these only from processes with CAP_AUDIT_WRITE.
-class AuditSink final : public Sink {
+class AuditSink final : public ReportingSink {
  public:
   explicit AuditSink(SinkSettings settings);
   ~AuditSink() override;
   bool write(const Record& record) override;
-  void take_reports(std::vector<std::string>& reports, bool final) override { reports_.take(reports, final); }
-  void before_fork() override { reports_.before_fork(); }
   void after_fork(bool in_child) override;
 
  private:
@@ -32,7 +30,6 @@ class AuditSink final : public Sink {
 
   SinkSettings settings_;
   int fd_ = -1;
-  DeliveryReports reports_;
   std::string message_;
 };
 

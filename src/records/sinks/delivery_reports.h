@@ -4,6 +4,8 @@
 // second, not one per loss.
 #pragma once
 
+#include "sinks/sink.h"
+
 #include <atomic>
 #include <cstdint>
 #include <initializer_list>
@@ -46,6 +48,18 @@ class DeliveryReports {
   std::string drop_reason_;
   std::atomic<std::uint64_t> dropped_total_ = 0;
   long last_summary_second_ = -1;
+};
+
+// A sink that keeps its own losses in DeliveryReports.
+class ReportingSink : public Sink {
+ public:
+  explicit ReportingSink(std::string name) : reports_(std::move(name)) {}
+  void take_reports(std::vector<std::string>& reports, bool final) override { reports_.take(reports, final); }
+  void before_fork() override { reports_.before_fork(); }
+  void after_fork(bool in_child) override { reports_.after_fork(in_child); }
+
+ protected:
+  DeliveryReports reports_;
 };
 
 }  // namespace vigil

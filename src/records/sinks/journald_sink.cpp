@@ -32,9 +32,9 @@ void append_number_field(std::string& entry, std::string_view key, std::uint64_t
 }  // namespace
 
 JournaldSink::JournaldSink(const SinkSettings& settings)
-    : settings_(settings),
-      socket_(settings.path.empty() ? kJournalSocket : settings.path, settings.block_ms),
-      reports_(settings.name) {}
+    : ReportingSink(settings.name),
+      settings_(settings),
+      socket_(settings.path.empty() ? kJournalSocket : settings.path, settings.block_ms) {}
 
 bool JournaldSink::write(const Record& record) {
   entry_.clear();

@@ -18,21 +18,17 @@ inline constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
 // with MESSAGE (the record in the sink's format), PRIORITY,
 // SYSLOG_IDENTIFIER and VIGIL_TS, VIGIL_KIND, VIGIL_SEQ, VIGIL_EVENT, VIGIL_RULE,
 // VIGIL_SEVERITY; journald adds the trusted _PID, _UID and _EXE itself.
-class JournaldSink final : public Sink {
+class JournaldSink final : public ReportingSink {
  public:
   explicit JournaldSink(const SinkSettings& settings);
   bool write(const Record& record) override;
   std::string take_interference() override;
-  void take_reports(std::vector<std::string>& reports, bool final) override { reports_.take(reports, final); }
-  void before_fork() override { reports_.before_fork(); }
-  void after_fork(bool in_child) override { reports_.after_fork(in_child); }
 
  private:
   bool send_as_memfd();
 
   SinkSettings settings_;
   UnixDatagram socket_;
-  DeliveryReports reports_;
   std::string entry_;
   std::string interference_;
 };

@@ -15,10 +15,10 @@ std::string syslog_hostname() {
 }
 
 LocalSyslogSink::LocalSyslogSink(SinkSettings settings)
-    : settings_(std::move(settings)),
+    : ReportingSink(settings.name),
+      settings_(std::move(settings)),
       hostname_(syslog_hostname()),
-      socket_(settings_.address, settings_.block_ms),
-      reports_(settings_.name) {}
+      socket_(settings_.address, settings_.block_ms) {}
 
 bool LocalSyslogSink::write(const Record& record) {
   message_.clear();

@@ -12,20 +12,16 @@ namespace vigil {
 // RFC 5424 messages to the local syslog daemon's socket (/dev/log, or the
 // address given), one datagram per record. The daemon must parse RFC 5424
 // on that socket (rsyslog: imuxsock with useSpecialParser="off").
-class LocalSyslogSink final : public Sink {
+class LocalSyslogSink final : public ReportingSink {
  public:
   explicit LocalSyslogSink(SinkSettings settings);
   bool write(const Record& record) override;
   std::string take_interference() override;
-  void take_reports(std::vector<std::string>& reports, bool final) override { reports_.take(reports, final); }
-  void before_fork() override { reports_.before_fork(); }
-  void after_fork(bool in_child) override { reports_.after_fork(in_child); }
 
  private:
   SinkSettings settings_;
   std::string hostname_;
   UnixDatagram socket_;
-  DeliveryReports reports_;
   std::string message_;
   std::string interference_;
 };

@@ -50,23 +50,19 @@ std::string check_syslog(const SinkSettings& settings) {
 
 // A second file, in any format: the log file's writer, with its losses
 // reported as the other sinks report theirs.
-class ExtraFileSink final : public Sink {
+class ExtraFileSink final : public ReportingSink {
  public:
   explicit ExtraFileSink(const SinkSettings& settings)
-      : file_(settings.path, open_log_descriptor(settings.path), false, settings.format), reports_(settings.name) {}
+      : ReportingSink(settings.name), file_(settings.path, open_log_descriptor(settings.path), false, settings.format) {}
   bool write(const Record& record) override {
     if (file_.write(record)) return true;
     reports_.dropped(record.seq(), "cannot write " + file_.path());
     return false;
   }
   std::string take_interference() override { return file_.take_interference(); }
-  void take_reports(std::vector<std::string>& reports, bool final) override { reports_.take(reports, final); }
-  void before_fork() override { reports_.before_fork(); }
-  void after_fork(bool in_child) override { reports_.after_fork(in_child); }
 
  private:
   FileSink file_;
-  DeliveryReports reports_;
 };
 
 std::unique_ptr<Sink> make_file(const SinkSettings& settings, const std::string&) {
