@@ -100,18 +100,24 @@ def listening(port):
     return check
 
 
-def tcp_rsyslog(directory, port):
-    return Rsyslog(directory, f'module(load="imtcp")\ninput(type="imtcp" port="{port}" address="127.0.0.1")')
+def require_rsyslog():
+    if shutil.which("rsyslogd") is None:
+        pytest.skip("rsyslogd is not installed (Debian package rsyslog; `make test` installs it)")
+
+
+def tcp_rsyslog(directory, port=None):
+    """rsyslog listening on loopback TCP, on `port` or a free one."""
+    require_rsyslog()
+    port = port or free_port()
+    daemon = Rsyslog(directory, f'module(load="imtcp")\ninput(type="imtcp" port="{port}" address="127.0.0.1")')
+    daemon.port = port
+    daemon.start(listening(port))
+    return daemon
 
 
 @pytest.fixture
 def rsyslog_tcp(tmp_path):
-    if shutil.which("rsyslogd") is None:
-        pytest.skip("rsyslogd is not installed (Debian package rsyslog; `make test` installs it)")
-    port = free_port()
-    daemon = tcp_rsyslog(tmp_path, port)
-    daemon.start(listening(port))
-    daemon.port = port
+    daemon = tcp_rsyslog(tmp_path)
     yield daemon
     daemon.stop()
 
@@ -279,8 +285,7 @@ def test_tls_collector_with_an_untrusted_certificate_gets_nothing(rsyslog_tls, t
 
 @ROOT_ONLY
 def test_local_syslog_socket_receives_rfc5424(tmp_path):
-    if shutil.which("rsyslogd") is None:
-        pytest.skip("rsyslogd is not installed (Debian package rsyslog; `make test` installs it)")
+    require_rsyslog()
     socket_path = tmp_path / "log.socket"
     daemon = Rsyslog(tmp_path, 'module(load="imuxsock" SysSock.Use="off")\n'
                                f'input(type="imuxsock" Socket="{socket_path}" UseSpecialParser="off" '
@@ -427,11 +432,8 @@ for i in range(int(sys.argv[1])):
 
 @ROOT_ONLY
 def test_collector_stopped_and_restarted_mid_run_loses_nothing(tmp_path):
-    if shutil.which("rsyslogd") is None:
-        pytest.skip("rsyslogd is not installed (Debian package rsyslog; `make test` installs it)")
-    port = free_port()
-    daemon = tcp_rsyslog(tmp_path, port)
-    daemon.start(listening(port))
+    daemon = tcp_rsyslog(tmp_path)
+    port = daemon.port
     log = tmp_path / "local.jsonl"
     policy = sink_policy(tmp_path, {"type": "syslog", "name": "siem", "address": f"tcp://127.0.0.1:{port}",
                                     "kinds": ["start", "event", "stop", "delivery"], "events": ["open"]})
@@ -461,8 +463,7 @@ def test_collector_stopped_and_restarted_mid_run_loses_nothing(tmp_path):
 
 @ROOT_ONLY
 def test_records_spooled_by_an_ended_process_are_sent_by_the_next(tmp_path):
-    if shutil.which("rsyslogd") is None:
-        pytest.skip("rsyslogd is not installed (Debian package rsyslog; `make test` installs it)")
+    require_rsyslog()
     port = free_port()
     log = tmp_path / "local.jsonl"
     spool = tmp_path / "spool"
@@ -472,7 +473,6 @@ def test_records_spooled_by_an_ended_process_are_sent_by_the_next(tmp_path):
     assert first.returncode == 0, first.stderr
     assert len(list(spool.glob("*.spool"))) == 1
     daemon = tcp_rsyslog(tmp_path, port)
-    daemon.start(listening(port))
     try:
         second = run(policy, log, "import time; time.sleep(0.5)")
         assert second.returncode == 0, second.stderr
