@@ -518,15 +518,8 @@ class Loader {
     if (node == nullptr) {
       return action == Action::log ? Severity::info : action == Action::alert ? Severity::medium : Severity::high;
     }
-    auto text = node->value<std::string>();
-    static constexpr std::pair<std::string_view, Severity> kNames[] = {{"info", Severity::info},
-                                                                       {"low", Severity::low},
-                                                                       {"medium", Severity::medium},
-                                                                       {"high", Severity::high},
-                                                                       {"critical", Severity::critical}};
-    for (const auto& [name, severity] : kNames) {
-      if (text && *text == name) return severity;
-    }
+    int rank = node->is_string() ? severity_rank(node->value_or(std::string_view{})) : -1;
+    if (rank >= 0) return static_cast<Severity>(rank);
     error(*node, "`severity` must be one of info, low, medium, high, critical");
     return Severity::medium;
   }
@@ -844,14 +837,9 @@ const char* to_string(Action action) {
 }
 
 const char* to_string(Severity severity) {
-  switch (severity) {
-    case Severity::info: return "info";
-    case Severity::low: return "low";
-    case Severity::medium: return "medium";
-    case Severity::high: return "high";
-    case Severity::critical: return "critical";
-  }
-  return "medium";
+  auto rank = static_cast<std::size_t>(severity);
+  // The names are literals, so their data ends in a NUL.
+  return rank < kSeverityNames.size() ? kSeverityNames[rank].data() : "medium";
 }
 
 LoadResult load_policy(std::string_view text, const std::string& source, std::string_view sha256) {

@@ -2,6 +2,7 @@
 // touching Python, so every escaping rule lives here.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,6 +20,12 @@ bool append_json_code_point(std::string& out, std::uint32_t code_point);
 bool append_json_utf8(std::string& out, std::string_view bytes);
 
 void append_hex(std::string& out, std::string_view bytes);
+
+// The number in decimal, as JSON, syslog and audit headers all write it.
+inline void append_decimal(std::string& out, std::uint64_t number) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
+}
 
 // Plain UTF-8 of a code point; a surrogate is encoded as surrogatepass does.
 void append_utf8_code_point(std::string& out, std::uint32_t code_point);

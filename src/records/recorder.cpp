@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <csignal>
 #include <ctime>
 #include <pthread.h>
@@ -123,12 +122,11 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
   line_ += "{\"ts\":\"";
   append_timestamp(line_);
   line_ += "\",\"seq\":";
-  char number[24];
-  line_.append(number, std::to_chars(number, number + sizeof number, seq).ptr);
+  append_decimal(line_, seq);
   line_ += ",\"kind\":\"";
   line_ += kind;
   line_ += "\",\"pid\":";
-  line_.append(number, std::to_chars(number, number + sizeof number, pid_).ptr);
+  append_decimal(line_, static_cast<std::uint64_t>(pid_));
   line_ += host_json_;
   line_ += members;
   if (start_.chain && chain_started_) {

@@ -1,6 +1,7 @@
 #include "settings.h"
 
 #include "default_policy.h"
+#include "file_io.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -18,20 +19,6 @@ std::string home_directory(uid_t uid) {
   if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return home;
   if (passwd* entry = getpwuid(uid); entry != nullptr && entry->pw_dir != nullptr) return entry->pw_dir;
   return "/";
-}
-
-// mkdir -p with `mode` for every directory it creates.
-bool make_directories(const std::string& path, mode_t mode) {
-  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
-    std::string prefix = path.substr(0, slash);
-    if (mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) return false;
-    if (slash == std::string::npos) return true;
-  }
-}
-
-std::string parent_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
 }
 
 }  // namespace
@@ -53,7 +40,7 @@ std::vector<LogChoice> log_choices(const std::string& chosen) {
 }
 
 std::unique_ptr<FileSink> open_log(const LogChoice& choice, std::string& error) {
-  std::string directory = parent_of(choice.path);
+  std::string directory = parent_directory(choice.path);
   if (choice.origin == LogChoice::Origin::user_default) {
     if (!make_directories(directory, geteuid() == 0 ? 0750 : 0700)) {
       error = "cannot create " + directory + ": " + std::strerror(errno);

@@ -4,6 +4,7 @@
 #include "code_verifier.h"
 #include "entry_restrictions.h"
 #include "exit_status.h"
+#include "file_io.h"
 #include "open_code_hook.h"
 #include "policy_selection.h"
 #include "python_compat.h"
@@ -150,7 +151,7 @@ int run_python(int argc, char** argv) {
   }
   if (!sink) return refuse("no audit log can be opened; last: " + error);
   for (const SinkSettings& settings : selection->policy.sinks) start.sinks.push_back(settings.name);
-  std::string log_directory = start.log.substr(0, start.log.rfind('/'));
+  std::string log_directory = parent_directory(start.log);
   // The engine and the recorder live as long as the process: SystemExit
   // leaves through exit() from inside Py_RunMain, and the stop record is
   // written by the exit handler.

@@ -1,9 +1,9 @@
 #include "sinks/audit_sink.h"
 
-#include "sinks/high_descriptor.h"
+#include "json_text.h"
+#include "file_io.h"
 
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <libaudit.h>
@@ -49,8 +49,7 @@ bool AuditSink::write(const Record& record) {
   message_ = "op=vigil-";
   message_ += record.kind();
   message_ += " vigil_seq=";
-  char digits[24];
-  message_.append(digits, std::to_chars(digits, digits + sizeof digits, record.seq()).ptr);
+  append_decimal(message_, record.seq());
   const RecordTags& tags = record.tags();
   if (!tags.event.empty()) append_encoded(message_, "vigil_event", tags.event);
   if (!tags.rule.empty()) append_encoded(message_, "vigil_rule", tags.rule);

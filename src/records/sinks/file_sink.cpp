@@ -1,6 +1,6 @@
 #include "sinks/file_sink.h"
 
-#include "sinks/high_descriptor.h"
+#include "file_io.h"
 
 #include <cerrno>
 #include <cstring>

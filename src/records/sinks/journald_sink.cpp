@@ -1,9 +1,10 @@
 #include "sinks/journald_sink.h"
 
+#include "file_io.h"
+#include "json_text.h"
 #include "sinks/syslog_message.h"
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -25,8 +26,9 @@ void append_field(std::string& entry, std::string_view key, std::string_view val
 }
 
 void append_number_field(std::string& entry, std::string_view key, std::uint64_t number) {
-  char digits[24];
-  append_field(entry, key, std::string_view(digits, std::to_chars(digits, digits + sizeof digits, number).ptr - digits));
+  std::string digits;
+  append_decimal(digits, number);
+  append_field(entry, key, digits);
 }
 
 }  // namespace
@@ -64,14 +66,7 @@ bool JournaldSink::send_as_memfd() {
   int fd = memfd_create("vigil-journal-entry", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0) return false;
   bool sent = false;
-  std::size_t written = 0;
-  while (written < entry_.size()) {
-    ssize_t n = ::write(fd, entry_.data() + written, entry_.size() - written);
-    if (n <= 0 && errno != EINTR) break;
-    if (n > 0) written += static_cast<std::size_t>(n);
-  }
-  if (written == entry_.size() &&
-      fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0) {
+  if (write_all(fd, entry_) && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0) {
     int error = socket_.send_descriptor(fd, interference_);
     sent = error == 0;
     if (!sent) errno = error;

@@ -1,10 +1,10 @@
 #include "sinks/remote_sink.h"
 
+#include "json_text.h"
 #include "sinks/local_syslog_sink.h"
 #include "sinks/syslog_message.h"
 
 #include <algorithm>
-#include <charconv>
 #include <openssl/ssl.h>
 #include <csignal>
 #include <pthread.h>
@@ -37,11 +37,11 @@ std::string join_frames(const std::deque<auto>& frames) {
 }  // namespace
 
 RemoteSink::RemoteSink(SinkSettings settings, StreamAddress address, std::string spool_directory)
-    : settings_(std::move(settings)),
+    : ReportingSink(settings.name),
+      settings_(std::move(settings)),
       hostname_(syslog_hostname()),
       connection_(address, settings_),
-      spool_(std::move(spool_directory)),
-      reports_(settings_.name) {
+      spool_(std::move(spool_directory)) {
   // The delivery thread may be inside OpenSSL when the process exits; its
   // state must not be freed under it by OpenSSL's exit handler. (Plain TCP
   // does not need OpenSSL, nor the 2 M instructions of loading its
@@ -83,9 +83,8 @@ bool RemoteSink::write(const Record& record) {
   message_.clear();
   append_syslog_message(message_, record, settings_.facility, hostname_, settings_.format);
   Frame frame{{}, record.seq(), {}};
-  char digits[24];
   frame.bytes.reserve(message_.size() + 8);
-  frame.bytes.append(digits, std::to_chars(digits, digits + sizeof digits, message_.size()).ptr);
+  append_decimal(frame.bytes, message_.size());
   frame.bytes += ' ';
   frame.bytes += message_;
 
@@ -106,14 +105,15 @@ bool RemoteSink::write(const Record& record) {
   return true;
 }
 
-void RemoteSink::take_reports(std::vector<std::string>& reports, bool final) { reports_.take(reports, final); }
-
-void RemoteSink::drain() {
-  std::unique_lock lock(mutex_);
-  if (!thread_) return;
+void RemoteSink::wait_for_delivery_locked(std::unique_lock<std::mutex>& lock) {
   finishing_ = true;
   work_->notify_all();
   idle_->wait_for(lock, milliseconds(settings_.flush_ms), [this] { return queue_.empty() && in_flight_.empty(); });
+}
+
+void RemoteSink::drain() {
+  std::unique_lock lock(mutex_);
+  if (thread_) wait_for_delivery_locked(lock);
 }
 
 void RemoteSink::mark_down_locked(const std::string& error) {
@@ -136,9 +136,14 @@ void RemoteSink::spool_queue_locked() {
   room_->notify_all();
 }
 
+void RemoteSink::forget_old_recent_locked(Clock::time_point now) {
+  while (recent_.size() > kResendLimit || (!recent_.empty() && recent_.front().sent < now - kResendWindow)) {
+    recent_.pop_front();
+  }
+}
+
 void RemoteSink::requeue_recent_locked() {
-  auto oldest = Clock::now() - kResendWindow;
-  while (!recent_.empty() && recent_.front().sent < oldest) recent_.pop_front();
+  forget_old_recent_locked(Clock::now());
   queue_.insert(queue_.begin(), std::make_move_iterator(recent_.begin()), std::make_move_iterator(recent_.end()));
   recent_.clear();
 }
@@ -232,18 +237,14 @@ void RemoteSink::run() {
       recent_.push_back(std::move(frame));
     }
     in_flight_.clear();
-    while (recent_.size() > kResendLimit || (!recent_.empty() && recent_.front().sent < now - kResendWindow)) {
-      recent_.pop_front();
-    }
+    forget_old_recent_locked(now);
   }
 }
 
 void RemoteSink::finish() {
   std::unique_lock lock(mutex_);
   if (!thread_) return;
-  finishing_ = true;
-  work_->notify_all();
-  idle_->wait_for(lock, milliseconds(settings_.flush_ms), [this] { return queue_.empty() && in_flight_.empty(); });
+  wait_for_delivery_locked(lock);
   // The collector is slow or gone: what is left waits in the spool for the
   // next process (a batch in flight may then arrive twice).
   queue_.insert(queue_.begin(), std::make_move_iterator(in_flight_.begin()), std::make_move_iterator(in_flight_.end()));
@@ -258,7 +259,7 @@ void RemoteSink::finish() {
 // so they are taken in that order here too.
 void RemoteSink::before_fork() {
   mutex_.lock();
-  reports_.before_fork();
+  ReportingSink::before_fork();
 }
 
 void RemoteSink::after_fork(bool in_child) {
@@ -277,7 +278,7 @@ void RemoteSink::after_fork(bool in_child) {
     connection_.abandon();
     spool_.abandon();
   }
-  reports_.after_fork(in_child);
+  ReportingSink::after_fork(in_child);
   mutex_.unlock();
 }
 

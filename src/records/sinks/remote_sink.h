@@ -29,13 +29,12 @@
 
 namespace vigil {
 
-class RemoteSink final : public Sink {
+class RemoteSink final : public ReportingSink {
  public:
   RemoteSink(SinkSettings settings, StreamAddress address, std::string spool_directory);
   ~RemoteSink() override;
 
   bool write(const Record& record) override;
-  void take_reports(std::vector<std::string>& reports, bool final) override;
   void before_fork() override;
   void after_fork(bool in_child) override;
   void drain() override;
@@ -56,6 +55,10 @@ class RemoteSink final : public Sink {
   void spool_queue_locked();
   // Puts what was sent recently back at the head of the queue.
   void requeue_recent_locked();
+  // Forgets records sent before the resend window, or beyond its size.
+  void forget_old_recent_locked(std::chrono::steady_clock::time_point now);
+  // Waits up to flush_ms for the queue and the batch in flight to be sent.
+  void wait_for_delivery_locked(std::unique_lock<std::mutex>& lock);
   // Connects and sends what is spooled; the lock is released meanwhile.
   bool reconnect(std::unique_lock<std::mutex>& lock, std::string& error);
   void mark_down_locked(const std::string& error);
@@ -64,7 +67,6 @@ class RemoteSink final : public Sink {
   std::string hostname_;
   StreamConnection connection_;
   Spool spool_;
-  DeliveryReports reports_;
   std::string message_;
 
   std::mutex mutex_;

@@ -1,6 +1,6 @@
 #include "sinks/spool.h"
 
-#include "sinks/high_descriptor.h"
+#include "file_io.h"
 
 #include <cerrno>
 #include <charconv>
@@ -16,36 +16,6 @@ namespace vigil {
 namespace {
 
 constexpr std::string_view kSuffix = ".spool";
-
-bool make_private_directories(const std::string& path) {
-  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
-    std::string prefix = path.substr(0, slash);
-    if (mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) return false;
-    if (slash == std::string::npos) return true;
-  }
-}
-
-std::string read_all(int fd) {
-  std::string bytes;
-  char buffer[65536];
-  lseek(fd, 0, SEEK_SET);
-  for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return bytes;
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -71,7 +41,7 @@ Spool::~Spool() {
 }
 
 bool Spool::open_file(std::string& error) {
-  if (!make_private_directories(directory_)) {
+  if (!make_directories(directory_, 0700)) {
     error = "cannot create the spool " + directory_ + ": " + std::strerror(errno);
     return false;
   }

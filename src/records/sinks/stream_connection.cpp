@@ -1,6 +1,6 @@
 #include "sinks/stream_connection.h"
 
-#include "sinks/high_descriptor.h"
+#include "file_io.h"
 
 #include <cerrno>
 #include <cstring>
@@ -38,9 +38,8 @@ std::string openssl_error(const char* what) {
 }
 
 void set_timeouts(int fd, unsigned timeout_ms) {
-  timeval timeout{static_cast<time_t>(timeout_ms / 1000), static_cast<suseconds_t>(timeout_ms % 1000 * 1000)};
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  set_socket_timeout(fd, SO_SNDTIMEO, timeout_ms);
+  set_socket_timeout(fd, SO_RCVTIMEO, timeout_ms);
 }
 
 // connect() bounded by `timeout_ms`: non-blocking, then poll.

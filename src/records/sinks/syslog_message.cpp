@@ -1,7 +1,8 @@
 #include "sinks/syslog_message.h"
 
+#include "json_text.h"
+
 #include <array>
-#include <charconv>
 
 namespace vigil {
 namespace {
@@ -10,11 +11,6 @@ constexpr std::array<std::string_view, 24> kFacilities = {
     "kern",   "user",   "mail",   "daemon", "auth",   "syslog", "lpr",    "news",
     "uucp",   "cron",   "authpriv", "ftp",  "ntp",    "security", "console", "solaris-cron",
     "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
-
-void append_number(std::string& out, std::uint64_t number) {
-  char digits[24];
-  out.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
-}
 
 // Header fields are PRINTUSASCII; anything else (a hostile event name
 // raised through sys.audit) becomes '?'.
@@ -55,7 +51,7 @@ int syslog_facility_named(std::string_view name) {
 void append_syslog_message(std::string& out, const Record& record, int facility, std::string_view hostname,
                            RecordFormat format) {
   out += '<';
-  append_number(out, static_cast<std::uint64_t>(facility * 8 + syslog_severity(record)));
+  append_decimal(out, static_cast<std::uint64_t>(facility * 8 + syslog_severity(record)));
   out += ">1 ";
   std::string_view timestamp = record.timestamp();
   out += timestamp.empty() ? "-" : timestamp;
@@ -68,14 +64,14 @@ void append_syslog_message(std::string& out, const Record& record, int facility,
   out += ' ';
   out += kSyslogAppName;
   out += ' ';
-  append_number(out, static_cast<std::uint64_t>(record.pid()));
+  append_decimal(out, static_cast<std::uint64_t>(record.pid()));
   out += ' ';
   append_printable(out, record.kind(), 32);
   out += " [";
   out += kStructuredDataId;
   append_param(out, "kind", record.kind());
   std::string seq;
-  append_number(seq, record.seq());
+  append_decimal(seq, record.seq());
   append_param(out, "seq", seq);
   const RecordTags& tags = record.tags();
   if (!tags.event.empty()) append_param(out, "event", tags.event);

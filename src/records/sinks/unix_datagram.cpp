@@ -1,6 +1,6 @@
 #include "sinks/unix_datagram.h"
 
-#include "sinks/high_descriptor.h"
+#include "file_io.h"
 
 #include <cerrno>
 #include <cstring>
@@ -30,8 +30,7 @@ int UnixDatagram::connect_socket() {
   if (fd < 0) return errno;
   fd = move_above_stdio(fd);
   if (fd < 0) return errno;
-  timeval timeout{static_cast<time_t>(timeout_ms_ / 1000), static_cast<suseconds_t>(timeout_ms_ % 1000 * 1000)};
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  set_socket_timeout(fd, SO_SNDTIMEO, timeout_ms_);
   if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     int error = errno;
     close(fd);

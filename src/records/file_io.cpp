@@ -1,8 +1,10 @@
-#include "sinks/high_descriptor.h"
+#include "file_io.h"
 
 #include <cerrno>
 #include <fcntl.h>
 #include <initializer_list>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -53,6 +55,46 @@ int move_above_stdio(int fd) {
   close(fd);
   errno = EMFILE;
   return -1;
+}
+
+bool make_directories(const std::string& path, mode_t mode) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string prefix = path.substr(0, slash);
+    if (mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) return false;
+    if (slash == std::string::npos) return true;
+  }
+}
+
+std::string parent_directory(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+void set_socket_timeout(int fd, int option, unsigned milliseconds) {
+  timeval timeout{static_cast<time_t>(milliseconds / 1000), static_cast<suseconds_t>(milliseconds % 1000 * 1000)};
+  setsockopt(fd, SOL_SOCKET, option, &timeout, sizeof timeout);
+}
+
+std::string read_all(int fd) {
+  std::string bytes;
+  char buffer[65536];
+  lseek(fd, 0, SEEK_SET);
+  for (;;) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return bytes;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
 }
 
 }  // namespace vigil

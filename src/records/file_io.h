@@ -1,0 +1,33 @@
+// Small file and descriptor helpers shared by the log, the sinks and the
+// spool.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+namespace vigil {
+
+// Moves a descriptor Vigil owns out of the range programs pick by number,
+// enumerate or close wholesale (above the soft RLIMIT_NOFILE where
+// possible, always above 2), close-on-exec. Returns the descriptor to use
+// from now on (`fd` itself when it is above 2 and cannot move), or -1 with
+// errno set and `fd` closed.
+int move_above_stdio(int fd);
+
+// mkdir -p, with `mode` for every directory it creates.
+bool make_directories(const std::string& path, mode_t mode);
+
+// The directory part of an absolute path ("/" for a file at the root).
+std::string parent_directory(const std::string& path);
+
+// Writes all of `bytes`, retrying short writes and EINTR; false on an error.
+bool write_all(int fd, std::string_view bytes);
+
+// SO_SNDTIMEO or SO_RCVTIMEO (`option`) in milliseconds.
+void set_socket_timeout(int fd, int option, unsigned milliseconds);
+
+// The whole file from its start.
+std::string read_all(int fd);
+
+}  // namespace vigil
