@@ -1,5 +1,6 @@
 // vigil: the administrators' and analysts' command.
-#include "log_command.h"
+#include "log_query_command.h"
+#include "log_verify_command.h"
 #include "policy_command.h"
 #include "run_command.h"
 #include "settings.h"
@@ -36,8 +37,34 @@ int main(int argc, char** argv) {
   summary_app->add_option("logs", summary.logs, "Log files (default: this user's default log)")
       ->check(CLI::ExistingFile);
 
-  auto* log_app = app.add_subcommand("log", "Work with Vigil's JSON Lines logs");
-  log_app->require_subcommand(1);
+  vigil::LogQueryOptions query;
+  auto* log_app = app.add_subcommand(
+      "log", "Show the records of JSON Lines logs that match, one line each (exit 1 when none match); or verify them");
+  log_app->add_option("-k,--kind", query.kinds, "Only records of this kind (start, event, alert, stop, transcript…)")
+      ->allow_extra_args(false);
+  log_app->add_option("-e,--event", query.events, "Only events whose name matches this glob, and alerts raised on them")
+      ->allow_extra_args(false);
+  log_app->add_option("-s,--severity", query.severity, "Only alerts of this severity or higher")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
+  log_app->add_option("-p,--pid", query.pids, "Only records of this process")
+      ->allow_extra_args(false);
+  log_app->add_option("--tree", query.trees, "Only records of this process and its descendants")
+      ->allow_extra_args(false);
+  log_app->add_option("--since", query.since, "Only records at or after this time: 2026-11-22T16:04:08Z, 2026-11-22, or an age: 15m, 2h, 7d");
+  log_app->add_option("--until", query.until, "Only records before this time (same forms as --since)");
+  log_app->add_option("-a,--arg", query.args, "NAME=GLOB: only records whose args.NAME matches the glob")
+      ->allow_extra_args(false);
+  log_app->add_option("--field", query.fields, "PATH=GLOB: only records whose dotted field (site.file, decision.action, args.address.0) matches the glob")
+      ->allow_extra_args(false);
+  log_app->add_flag("-f,--follow", query.follow, "After the logs' end, print new records as they are written (starts with the last 10 unless --tail or --since)");
+  log_app->add_option("-n,--tail", query.tail, "Only the last N matching records");
+  log_app->add_flag("-j,--json", query.json, "Print the matching JSON lines untouched");
+  log_app->add_option("--color", query.colour, "Colour the readable lines: auto (a terminal, without NO_COLOR), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  log_app->add_option("logs", query.logs, "Log files, oldest first, or - for standard input (default: this user's default log)");
+  log_app->footer(
+      "Options of one kind are alternatives (-e 'socket.*' -e 'subprocess.*'); different kinds must all hold.\n"
+      "Example: vigil log --severity high --since 1d /var/log/vigil/python.jsonl");
   vigil::LogVerifyOptions log_verify;
   auto* log_verify_app = log_app->add_subcommand(
       "verify",
@@ -119,6 +146,10 @@ int main(int argc, char** argv) {
   if (status_app->parsed()) return vigil::trust_status_command(status);
   if (run_app->parsed()) return vigil::run_command(run);
   if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
+  if (log_app->parsed()) {
+    if (query.logs.empty()) query.logs.push_back(vigil::default_log_path(getuid()));
+    return vigil::log_query_command(query);
+  }
   if (check_app->parsed()) return vigil::policy_check_command(check);
   if (explain_app->parsed()) return vigil::policy_explain_command(explain);
   if (summary.logs.empty()) summary.logs.push_back(vigil::default_log_path(getuid()));

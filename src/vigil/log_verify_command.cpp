@@ -1,4 +1,4 @@
-#include "log_command.h"
+#include "log_verify_command.h"
 
 #include "hmac_sha256.h"
 #include "sha256.h"

@@ -1,0 +1,164 @@
+#include "log_query_command.h"
+
+#include "logs/log_lines.h"
+#include "logs/readable_record.h"
+#include "logs/record_filter.h"
+#include "logs/time_bound.h"
+#include "sinks/record.h"
+
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <deque>
+#include <memory>
+#include <thread>
+
+namespace vigil {
+namespace {
+
+constexpr auto kFollowInterval = std::chrono::milliseconds(200);
+constexpr std::size_t kFollowTail = 10;
+constexpr long kBadLinesShown = 5;
+
+bool build_query(const LogQueryOptions& options, RecordQuery& query) {
+  query.kinds = options.kinds;
+  query.events = options.events;
+  query.pids = options.pids;
+  query.trees = options.trees;
+  if (!options.severity.empty()) query.min_severity = severity_rank(options.severity);
+  std::time_t now = std::time(nullptr);
+  for (auto [text, bound] : {std::pair{&options.since, &query.since}, std::pair{&options.until, &query.until}}) {
+    if (text->empty()) continue;
+    auto parsed = parse_time_bound(*text, now);
+    if (!parsed) {
+      std::fprintf(stderr, "vigil log: '%s' is not a time (2026-11-22, 2026-11-22T16:04:08Z, 15m, 2h, 7d)\n",
+                   text->c_str());
+      return false;
+    }
+    *bound = *parsed;
+  }
+  for (auto [texts, prefix] : {std::pair{&options.args, "args."}, std::pair{&options.fields, ""}}) {
+    for (const std::string& text : *texts) {
+      FieldCondition condition;
+      if (!parse_field_condition(text, prefix, condition)) {
+        std::fprintf(stderr, "vigil log: '%s' is not NAME=GLOB\n", text.c_str());
+        return false;
+      }
+      query.fields.push_back(std::move(condition));
+    }
+  }
+  return true;
+}
+
+bool use_colour(const std::string& choice) {
+  if (choice == "always") return true;
+  if (choice == "never") return false;
+  const char* no_colour = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return isatty(STDOUT_FILENO) && (no_colour == nullptr || *no_colour == '\0') &&
+         !(term != nullptr && std::string_view(term) == "dumb");
+}
+
+class Query {
+ public:
+  Query(RecordQuery query, const LogQueryOptions& options)
+      : filter_(std::move(query)), json_(options.json), colour_(use_colour(options.colour)), tail_(options.tail) {}
+
+  void read(LogLines& lines) {
+    std::string_view line;
+    while (lines.next(line)) take(lines, line);
+  }
+
+  // Prints what --tail held back; from here on every match prints at once.
+  void end_of_history() {
+    for (const std::string& held : held_) std::fwrite(held.data(), 1, held.size(), stdout);
+    held_.clear();
+    tail_.reset();
+    std::fflush(stdout);
+  }
+
+  long matched() const { return matched_; }
+  long bad_lines() const { return bad_lines_; }
+
+ private:
+  void take(const LogLines& lines, std::string_view line) {
+    simdjson::dom::object record;
+    if (parser_.parse(line.data(), line.size(), false).get_object().get(record) != simdjson::SUCCESS) {
+      if (!line.empty() && ++bad_lines_ <= kBadLinesShown) {
+        std::fprintf(stderr, "vigil log: %s:%ld: not a JSON record\n", lines.path().c_str(), lines.line_number());
+      }
+      return;
+    }
+    if (!filter_.matches(record)) return;
+    ++matched_;
+    std::string text = json_ ? std::string(line) : readable_record(record, colour_);
+    text += '\n';
+    if (!tail_) {
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return;
+    }
+    held_.push_back(std::move(text));
+    if (held_.size() > *tail_) held_.pop_front();
+  }
+
+  simdjson::dom::parser parser_;
+  RecordFilter filter_;
+  bool json_;
+  bool colour_;
+  std::optional<std::size_t> tail_;
+  std::deque<std::string> held_;
+  long matched_ = 0;
+  long bad_lines_ = 0;
+};
+
+}  // namespace
+
+int log_query_command(const LogQueryOptions& options) {
+  RecordQuery query;
+  if (!build_query(options, query)) return 2;
+  if (options.follow && options.logs.back() == "-") {
+    std::fprintf(stderr, "vigil log: -f follows a file, not standard input\n");
+    return 2;
+  }
+  LogQueryOptions effective = options;
+  if (options.follow && !options.tail && options.since.empty()) effective.tail = kFollowTail;
+  static char output_buffer[1 << 20];
+  std::setvbuf(stdout, output_buffer, _IOFBF, sizeof output_buffer);
+  Query run(std::move(query), effective);
+  std::vector<std::unique_ptr<LogLines>> opened;
+  for (const std::string& path : options.logs) {
+    auto lines = std::make_unique<LogLines>(path);
+    std::string error;
+    if (!lines->open(error)) {
+      std::fprintf(stderr, "vigil log: %s\n", error.c_str());
+      return 2;
+    }
+    run.read(*lines);
+    if (!options.follow && lines->pending() > 0) {
+      std::fprintf(stderr, "vigil log: %s: the last line has no newline yet (being written, or cut short)\n",
+                   path.c_str());
+    }
+    opened.push_back(std::move(lines));
+  }
+  run.end_of_history();
+  if (options.follow && !opened.empty()) {
+    LogLines& last = *opened.back();
+    for (;;) {
+      std::this_thread::sleep_for(kFollowInterval);
+      run.read(last);
+      if (last.reopen_if_replaced()) run.read(last);
+      std::fflush(stdout);
+    }
+  }
+  std::fflush(stdout);
+  if (run.bad_lines() > kBadLinesShown) {
+    std::fprintf(stderr, "vigil log: %ld lines in all are not JSON records\n", run.bad_lines());
+  }
+  return run.matched() > 0 ? 0 : 1;
+}
+
+}  // namespace vigil

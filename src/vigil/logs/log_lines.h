@@ -1,0 +1,59 @@
+// Whole lines of a log file or of standard input, read in large blocks:
+// a log of any size streams through one buffer that grows only to the
+// longest line. Every line handed out is followed by at least kPadding
+// readable bytes, which simdjson needs to parse it where it lies.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+class LogLines {
+ public:
+  static constexpr std::size_t kPadding = 64;  // SIMDJSON_PADDING
+
+  // "-" reads standard input.
+  explicit LogLines(std::string path);
+  ~LogLines();
+  LogLines(const LogLines&) = delete;
+  LogLines& operator=(const LogLines&) = delete;
+
+  // False, with the reason in `error`, when the file cannot be opened.
+  bool open(std::string& error);
+
+  // The next whole line, without its newline. False when everything
+  // written so far has been read; a last line without its newline stays
+  // pending (a record being written, or a log cut short).
+  bool next(std::string_view& line);
+
+  // Bytes read after the last newline.
+  std::size_t pending() const { return end_ - begin_; }
+
+  // For following: true when the file was truncated or replaced (rotated)
+  // since it was opened; reading then starts again at its beginning.
+  bool reopen_if_replaced();
+
+  const std::string& path() const { return path_; }
+  // The number of the line `next` returned last, counting from 1.
+  long line_number() const { return line_number_; }
+
+ private:
+  bool fill();
+
+  std::string path_;
+  int fd_ = -1;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
+  off_t offset_ = 0;  // bytes read from the file so far
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  long line_number_ = 0;
+};
+
+}  // namespace vigil

@@ -1,0 +1,217 @@
+#include "readable_record.h"
+
+#include "record_filter.h"
+#include "sinks/record.h"
+
+#include <cstdio>
+
+namespace vigil {
+namespace {
+
+constexpr std::size_t kValueWidth = 160;
+constexpr std::size_t kTextWidth = 100;
+
+// Members every record has, or that only matter to `vigil log verify`.
+bool is_envelope(std::string_view key) {
+  return key == "ts" || key == "seq" || key == "kind" || key == "pid" || key == "host" || key == "prev" ||
+         key == "hmac" || key == "tid";
+}
+
+std::string_view string_member(simdjson::dom::object record, std::string_view key) {
+  std::string_view text;
+  if (record.at_key(key).get_string().get(text) != simdjson::SUCCESS) return {};
+  return text;
+}
+
+std::string member_text(simdjson::dom::object record, std::string_view key) {
+  simdjson::dom::element value;
+  if (record.at_key(key).get(value) != simdjson::SUCCESS) return {};
+  return value_text(value);
+}
+
+// Cuts at a character boundary.
+std::string shortened(std::string text, std::size_t width) {
+  if (text.size() <= width) return text;
+  std::size_t cut = width;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "…";
+}
+
+class Line {
+ public:
+  explicit Line(bool colour) : colour_(colour) {}
+
+  Line& styled(std::string_view style, std::string_view text) {
+    if (colour_ && !style.empty()) {
+      text_ += "\x1b[";
+      text_ += style;
+      text_ += 'm';
+    }
+    text_ += text;
+    if (colour_ && !style.empty()) text_ += "\x1b[0m";
+    return *this;
+  }
+  Line& plain(std::string_view text) { return styled({}, text); }
+  // Text from the log: made safe and bounded.
+  Line& logged(std::string_view style, std::string_view text, std::size_t width = kValueWidth) {
+    return styled(style, shortened(terminal_safe(text), width));
+  }
+  std::string take() { return std::move(text_); }
+
+ private:
+  bool colour_;
+  std::string text_;
+};
+
+std::string_view severity_style(std::string_view severity) {
+  switch (severity_rank(severity)) {
+    case 4: return "1;97;41";
+    case 3: return "1;31";
+    case 2: return "33";
+    case 1: return "36";
+    default: return "2";
+  }
+}
+
+void add_members(Line& line, simdjson::dom::object members, bool skip_envelope) {
+  for (auto [key, value] : members) {
+    if (skip_envelope && is_envelope(key)) continue;
+    line.plain(" ").styled("2", terminal_safe(key)).plain("=").logged({}, value_text(value));
+  }
+}
+
+void add_event(Line& line, simdjson::dom::object record) {
+  line.logged("1", string_member(record, "event"), kTextWidth);
+  simdjson::dom::object args;
+  simdjson::dom::array positional;
+  if (record.at_key("args").get_object().get(args) == simdjson::SUCCESS) {
+    add_members(line, args, false);
+  } else if (record.at_key("args").get_array().get(positional) == simdjson::SUCCESS) {
+    std::size_t index = 0;
+    for (simdjson::dom::element value : positional) {
+      line.plain(" ").styled("2", std::to_string(index++)).plain("=").logged({}, value_text(value));
+    }
+  }
+  simdjson::dom::object decision;
+  bool enforced = false;
+  if (record.at_key("decision").get_object().get(decision) == simdjson::SUCCESS &&
+      decision.at_key("enforced").get_bool().get(enforced) == simdjson::SUCCESS && enforced) {
+    line.plain(" ").styled("1;31", "DENIED");
+  }
+  simdjson::dom::object site;
+  if (record.at_key("site").get_object().get(site) == simdjson::SUCCESS) {
+    line.styled("2", "  @ ").logged("2", member_text(site, "file"), kTextWidth)
+        .styled("2", ":" + member_text(site, "line") + " ")
+        .logged("2", member_text(site, "function"), kTextWidth);
+  }
+}
+
+void add_alert(Line& line, simdjson::dom::object record) {
+  std::string_view severity = string_member(record, "severity");
+  line.styled(severity_style(severity), severity).plain(" ").logged("1", string_member(record, "rule"), kTextWidth);
+  line.plain(": ").logged({}, string_member(record, "message"));
+  std::string attack = member_text(record, "attack");
+  if (attack != "[]" && !attack.empty()) line.plain(" ").logged("2", attack);
+  bool enforced = false;
+  if (record.at_key("enforced").get_bool().get(enforced) == simdjson::SUCCESS && enforced) {
+    line.plain(" ").styled("1;31", "ENFORCED");
+  }
+  line.styled("2", " (event seq " + member_text(record, "seq_ref") + ")");
+}
+
+void add_start(Line& line, simdjson::dom::object record) {
+  simdjson::dom::object entry;
+  if (record.at_key("entry").get_object().get(entry) == simdjson::SUCCESS) {
+    line.logged("1", member_text(entry, "mode"), kTextWidth).plain(" ").logged({}, member_text(entry, "target"));
+  }
+  line.styled("2", " ppid ").plain(member_text(record, "ppid")).styled("2", " uid ").plain(member_text(record, "uid"));
+  simdjson::dom::object policy;
+  if (record.at_key("policy").get_object().get(policy) == simdjson::SUCCESS) {
+    line.styled("2", " policy ").logged({}, member_text(policy, "name"), kTextWidth).plain("/")
+        .logged({}, member_text(policy, "mode"), kTextWidth);
+  }
+  line.styled("2", " argv ").logged({}, member_text(record, "argv"));
+}
+
+void add_stop(Line& line, simdjson::dom::object record) {
+  line.plain("exit ").styled("1", member_text(record, "status"));
+  line.styled("2", " events_seen ").plain(member_text(record, "events_seen"));
+  std::string dropped = member_text(record, "records_dropped");
+  if (!dropped.empty() && dropped != "0") line.styled("1;31", " records_dropped " + dropped);
+}
+
+void add_transcript(Line& line, simdjson::dom::object record) {
+  line.logged("1", string_member(record, "origin"), kTextWidth).plain(" ")
+      .logged({}, string_member(record, "filename"), kTextWidth)
+      .styled("2", " " + member_text(record, "size") + " bytes sha256 " +
+                       std::string(string_member(record, "sha256").substr(0, 12)) + " ")
+      .logged({}, string_member(record, "text"), kTextWidth);
+}
+
+}  // namespace
+
+std::string terminal_safe(std::string_view text) {
+  std::string safe;
+  safe.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    char escape[12];
+    if (byte == '\n') {
+      safe += "\\n";
+    } else if (byte == '\t') {
+      safe += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      std::snprintf(escape, sizeof escape, "\\x%02x", byte);
+      safe += escape;
+    } else if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      // U+0080..U+009F: C1 controls, CSI among them.
+      std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned char>(text[++i]));
+      safe += escape;
+    } else if (byte == 0xE2 && i + 2 < text.size()) {
+      unsigned code = ((byte & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                      (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+      bool bidi = code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
+                  (code >= 0x2066 && code <= 0x2069);
+      if (bidi) {
+        std::snprintf(escape, sizeof escape, "\\u%04x", code);
+        safe += escape;
+        i += 2;
+      } else {
+        safe += text[i];
+      }
+    } else {
+      safe += text[i];
+    }
+  }
+  return safe;
+}
+
+std::string readable_record(simdjson::dom::object record, bool colour) {
+  Line line(colour);
+  std::string ts(string_member(record, "ts"));
+  if (ts.size() > 20 && ts[10] == 'T') {
+    ts[10] = ' ';
+    if (ts.back() == 'Z') ts.pop_back();
+  }
+  line.logged("2", ts, 40).plain(" ").logged({}, string_member(record, "host"), 64)
+      .plain("[" + member_text(record, "pid") + "]").styled("2", "#" + member_text(record, "seq")).plain(" ");
+  std::string_view kind = string_member(record, "kind");
+  if (kind == "event") {
+    add_event(line.plain("event "), record);
+  } else if (kind == "alert") {
+    add_alert(line.styled("1;31", "ALERT").plain(" "), record);
+  } else if (kind == "start") {
+    add_start(line.styled("32", "start").plain(" "), record);
+  } else if (kind == "stop") {
+    add_stop(line.styled("32", "stop").plain(" "), record);
+  } else if (kind == "transcript") {
+    add_transcript(line.styled("35", "transcript").plain(" "), record);
+  } else {
+    line.logged("34", kind, kTextWidth);
+    add_members(line, record, true);
+  }
+  return line.take();
+}
+
+}  // namespace vigil
