@@ -1,5 +1,7 @@
 #include "summary_command.h"
 
+#include "logs/activity.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -61,16 +63,6 @@ std::string without_stop(long pid, const Process& p, bool& silent) {
   return "running";
 }
 
-// Events an incident responder looks at first, by area.
-const std::map<std::string, std::string> kNotable = {
-    {"subprocess.Popen", "process"}, {"os.system", "process"},        {"os.exec", "process"},
-    {"os.posix_spawn", "process"},   {"os.fork", "process"},          {"socket.connect", "network"},
-    {"socket.bind", "network"},      {"socket.getaddrinfo", "network"}, {"urllib.Request", "network"},
-    {"exec", "code"},                {"compile", "code"},             {"ctypes.dlopen", "native"},
-    {"sys.addaudithook", "hooks"},   {"marshal.loads", "code"},       {"os.remove", "files"},
-    {"os.rename", "files"},          {"os.chmod", "files"},
-};
-
 std::string short_json(const json& value, std::size_t width = 90) {
   std::string text = value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > width) text = text.substr(0, width - 3) + "...";
@@ -84,15 +76,23 @@ std::string site_text(const json& record) {
   return file + ":" + std::to_string(site.value("line", 0));
 }
 
-// What deserves a line of its own: code run from text rather than files,
-// and everything outside the interpreter's own start-up.
+std::string string_member(const json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// What deserves a line of its own: the program's own doing after start-up.
 bool is_interesting(const std::string& event, const json& record) {
-  if (!kNotable.count(event)) return false;
-  if (!record.value("site", json()).is_object()) return false;
-  std::string file = record["site"].value("file", json()).is_string() ? record["site"]["file"].get<std::string>() : "";
-  if (event == "exec" || event == "marshal.loads") return false;  // every import does these
-  if (event == "compile") return file.rfind("<frozen", 0) != 0 && file.find("/usr/lib/python3") == std::string::npos;
-  return true;
+  const json& site = record.value("site", json());
+  const json& args = record.value("args", json());
+  std::string site_file = site.is_object() ? string_member(site, "file") : "";
+  std::string mode = args.is_object() ? string_member(args, "mode") : "";
+  EventFacts facts{.event = event,
+                   .has_site = site.is_object(),
+                   .site_file = site_file,
+                   .open_mode = mode,
+                   .open_flags = args.is_object() ? args.value("flags", 0LL) : 0};
+  return facts.has_site && is_program_activity(facts);
 }
 
 }  // namespace
@@ -199,7 +199,7 @@ int summary_command(const SummaryOptions& options) {
     if (!selected.count(pid)) continue;
     std::string event = record.value("event", "");
     if (++shown > 40) break;
-    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", kNotable.at(event).c_str(), pid, event.c_str(),
+    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", std::string(activity_name(activity_of(event))).c_str(), pid, event.c_str(),
                 short_json(record.value("args", json())).c_str(), site_text(record).c_str());
   }
   if (shown == 0) std::printf("  none\n");

@@ -1,6 +1,7 @@
 #include "readable_record.h"
 
 #include "record_filter.h"
+#include "safe_text.h"
 #include "sinks/record.h"
 
 #include <cstdio>
@@ -81,8 +82,7 @@ void add_members(Line& line, simdjson::dom::object members, bool skip_envelope) 
   }
 }
 
-void add_event(Line& line, simdjson::dom::object record) {
-  line.logged("1", string_member(record, "event"), kTextWidth);
+void add_args(Line& line, simdjson::dom::object record) {
   simdjson::dom::object args;
   simdjson::dom::array positional;
   if (record.at_key("args").get_object().get(args) == simdjson::SUCCESS) {
@@ -93,6 +93,11 @@ void add_event(Line& line, simdjson::dom::object record) {
       line.plain(" ").styled("2", std::to_string(index++)).plain("=").logged({}, value_text(value));
     }
   }
+}
+
+void add_event(Line& line, simdjson::dom::object record) {
+  line.logged("1", string_member(record, "event"), kTextWidth);
+  add_args(line, record);
   simdjson::dom::object decision;
   bool enforced = false;
   if (record.at_key("decision").get_object().get(decision) == simdjson::SUCCESS &&
@@ -151,40 +156,11 @@ void add_transcript(Line& line, simdjson::dom::object record) {
 
 }  // namespace
 
-std::string terminal_safe(std::string_view text) {
-  std::string safe;
-  safe.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    char escape[12];
-    if (byte == '\n') {
-      safe += "\\n";
-    } else if (byte == '\t') {
-      safe += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      std::snprintf(escape, sizeof escape, "\\x%02x", byte);
-      safe += escape;
-    } else if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      // U+0080..U+009F: C1 controls, CSI among them.
-      std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned char>(text[++i]));
-      safe += escape;
-    } else if (byte == 0xE2 && i + 2 < text.size()) {
-      unsigned code = ((byte & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
-                      (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
-      bool bidi = code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
-                  (code >= 0x2066 && code <= 0x2069);
-      if (bidi) {
-        std::snprintf(escape, sizeof escape, "\\u%04x", code);
-        safe += escape;
-        i += 2;
-      } else {
-        safe += text[i];
-      }
-    } else {
-      safe += text[i];
-    }
-  }
-  return safe;
+std::string readable_args(simdjson::dom::object record, bool colour) {
+  Line line(colour);
+  add_args(line, record);
+  std::string text = line.take();
+  return text.empty() ? text : text.substr(1);
 }
 
 std::string readable_record(simdjson::dom::object record, bool colour) {

@@ -1,8 +1,5 @@
 // One line of text per record for people at a terminal. Every text that
-// came from the logged program is made safe to print first: control
-// characters, C1 controls and bidirectional overrides are written as
-// escapes, so a record cannot move the cursor, retitle the terminal or
-// reorder what the analyst reads.
+// came from the logged program goes through terminal_safe first.
 #pragma once
 
 #include <simdjson.h>
@@ -12,8 +9,9 @@
 
 namespace vigil {
 
-// `text` with everything that could act on a terminal written as an escape.
-std::string terminal_safe(std::string_view text);
+// The arguments of an event record as NAME=VALUE pairs (or INDEX=VALUE
+// for an uncatalogued event), each value bounded.
+std::string readable_args(simdjson::dom::object record, bool colour);
 
 std::string readable_record(simdjson::dom::object record, bool colour);
 

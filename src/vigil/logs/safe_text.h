@@ -1,0 +1,20 @@
+// Text from a logged program, made harmless to show to a person:
+// control characters, C1 controls (CSI among them) and bidirectional
+// overrides become visible escapes, so a record cannot move a terminal's
+// cursor, retitle it, or reorder what the analyst reads, in a terminal or
+// in a report.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+// Line feeds and tabs stay as they are when keep_line_breaks is set (for
+// source text in a report); everything else is escaped the same way.
+std::string visible_text(std::string_view text, bool keep_line_breaks);
+
+// visible_text on one line.
+std::string terminal_safe(std::string_view text);
+
+}  // namespace vigil
