@@ -30,16 +30,10 @@ bool build_query(const LogQueryOptions& options, RecordQuery& query) {
   query.pids = options.pids;
   query.trees = options.trees;
   if (!options.severity.empty()) query.min_severity = severity_rank(options.severity);
-  std::time_t now = std::time(nullptr);
-  for (auto [text, bound] : {std::pair{&options.since, &query.since}, std::pair{&options.until, &query.until}}) {
-    if (text->empty()) continue;
-    auto parsed = parse_time_bound(*text, now);
-    if (!parsed) {
-      std::fprintf(stderr, "vigil log: '%s' is not a time (2026-11-22, 2026-11-22T16:04:08Z, 15m, 2h, 7d)\n",
-                   text->c_str());
-      return false;
-    }
-    *bound = *parsed;
+  std::string error;
+  if (!parse_time_range(options.since, options.until, query.since, query.until, error)) {
+    std::fprintf(stderr, "vigil log: %s\n", error.c_str());
+    return false;
   }
   for (auto [texts, prefix] : {std::pair{&options.args, "args."}, std::pair{&options.fields, ""}}) {
     for (const std::string& text : *texts) {

@@ -2,6 +2,7 @@
 #include "log_query_command.h"
 #include "log_verify_command.h"
 #include "policy_command.h"
+#include "report_command.h"
 #include "run_command.h"
 #include "settings.h"
 #include "summary_command.h"
@@ -76,6 +77,18 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  vigil::ReportOptions report;
+  auto* report_app = app.add_subcommand(
+      "report", "Write a self-contained HTML incident report: process tree, alerts and their events, network, file "
+                "and process activity, dynamic code, timelines");
+  report_app->add_option("-o,--output", report.output, "HTML file to write, or - for standard output")->required();
+  report_app->add_option("--title", report.title, "The report's title");
+  report_app->add_option("--tree", report.trees, "Only this process and its descendants")->allow_extra_args(false);
+  report_app->add_option("--since", report.since, "Only records at or after this time (as for vigil log)");
+  report_app->add_option("--until", report.until, "Only records before this time");
+  report_app->add_option("logs", report.logs, "Log files, oldest first, or - for standard input (default: this user's default log)");
+  report_app->footer("Example: vigil report --since 1d -o incident.html /var/log/vigil/python.jsonl");
+
   auto* policy_app = app.add_subcommand("policy", "Check policy files and explain their decisions");
   policy_app->require_subcommand(1);
   vigil::PolicyCheckOptions check;
@@ -146,6 +159,10 @@ int main(int argc, char** argv) {
   if (status_app->parsed()) return vigil::trust_status_command(status);
   if (run_app->parsed()) return vigil::run_command(run);
   if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
+  if (report_app->parsed()) {
+    if (report.logs.empty()) report.logs.push_back(vigil::default_log_path(getuid()));
+    return vigil::report_command(report);
+  }
   if (log_app->parsed()) {
     if (query.logs.empty()) query.logs.push_back(vigil::default_log_path(getuid()));
     return vigil::log_query_command(query);

@@ -131,7 +131,9 @@ bool is_program_activity(const EventFacts& facts) {
   switch (activity_of(facts.event)) {
     case Activity::none: return false;
     case Activity::file:
-      return facts.event != "open" || opens_for_writing(facts.open_mode, facts.open_flags) || programs_code;
+      // Opens during start-up are the interpreter's own (its standard streams among them).
+      return facts.event != "open" ||
+             (facts.has_site && (opens_for_writing(facts.open_mode, facts.open_flags) || programs_code));
     case Activity::code:
       if (facts.event.starts_with("cpython.") || facts.event == "pickle.find_class") return true;
       return programs_code;

@@ -35,8 +35,8 @@ struct EventFacts {
 };
 
 // True for what the program itself did that a responder looks at: every
-// process, network, native and hook event; files written, or read by the
-// program's own code; code compiled or run from text rather than by imports.
+// process, network, native and hook event; files written after start-up,
+// or read by the program's own code; code compiled or run from text rather than by imports.
 bool is_program_activity(const EventFacts& facts);
 
 }  // namespace vigil

@@ -97,4 +97,19 @@ std::optional<std::string> parse_time_bound(std::string_view text, std::time_t n
   return stamp(timegm(&fields) - offset, micros);
 }
 
+bool parse_time_range(const std::string& since, const std::string& until, std::string& since_ts,
+                      std::string& until_ts, std::string& error) {
+  std::time_t now = std::time(nullptr);
+  for (auto [text, bound] : {std::pair{&since, &since_ts}, std::pair{&until, &until_ts}}) {
+    if (text->empty()) continue;
+    auto parsed = parse_time_bound(*text, now);
+    if (!parsed) {
+      error = "'" + *text + "' is not a time (2026-11-22, 2026-11-22T16:04:08Z, 15m, 2h, 7d)";
+      return false;
+    }
+    *bound = *parsed;
+  }
+  return true;
+}
+
 }  // namespace vigil

@@ -14,4 +14,9 @@ namespace vigil {
 // an age: "90s", "15m", "2h", "7d" before `now`. nullopt when it is neither.
 std::optional<std::string> parse_time_bound(std::string_view text, std::time_t now);
 
+// --since and --until as ts texts (empty stays empty). False, with a
+// message for the user in `error`, when either is not a time.
+bool parse_time_range(const std::string& since, const std::string& until, std::string& since_ts,
+                      std::string& until_ts, std::string& error);
+
 }  // namespace vigil

@@ -1,0 +1,86 @@
+#include "report_command.h"
+
+#include "logs/log_lines.h"
+#include "logs/record_filter.h"
+#include "logs/time_bound.h"
+#include "report/html_report.h"
+#include "report/incident.h"
+
+#include <simdjson.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+namespace vigil {
+namespace {
+
+std::string now_stamp() {
+  std::time_t now = std::time(nullptr);
+  tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
+
+int report_command(const ReportOptions& options) {
+  RecordQuery query;
+  query.trees = options.trees;
+  std::string error;
+  if (!parse_time_range(options.since, options.until, query.since, query.until, error)) {
+    std::fprintf(stderr, "vigil report: %s\n", error.c_str());
+    return 2;
+  }
+  RecordFilter filter(std::move(query));
+  IncidentBuilder builder;
+  simdjson::dom::parser parser;
+  for (const std::string& path : options.logs) {
+    LogLines lines(path);
+    std::string error;
+    if (!lines.open(error)) {
+      std::fprintf(stderr, "vigil report: %s\n", error.c_str());
+      return 2;
+    }
+    std::string_view line;
+    while (lines.next(line)) {
+      simdjson::dom::object record;
+      if (parser.parse(line.data(), line.size(), false).get_object().get(record) != simdjson::SUCCESS) {
+        if (!line.empty()) builder.add_bad_line();
+        continue;
+      }
+      if (filter.matches(record)) builder.add(record);
+    }
+  }
+  Incident incident = builder.finish();
+  ReportHeader header{options.title, options.logs, now_stamp()};
+  if (options.output == "-") {
+    write_html_report(incident, header, std::cout);
+    std::cout.flush();
+    return std::cout ? 0 : 2;
+  }
+  std::string partial = options.output + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    write_html_report(incident, header, out);
+    out.close();
+    if (!out) {
+      std::fprintf(stderr, "vigil report: %s cannot be written\n", partial.c_str());
+      std::remove(partial.c_str());
+      return 2;
+    }
+  }
+  if (std::rename(partial.c_str(), options.output.c_str()) != 0) {
+    std::fprintf(stderr, "vigil report: %s cannot be written\n", options.output.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "vigil report: %s: %zu processes, %zu alerts, %ld records\n", options.output.c_str(),
+               incident.processes.size(), incident.alerts.size() + static_cast<std::size_t>(incident.alerts_omitted),
+               incident.records);
+  return 0;
+}
+
+}  // namespace vigil
