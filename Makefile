@@ -4,19 +4,22 @@
 SHELL := /bin/bash
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+DEB_BUILD ?= build-deb
 PYTHON3 := /usr/bin/python3
 PYTEST := $(PYTHON3) -m pytest -p no:cacheprovider
 export ASAN_OPTIONS := detect_leaks=0:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 
 DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-dev libpython3.11-testsuite \
-  python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libgtest-dev valgrind \
-  python3-jinja2 python3-django python3-flask python3.11-venv \
-  libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl
+  python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev \
+  libgtest-dev valgrind python3-jinja2 python3-django python3-flask python3.11-venv \
+  libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl \
+  chromium tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base
 
 BENCH_PACKAGES := python3-jinja2 python3-django
 
-.PHONY: all deps bench-deps install-packages pgo build asan run test unit unit-asan e2e e2e-asan cpython-tests bench clean
+.PHONY: all deps bench-deps install-packages pgo build asan deb run test unit unit-asan e2e e2e-asan package-tests \
+  cpython-tests bench clean
 
 all: build
 
@@ -42,6 +45,15 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD)
 
+# The Debian package, built by CPack from its own release tree:
+# $(DEB_BUILD)/vigil_<version>_<arch>.deb.
+deb: deps
+	cmake -S . -B $(DEB_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
+	  -DVIGIL_BUILD_TESTS=OFF >/dev/null
+	cmake --build $(DEB_BUILD)
+	cd $(DEB_BUILD) && cpack -G DEB >/dev/null
+	@ls $(DEB_BUILD)/vigil_*.deb
+
 run: build
 	@echo "== demo/demo.py under vigil-python, default policy and default log =="
 	@$(BUILD)/bin/vigil-python demo/demo.py & pid=$$!; wait $$pid; status=$$?; \
@@ -50,8 +62,8 @@ run: build
 	  echo; echo "== Verified execution (demo/verified.sh) =="; \
 	  demo/verified.sh $(BUILD)/bin; exit $$status
 
-test: build asan
-	$(MAKE) unit unit-asan e2e e2e-asan cpython-tests
+test: build asan deb
+	$(MAKE) unit unit-asan e2e e2e-asan package-tests cpython-tests
 
 unit:
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -64,6 +76,10 @@ e2e:
 
 e2e-asan:
 	VIGIL_BIN=$(CURDIR)/$(ASAN_BUILD)/bin $(PYTEST) -q tests/e2e
+
+# Installs the package on this machine, runs it, removes and purges it.
+package-tests:
+	VIGIL_BIN=$(CURDIR)/$(BUILD)/bin VIGIL_DEB_DIR=$(CURDIR)/$(DEB_BUILD) $(PYTEST) -q tests/package
 
 cpython-tests:
 	$(PYTHON3) tests/cpython/run_regrtest.py --vigil-python $(BUILD)/bin/vigil-python
@@ -84,4 +100,4 @@ pgo: deps
 	cmake --build build-pgo
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-pgo
+	rm -rf $(BUILD) $(ASAN_BUILD) $(DEB_BUILD) build-pgo
