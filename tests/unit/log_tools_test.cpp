@@ -1,0 +1,161 @@
+#include "logs/log_lines.h"
+#include "logs/record_filter.h"
+#include "logs/safe_text.h"
+#include "logs/time_bound.h"
+#include "report/html_report.h"
+#include "scratch_path.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <fstream>
+
+namespace vigil {
+namespace {
+
+constexpr std::time_t kNow = 1795305600;  // 2026-11-22T00:00:00Z
+
+TEST(TimeBound, ReadsDatesTimesZonesAndAges) {
+  EXPECT_EQ(parse_time_bound("2026-11-22", kNow), "2026-11-22T00:00:00.000000Z");
+  EXPECT_EQ(parse_time_bound("2026-11-22T16:04", kNow), "2026-11-22T16:04:00.000000Z");
+  EXPECT_EQ(parse_time_bound("2026-11-22 16:04:08.5", kNow), "2026-11-22T16:04:08.500000Z");
+  EXPECT_EQ(parse_time_bound("2026-11-22T16:04:08.1234567Z", kNow), "2026-11-22T16:04:08.123456Z");
+  EXPECT_EQ(parse_time_bound("2026-11-22T18:04:08+02:00", kNow), "2026-11-22T16:04:08.000000Z");
+  EXPECT_EQ(parse_time_bound("90s", kNow), "2026-11-21T23:58:30.000000Z");
+  EXPECT_EQ(parse_time_bound("2h", kNow), "2026-11-21T22:00:00.000000Z");
+  EXPECT_EQ(parse_time_bound("7d", kNow), "2026-11-15T00:00:00.000000Z");
+  for (const char* bad : {"", "yesterday", "2026-13-01", "2026-11-22T25:00", "2026-11-22X", "5y", "m", "-3h"}) {
+    EXPECT_FALSE(parse_time_bound(bad, kNow)) << bad;
+  }
+}
+
+class Filtering : public ::testing::Test {
+ protected:
+  bool matches(RecordFilter& filter, const std::string& line) {
+    simdjson::padded_string padded(line);
+    simdjson::dom::object record;
+    EXPECT_EQ(parser_.parse(padded).get_object().get(record), simdjson::SUCCESS) << line;
+    return filter.matches(record);
+  }
+  simdjson::dom::parser parser_;
+};
+
+constexpr const char* kConnect =
+    R"({"ts":"2026-11-22T10:00:00.000000Z","seq":7,"kind":"event","pid":10,"host":"h","event":"socket.connect",)"
+    R"("site":{"file":"/srv/a.py","line":3},"args":{"address":["10.0.0.5",443],"flag":true}})";
+constexpr const char* kAlert =
+    R"({"ts":"2026-11-22T10:00:01.000000Z","seq":8,"kind":"alert","pid":10,"host":"h","event":"socket.connect",)"
+    R"("rule":"r","severity":"medium"})";
+
+TEST_F(Filtering, KindsOfConditionsCombine) {
+  RecordQuery query;
+  query.events = {"socket.*", "subprocess.*"};
+  query.kinds = {"event"};
+  RecordFilter events(query);
+  EXPECT_TRUE(matches(events, kConnect));
+  EXPECT_FALSE(matches(events, kAlert));
+
+  RecordQuery severe;
+  severe.min_severity = 2;
+  RecordFilter medium(severe);
+  EXPECT_TRUE(matches(medium, kAlert));
+  EXPECT_FALSE(matches(medium, kConnect));
+  severe.min_severity = 3;
+  RecordFilter high(severe);
+  EXPECT_FALSE(matches(high, kAlert));
+}
+
+TEST_F(Filtering, FieldsFollowDottedPathsThroughArrays) {
+  for (auto [text, expected] : {std::pair{"args.address.0=10.0.*", true}, std::pair{"args.address.1=443", true},
+                                std::pair{"args.address=\\[\"10.0.0.5\",443\\]", true}, std::pair{"args.flag=true", true},
+                                std::pair{"site.file=/srv/*", true}, std::pair{"args.address.2=*", false},
+                                std::pair{"args.missing=*", false}, std::pair{"site.line.x=*", false}}) {
+    RecordQuery query;
+    query.fields.emplace_back();
+    ASSERT_TRUE(parse_field_condition(text, "", query.fields.back())) << text;
+    RecordFilter filter(query);
+    EXPECT_EQ(matches(filter, kConnect), expected) << text;
+  }
+  FieldCondition condition;
+  EXPECT_FALSE(parse_field_condition("novalue", "args.", condition));
+  EXPECT_FALSE(parse_field_condition("=x", "args.", condition));
+  EXPECT_FALSE(parse_field_condition("a..b=x", "", condition));
+}
+
+TEST_F(Filtering, TimeRangeIsHalfOpen) {
+  RecordQuery query;
+  query.since = "2026-11-22T10:00:00.000000Z";
+  query.until = "2026-11-22T10:00:01.000000Z";
+  RecordFilter filter(query);
+  EXPECT_TRUE(matches(filter, kConnect));
+  EXPECT_FALSE(matches(filter, kAlert));
+}
+
+TEST_F(Filtering, TreeGrowsWithChildrenStartedLater) {
+  RecordQuery query;
+  query.trees = {10};
+  RecordFilter filter(query);
+  const std::string child_start = R"({"ts":"t","seq":1,"kind":"start","pid":11,"host":"h","ppid":10})";
+  const std::string grandchild_start = R"({"ts":"t","seq":1,"kind":"start","pid":12,"host":"h","ppid":11})";
+  const std::string stranger = R"({"ts":"t","seq":1,"kind":"start","pid":13,"host":"h","ppid":1})";
+  EXPECT_TRUE(matches(filter, child_start));
+  EXPECT_TRUE(matches(filter, grandchild_start));
+  EXPECT_FALSE(matches(filter, stranger));
+  EXPECT_TRUE(matches(filter, R"({"ts":"t","seq":2,"kind":"event","pid":12,"host":"h"})"));
+
+  RecordQuery pids;
+  pids.pids = {10};
+  RecordFilter only(pids);
+  EXPECT_FALSE(matches(only, child_start));
+}
+
+TEST(SafeText, EscapesWhatCouldDriveATerminal) {
+  EXPECT_EQ(terminal_safe("a\x1b]0;x\x07z"), "a\\x1b]0;x\\x07z");
+  EXPECT_EQ(terminal_safe("\xc2\x9b" "31m"), "\\u009b31m");                 // C1 CSI
+  EXPECT_EQ(terminal_safe("abc\xe2\x80\xae" "txt"), "abc\\u202etxt");       // right-to-left override
+  EXPECT_EQ(terminal_safe("\xe2\x81\xa6x"), "\\u2066x");                     // isolate
+  EXPECT_EQ(terminal_safe("zé → ü\t\n"), "zé → ü\\t\\n");
+  EXPECT_EQ(visible_text("line\n\tnext\x1b", true), "line\n\tnext\\x1b");
+}
+
+TEST(HtmlEscape, EscapesMarkupAndQuotes) {
+  EXPECT_EQ(html_escape(R"(<img src="x" onerror='y'>&)"), "&lt;img src=&quot;x&quot; onerror=&#39;y&#39;&gt;&amp;");
+}
+
+TEST(LogLines, YieldsWholeLinesAndHoldsTheUnfinishedOne) {
+  ScratchPath path("log_lines");
+  std::string long_line(9u << 20, 'x');  // longer than one read block
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "one\n\n" << long_line << "\npartial";
+  }
+  LogLines lines(static_cast<const std::string&>(path));
+  std::string error;
+  ASSERT_TRUE(lines.open(error)) << error;
+  std::string_view line;
+  ASSERT_TRUE(lines.next(line));
+  EXPECT_EQ(line, "one");
+  ASSERT_TRUE(lines.next(line));
+  EXPECT_EQ(line, "");
+  ASSERT_TRUE(lines.next(line));
+  EXPECT_EQ(line.size(), long_line.size());
+  EXPECT_EQ(lines.line_number(), 3);
+  EXPECT_FALSE(lines.next(line));
+  EXPECT_EQ(lines.pending(), 7u);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out << " now whole\n";
+  }
+  ASSERT_TRUE(lines.next(line));
+  EXPECT_EQ(line, "partial now whole");
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << "fresh\n";
+  }
+  EXPECT_TRUE(lines.reopen_if_replaced());
+  ASSERT_TRUE(lines.next(line));
+  EXPECT_EQ(line, "fresh");
+}
+
+}  // namespace
+}  // namespace vigil
