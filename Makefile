@@ -14,7 +14,7 @@ DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-d
   python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev \
   libgtest-dev valgrind python3-jinja2 python3-django python3-flask python3.11-venv \
   libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl \
-  chromium tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base
+  chromium tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time
 
 BENCH_PACKAGES := python3-jinja2 python3-django
 
