@@ -4,7 +4,6 @@
 #include "safe_text.h"
 #include "sinks/record.h"
 
-#include <cstdio>
 
 namespace vigil {
 namespace {
