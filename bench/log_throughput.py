@@ -84,7 +84,7 @@ def main():
             ("filter on a field: `-a mode=w`", ["log", "-j", "-a", "mode=w"]),
             ("every record, JSON passthrough: `-j`", ["log", "-j"]),
             ("every record, readable lines: `--color never`", ["log", "--color", "never"]),
-            ("HTML report: `report -o /dev/null`", ["report", "-o", "/dev/null"]),
+            ("HTML report: `report -o report.html`", ["report"]),
         ]
         subprocess.run(["cat", str(big)], stdout=subprocess.DEVNULL, check=True)  # into the page cache
         rows = []

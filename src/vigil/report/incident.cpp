@@ -193,6 +193,8 @@ void IncidentBuilder::add(simdjson::dom::object record) {
     add_timeline(run, std::move(row));
   } else if (kind == "stop") {
     run.exit_status = integer_member(record, "status", -1);
+    // Its alerts have all been written; what they refer to is no longer needed.
+    std::deque<TimelineRow>().swap(run.recent_events);
     row.name = "exit " + std::to_string(*run.exit_status);
     add_timeline(run, std::move(row));
   } else if (kind == "event") {
