@@ -17,18 +17,6 @@ bool is_envelope(std::string_view key) {
          key == "hmac" || key == "tid";
 }
 
-std::string_view string_member(simdjson::dom::object record, std::string_view key) {
-  std::string_view text;
-  if (record.at_key(key).get_string().get(text) != simdjson::SUCCESS) return {};
-  return text;
-}
-
-std::string member_text(simdjson::dom::object record, std::string_view key) {
-  simdjson::dom::element value;
-  if (record.at_key(key).get(value) != simdjson::SUCCESS) return {};
-  return value_text(value);
-}
-
 // Cuts at a character boundary.
 std::string shortened(std::string text, std::size_t width) {
   if (text.size() <= width) return text;

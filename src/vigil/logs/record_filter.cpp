@@ -9,12 +9,6 @@
 namespace vigil {
 namespace {
 
-std::string_view string_member(simdjson::dom::object record, std::string_view key) {
-  std::string_view text;
-  if (record.at_key(key).get_string().get(text) != simdjson::SUCCESS) return {};
-  return text;
-}
-
 bool any_glob(const std::vector<std::string>& globs, std::string_view text) {
   return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) { return glob_match(glob, text); });
 }
@@ -57,6 +51,18 @@ bool parse_field_condition(std::string_view text, std::string_view prefix, Field
   }
   condition.glob = std::string(text.substr(equals + 1));
   return true;
+}
+
+std::string_view string_member(simdjson::dom::object object, std::string_view key) {
+  std::string_view text;
+  if (object.at_key(key).get_string().get(text) != simdjson::SUCCESS) return {};
+  return text;
+}
+
+std::string member_text(simdjson::dom::object object, std::string_view key) {
+  simdjson::dom::element value;
+  if (object.at_key(key).get(value) != simdjson::SUCCESS) return {};
+  return value_text(value);
 }
 
 std::string value_text(simdjson::dom::element value) {

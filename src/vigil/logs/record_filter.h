@@ -39,6 +39,12 @@ bool parse_field_condition(std::string_view text, std::string_view prefix, Field
 // The text a field condition compares with.
 std::string value_text(simdjson::dom::element value);
 
+// The text of a string member; empty when absent or not a string.
+std::string_view string_member(simdjson::dom::object object, std::string_view key);
+
+// value_text of a member; empty when absent.
+std::string member_text(simdjson::dom::object object, std::string_view key);
+
 class RecordFilter {
  public:
   explicit RecordFilter(RecordQuery query);

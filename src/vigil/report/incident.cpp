@@ -14,18 +14,6 @@ namespace {
 constexpr std::size_t kRecentEvents = 64;
 constexpr std::size_t kTargetWidth = 300;
 
-std::string_view string_member(simdjson::dom::object object, std::string_view key) {
-  std::string_view text;
-  if (object.at_key(key).get_string().get(text) != simdjson::SUCCESS) return {};
-  return text;
-}
-
-std::string member_text(simdjson::dom::object object, std::string_view key) {
-  simdjson::dom::element value;
-  if (object.at_key(key).get(value) != simdjson::SUCCESS) return {};
-  return value_text(value);
-}
-
 long long integer_member(simdjson::dom::object object, std::string_view key, long long otherwise) {
   std::int64_t value = 0;
   return object.at_key(key).get_int64().get(value) == simdjson::SUCCESS ? value : otherwise;
