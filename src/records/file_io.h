@@ -1,5 +1,5 @@
-// Small file and descriptor helpers shared by the log, the sinks and the
-// spool.
+// Small file and descriptor helpers shared by the log, the sinks, the
+// spool and the vigil command.
 #pragma once
 
 #include <string>
@@ -23,6 +23,11 @@ std::string parent_directory(const std::string& path);
 
 // Writes all of `bytes`, retrying short writes and EINTR; false on an error.
 bool write_all(int fd, std::string_view bytes);
+
+// Writes `text` to a file beside `path` and renames it over `path`, so
+// readers see the old file or the new one, never half of one; "-" writes
+// to standard output. False, with the reason in `error`, on a failure.
+bool write_atomically(const std::string& path, std::string_view text, std::string& error);
 
 // SO_SNDTIMEO or SO_RCVTIMEO (`option`) in milliseconds.
 void set_socket_timeout(int fd, int option, unsigned milliseconds);

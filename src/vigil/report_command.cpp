@@ -1,5 +1,6 @@
 #include "report_command.h"
 
+#include "file_io.h"
 #include "logs/log_lines.h"
 #include "logs/record_filter.h"
 #include "logs/time_bound.h"
@@ -10,8 +11,7 @@
 
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <iostream>
+#include <sstream>
 
 namespace vigil {
 namespace {
@@ -40,7 +40,6 @@ int report_command(const ReportOptions& options) {
   simdjson::dom::parser parser;
   for (const std::string& path : options.logs) {
     LogLines lines(path);
-    std::string error;
     if (!lines.open(error)) {
       std::fprintf(stderr, "vigil report: %s\n", error.c_str());
       return 2;
@@ -57,26 +56,13 @@ int report_command(const ReportOptions& options) {
   }
   Incident incident = builder.finish();
   ReportHeader header{options.title, options.logs, now_stamp()};
-  if (options.output == "-") {
-    write_html_report(incident, header, std::cout);
-    std::cout.flush();
-    return std::cout ? 0 : 2;
-  }
-  std::string partial = options.output + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    write_html_report(incident, header, out);
-    out.close();
-    if (!out) {
-      std::fprintf(stderr, "vigil report: %s cannot be written\n", partial.c_str());
-      std::remove(partial.c_str());
-      return 2;
-    }
-  }
-  if (std::rename(partial.c_str(), options.output.c_str()) != 0) {
-    std::fprintf(stderr, "vigil report: %s cannot be written\n", options.output.c_str());
+  std::ostringstream page;
+  write_html_report(incident, header, page);
+  if (!write_atomically(options.output, page.view(), error)) {
+    std::fprintf(stderr, "vigil report: %s\n", error.c_str());
     return 2;
   }
+  if (options.output == "-") return 0;
   std::fprintf(stderr, "vigil report: %s: %zu processes, %zu alerts, %ld records\n", options.output.c_str(),
                incident.processes.size(), incident.alerts.size() + static_cast<std::size_t>(incident.alerts_omitted),
                incident.records);

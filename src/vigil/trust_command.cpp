@@ -2,6 +2,7 @@
 
 #include "default_policy.h"
 #include "file_bytes.h"
+#include "file_io.h"
 #include "file_trust.h"
 #include "policy_selection.h"
 #include "sha256.h"
@@ -107,29 +108,6 @@ std::string trust_file_text(const std::map<std::string, HashedFile>& entries) {
   std::string text = "# vigil trust database: path size sha256 [stat=DEVICE:INODE:CTIME_NS] (docs/trust.md)\n";
   for (const auto& [path, file] : entries) text += format_trust_line(file.path, file.size, file.sha256, file.key);
   return text;
-}
-
-// Written beside the target and renamed over it: readers see the old
-// file or the new one, never half of one.
-bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
-  if (path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return true;
-  }
-  std::string temporary = path + ".tmp." + std::to_string(getpid());
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = "cannot write " + temporary + ": " + std::strerror(errno);
-    return false;
-  }
-  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
-  ok = close(fd) == 0 && ok;
-  if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
-    error = "cannot write " + path + ": " + std::strerror(errno);
-    unlink(temporary.c_str());
-    return false;
-  }
-  return true;
 }
 
 // The entries of one trust file, by path; a missing file has none.
