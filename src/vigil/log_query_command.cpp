@@ -58,12 +58,18 @@ bool use_colour(const std::string& choice) {
 
 class Query {
  public:
-  Query(RecordQuery query, const LogQueryOptions& options)
-      : filter_(std::move(query)), json_(options.json), colour_(use_colour(options.colour)), tail_(options.tail) {}
+  Query(RecordQuery query, bool json, bool colour, std::optional<std::size_t> tail)
+      : filter_(std::move(query)), json_(json), colour_(colour), tail_(tail) {}
 
   void read(LogLines& lines) {
-    std::string_view line;
-    while (lines.next(line)) take(lines, line);
+    for_each_record(
+        lines, parser_, [&](simdjson::dom::object record, std::string_view line) { take(record, line); },
+        [&] {
+          if (++bad_lines_ <= kBadLinesShown) {
+            std::fprintf(stderr, "vigil log: %s:%ld: not a JSON record\n", lines.path().c_str(),
+                         lines.line_number());
+          }
+        });
   }
 
   // Prints what --tail held back; from here on every match prints at once.
@@ -78,14 +84,7 @@ class Query {
   long bad_lines() const { return bad_lines_; }
 
  private:
-  void take(const LogLines& lines, std::string_view line) {
-    simdjson::dom::object record;
-    if (parser_.parse(line.data(), line.size(), false).get_object().get(record) != simdjson::SUCCESS) {
-      if (!line.empty() && ++bad_lines_ <= kBadLinesShown) {
-        std::fprintf(stderr, "vigil log: %s:%ld: not a JSON record\n", lines.path().c_str(), lines.line_number());
-      }
-      return;
-    }
+  void take(simdjson::dom::object record, std::string_view line) {
     if (!filter_.matches(record)) return;
     ++matched_;
     std::string text = json_ ? std::string(line) : readable_record(record, colour_);
@@ -117,33 +116,32 @@ int log_query_command(const LogQueryOptions& options) {
     std::fprintf(stderr, "vigil log: -f follows a file, not standard input\n");
     return 2;
   }
-  LogQueryOptions effective = options;
-  if (options.follow && !options.tail && options.since.empty()) effective.tail = kFollowTail;
+  std::optional<std::size_t> tail = options.tail;
+  if (options.follow && !tail && options.since.empty()) tail = kFollowTail;
   static char output_buffer[1 << 20];
   std::setvbuf(stdout, output_buffer, _IOFBF, sizeof output_buffer);
-  Query run(std::move(query), effective);
-  std::vector<std::unique_ptr<LogLines>> opened;
+  Query run(std::move(query), options.json, use_colour(options.colour), tail);
+  // Only the last log is followed; the others are closed once read.
+  std::unique_ptr<LogLines> last;
   for (const std::string& path : options.logs) {
-    auto lines = std::make_unique<LogLines>(path);
+    last = std::make_unique<LogLines>(path);
     std::string error;
-    if (!lines->open(error)) {
+    if (!last->open(error)) {
       std::fprintf(stderr, "vigil log: %s\n", error.c_str());
       return 2;
     }
-    run.read(*lines);
-    if (!options.follow && lines->pending() > 0) {
+    run.read(*last);
+    if (!options.follow && last->pending() > 0) {
       std::fprintf(stderr, "vigil log: %s: the last line has no newline yet (being written, or cut short)\n",
                    path.c_str());
     }
-    opened.push_back(std::move(lines));
   }
   run.end_of_history();
-  if (options.follow && !opened.empty()) {
-    LogLines& last = *opened.back();
+  if (options.follow && last) {
     for (;;) {
       std::this_thread::sleep_for(kFollowInterval);
-      run.read(last);
-      if (last.reopen_if_replaced()) run.read(last);
+      run.read(*last);
+      if (last->reopen_if_replaced()) run.read(*last);
       std::fflush(stdout);
     }
   }

@@ -44,15 +44,12 @@ int report_command(const ReportOptions& options) {
       std::fprintf(stderr, "vigil report: %s\n", error.c_str());
       return 2;
     }
-    std::string_view line;
-    while (lines.next(line)) {
-      simdjson::dom::object record;
-      if (parser.parse(line.data(), line.size(), false).get_object().get(record) != simdjson::SUCCESS) {
-        if (!line.empty()) builder.add_bad_line();
-        continue;
-      }
-      if (filter.matches(record)) builder.add(record);
-    }
+    for_each_record(
+        lines, parser,
+        [&](simdjson::dom::object record, std::string_view) {
+          if (filter.matches(record)) builder.add(record);
+        },
+        [&] { builder.add_bad_line(); });
   }
   Incident incident = builder.finish();
   ReportHeader header{options.title, options.logs, now_stamp()};

@@ -4,6 +4,7 @@
 // readable bytes, which simdjson needs to parse it where it lies.
 #pragma once
 
+#include <simdjson.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -55,5 +56,20 @@ class LogLines {
   std::size_t end_ = 0;
   long line_number_ = 0;
 };
+
+// Parses each whole line of `lines` where it lies: on_record(record, line)
+// for every JSON object, on_bad_line() for every other line but an empty one.
+template <class OnRecord, class OnBadLine>
+void for_each_record(LogLines& lines, simdjson::dom::parser& parser, OnRecord&& on_record, OnBadLine&& on_bad_line) {
+  std::string_view line;
+  while (lines.next(line)) {
+    simdjson::dom::object record;
+    if (parser.parse(line.data(), line.size(), false).get_object().get(record) == simdjson::SUCCESS) {
+      on_record(record, line);
+    } else if (!line.empty()) {
+      on_bad_line();
+    }
+  }
+}
 
 }  // namespace vigil
