@@ -4,7 +4,6 @@
 #include "safe_text.h"
 #include "sinks/record.h"
 
-
 namespace vigil {
 namespace {
 
@@ -15,15 +14,6 @@ constexpr std::size_t kTextWidth = 100;
 bool is_envelope(std::string_view key) {
   return key == "ts" || key == "seq" || key == "kind" || key == "pid" || key == "host" || key == "prev" ||
          key == "hmac" || key == "tid";
-}
-
-// Cuts at a character boundary.
-std::string shortened(std::string text, std::size_t width) {
-  if (text.size() <= width) return text;
-  std::size_t cut = width;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text + "…";
 }
 
 class Line {
@@ -43,7 +33,7 @@ class Line {
   Line& plain(std::string_view text) { return styled({}, text); }
   // Text from the log: made safe and bounded.
   Line& logged(std::string_view style, std::string_view text, std::size_t width = kValueWidth) {
-    return styled(style, shortened(terminal_safe(text), width));
+    return styled(style, bounded_text(text, width));
   }
   std::string take() { return std::move(text_); }
 

@@ -44,4 +44,17 @@ std::string visible_text(std::string_view text, bool keep_line_breaks) {
 
 std::string terminal_safe(std::string_view text) { return visible_text(text, false); }
 
+std::size_t character_boundary(std::string_view text, std::size_t at) {
+  if (at >= text.size()) return text.size();
+  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
+std::string bounded_text(std::string_view text, std::size_t width) {
+  std::string safe = terminal_safe(text);
+  if (safe.size() <= width) return safe;
+  safe.resize(character_boundary(safe, width));
+  return safe + "…";
+}
+
 }  // namespace vigil

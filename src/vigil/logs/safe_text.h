@@ -17,4 +17,11 @@ std::string visible_text(std::string_view text, bool keep_line_breaks);
 // visible_text on one line.
 std::string terminal_safe(std::string_view text);
 
+// terminal_safe, cut to at most `width` bytes at a character boundary and
+// marked with "…" when cut.
+std::string bounded_text(std::string_view text, std::size_t width);
+
+// The largest length up to `at` that ends at a UTF-8 character boundary.
+std::size_t character_boundary(std::string_view text, std::size_t at);
+
 }  // namespace vigil

@@ -35,11 +35,9 @@ summary{cursor:pointer;font-weight:bold}
 tr.alert td{background:#fdecec}.note{color:#4a545d;font-style:italic}
 )";
 
-std::string escaped(std::string_view text) { return html_escape(text); }
-
 std::string severity_badge(std::string_view severity) {
   std::string name = severity_rank(severity) >= 0 ? std::string(severity) : "info";
-  return "<span class=\"sev " + name + "\">" + escaped(severity) + "</span>";
+  return "<span class=\"sev " + name + "\">" + html_escape(severity) + "</span>";
 }
 
 bool is_technique_id(std::string_view id) {
@@ -56,7 +54,7 @@ std::string attack_links(const std::vector<std::string>& ids) {
   for (const std::string& id : ids) {
     if (!html.empty()) html += ", ";
     if (!is_technique_id(id)) {
-      html += escaped(id);
+      html += html_escape(id);
       continue;
     }
     std::string path = id.substr(0, 5) + (id.size() > 5 ? "/" + id.substr(6) : "");
@@ -73,7 +71,7 @@ class Page {
     out_ << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
          << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
          << "<meta name=\"referrer\" content=\"no-referrer\">\n"
-         << "<title>" << escaped(header.title) << "</title>\n<style>" << kStyle << "</style></head><body>\n";
+         << "<title>" << html_escape(header.title) << "</title>\n<style>" << kStyle << "</style></head><body>\n";
     write_header(header);
     write_alerts();
     write_tree();
@@ -90,7 +88,7 @@ class Page {
     const ProcessRun& run = incident_.processes[index];
     std::string label = "pid " + std::to_string(run.pid);
     if (incident_.hosts.size() > 1) label += " on " + run.host;
-    return "<a href=\"#p" + std::to_string(index) + "\">" + escaped(label) + "</a>";
+    return "<a href=\"#p" + std::to_string(index) + "\">" + html_escape(label) + "</a>";
   }
 
   std::string process_links(const std::set<std::size_t>& processes) const {
@@ -115,13 +113,13 @@ class Page {
     }
     long gaps = std::accumulate(incident_.processes.begin(), incident_.processes.end(), 0L,
                                 [](long sum, const ProcessRun& run) { return sum + (run.gaps > 0 ? 1 : 0); });
-    out_ << "<header><h1>" << escaped(header.title) << "</h1>\n<p class=\"meta\">" << incident_.records
+    out_ << "<header><h1>" << html_escape(header.title) << "</h1>\n<p class=\"meta\">" << incident_.records
          << " records from " << incident_.processes.size() << " processes on "
          << incident_.hosts.size() << (incident_.hosts.size() == 1 ? " host" : " hosts") << ", "
-         << escaped(incident_.first_ts) << " to " << escaped(incident_.last_ts) << ". Generated "
-         << escaped(header.generated) << " from ";
+         << html_escape(incident_.first_ts) << " to " << html_escape(incident_.last_ts) << ". Generated "
+         << html_escape(header.generated) << " from ";
     for (std::size_t i = 0; i < header.logs.size(); ++i) {
-      out_ << (i ? ", " : "") << "<span class=\"mono\">" << escaped(header.logs[i]) << "</span>";
+      out_ << (i ? ", " : "") << "<span class=\"mono\">" << html_escape(header.logs[i]) << "</span>";
     }
     out_ << ".</p>\n<nav><a href=\"#alerts\">Alerts</a><a href=\"#tree\">Process tree</a>"
          << "<a href=\"#network\">Network</a><a href=\"#files\">Files</a><a href=\"#commands\">Processes started</a>"
@@ -145,8 +143,8 @@ class Page {
   }
 
   void write_event_cell(const TimelineRow& row) {
-    out_ << "<b>" << escaped(row.name) << "</b>" << (row.denied ? " <span class=\"denied\">DENIED</span>" : "")
-         << "<div class=\"mono\">" << escaped(row.details) << "</div><div class=\"mono\">" << escaped(row.site)
+    out_ << "<b>" << html_escape(row.name) << "</b>" << (row.denied ? " <span class=\"denied\">DENIED</span>" : "")
+         << "<div class=\"mono\">" << html_escape(row.details) << "</div><div class=\"mono\">" << html_escape(row.site)
          << "</div>";
   }
 
@@ -160,9 +158,9 @@ class Page {
          << "<th>Message</th><th>Triggering event</th></tr>\n";
     for (const AlertRow& alert : incident_.alerts) {
       out_ << "<tr><td>" << severity_badge(alert.severity) << (alert.enforced ? " <span class=\"denied\">ENFORCED</span>" : "")
-           << "</td><td class=\"mono\">" << escaped(alert.ts) << "</td><td><b>" << escaped(alert.rule) << "</b></td><td>"
+           << "</td><td class=\"mono\">" << html_escape(alert.ts) << "</td><td><b>" << html_escape(alert.rule) << "</b></td><td>"
            << attack_links(alert.attack) << "</td><td>" << process_link(alert.process) << "</td><td>"
-           << escaped(alert.message) << "</td><td>";
+           << html_escape(alert.message) << "</td><td>";
       if (alert.trigger) {
         write_event_cell(*alert.trigger);
       } else {
@@ -180,13 +178,13 @@ class Page {
   void write_process_node(std::size_t index, int depth) {
     const ProcessRun& run = incident_.processes[index];
     out_ << "<li>" << process_link(index) << " <span class=\"meta\">uid " << run.uid << " · "
-         << escaped(run.entry_mode.empty() ? "(no start record)" : run.entry_mode) << " "
-         << "<span class=\"mono\">" << escaped(run.entry_target) << "</span> · "
+         << html_escape(run.entry_mode.empty() ? "(no start record)" : run.entry_mode) << " "
+         << "<span class=\"mono\">" << html_escape(run.entry_target) << "</span> · "
          << (run.exit_status ? "exit " + std::to_string(*run.exit_status) : std::string("no stop record")) << "</span>";
     for (std::size_t rank = kSeverityNames.size(); rank-- > 0;) {
       if (run.alerts[rank] > 0) out_ << " " << severity_badge(kSeverityNames[rank]) << "×" << run.alerts[rank];
     }
-    out_ << "<div class=\"argv\">" << escaped(run.argv) << "</div>";
+    out_ << "<div class=\"argv\">" << html_escape(run.argv) << "</div>";
     if (!run.children.empty()) {
       out_ << "<ul>";
       if (depth < kTreeDepth) {
@@ -224,9 +222,9 @@ class Page {
     for (const ActivityTarget* target : rows) {
       std::string operations;
       for (const std::string& operation : target->operations) operations += (operations.empty() ? "" : ", ") + operation;
-      out_ << "<tr><td class=\"mono\">" << escaped(target->target) << "</td><td>" << escaped(operations) << "</td><td>"
+      out_ << "<tr><td class=\"mono\">" << html_escape(target->target) << "</td><td>" << html_escape(operations) << "</td><td>"
            << target->count << "</td><td>" << process_links(target->processes) << "</td><td class=\"mono\">"
-           << escaped(target->first_ts) << "</td><td class=\"mono\">" << escaped(target->first_site) << "</td></tr>\n";
+           << html_escape(target->first_ts) << "</td><td class=\"mono\">" << html_escape(target->first_site) << "</td></tr>\n";
     }
     out_ << "</table>";
     if (incident_.targets_omitted > 0) {
@@ -243,11 +241,11 @@ class Page {
       any = true;
       bool shown = transcript.origin != "import";
       out_ << "<details" << (shown && transcript.origin != "script" ? " open" : "") << "><summary>"
-           << escaped(transcript.origin) << " · <span class=\"mono\">" << escaped(transcript.filename) << "</span> · "
-           << transcript.size << " bytes · sha256 <span class=\"mono\">" << escaped(transcript.sha256.substr(0, 16))
+           << html_escape(transcript.origin) << " · <span class=\"mono\">" << html_escape(transcript.filename) << "</span> · "
+           << transcript.size << " bytes · sha256 <span class=\"mono\">" << html_escape(transcript.sha256.substr(0, 16))
            << "</span></summary><p>Run by " << process_links(transcript.processes) << ", first at "
-           << escaped(transcript.first_ts) << ".</p>";
-      if (shown) out_ << "<pre>" << escaped(transcript.text) << "</pre>";
+           << html_escape(transcript.first_ts) << ".</p>";
+      if (shown) out_ << "<pre>" << html_escape(transcript.text) << "</pre>";
       if (transcript.truncated || transcript.shortened) {
         out_ << "<p class=\"note\">Shortened: the whole text is in the log's transcript record.</p>";
       }
@@ -269,20 +267,20 @@ class Page {
       const ProcessRun& run = incident_.processes[i];
       long alerts = std::accumulate(run.alerts.begin(), run.alerts.end(), 0L);
       out_ << "<details id=\"p" << i << "\"" << (alerts > 0 ? " open" : "") << "><summary>pid " << run.pid << " on "
-           << escaped(run.host) << " · " << escaped(run.entry_mode) << " <span class=\"mono\">"
-           << escaped(run.entry_target) << "</span> · " << run.events << " events";
+           << html_escape(run.host) << " · " << html_escape(run.entry_mode) << " <span class=\"mono\">"
+           << html_escape(run.entry_target) << "</span> · " << run.events << " events";
       if (alerts > 0) out_ << " · " << alerts << " alerts";
       out_ << "</summary><p class=\"meta\">ppid " << run.ppid;
       if (run.parent) out_ << " (" << process_link(*run.parent) << ")";
-      out_ << " · uid " << run.uid << " · exe <span class=\"mono\">" << escaped(run.exe) << "</span> · cwd "
-           << "<span class=\"mono\">" << escaped(run.cwd) << "</span> · policy " << escaped(run.policy)
+      out_ << " · uid " << run.uid << " · exe <span class=\"mono\">" << html_escape(run.exe) << "</span> · cwd "
+           << "<span class=\"mono\">" << html_escape(run.cwd) << "</span> · policy " << html_escape(run.policy)
            << (run.gaps > 0 ? " · <b>SEQUENCE GAPS</b>" : "") << "</p>";
       out_ << "<table><tr><th>Time</th><th>Seq</th><th>Kind</th><th>What</th><th>Area</th></tr>\n";
       for (const TimelineRow& row : run.timeline) {
-        out_ << "<tr" << (row.kind == "alert" ? " class=\"alert\"" : "") << "><td class=\"mono\">" << escaped(row.ts)
-             << "</td><td>" << row.seq << "</td><td>" << escaped(row.kind) << "</td><td>";
+        out_ << "<tr" << (row.kind == "alert" ? " class=\"alert\"" : "") << "><td class=\"mono\">" << html_escape(row.ts)
+             << "</td><td>" << row.seq << "</td><td>" << html_escape(row.kind) << "</td><td>";
         write_event_cell(row);
-        out_ << "</td><td>" << (row.kind == "alert" ? severity_badge(row.area) : escaped(row.area)) << "</td></tr>\n";
+        out_ << "</td><td>" << (row.kind == "alert" ? severity_badge(row.area) : html_escape(row.area)) << "</td></tr>\n";
       }
       out_ << "</table>";
       if (run.timeline_omitted > 0) {

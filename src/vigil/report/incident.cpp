@@ -19,14 +19,6 @@ long long integer_member(simdjson::dom::object object, std::string_view key, lon
   return object.at_key(key).get_int64().get(value) == simdjson::SUCCESS ? value : otherwise;
 }
 
-std::string bounded(std::string text, std::size_t width = kTargetWidth) {
-  text = terminal_safe(text);
-  if (text.size() <= width) return text;
-  while (width > 0 && (static_cast<unsigned char>(text[width]) & 0xC0) == 0x80) --width;
-  text.resize(width);
-  return text + "…";
-}
-
 // A string, or the text of a {"bytes": …} value, or compact JSON.
 std::string word_of(simdjson::dom::element value) {
   simdjson::dom::object object;
@@ -112,7 +104,8 @@ std::string command_target(std::string_view event, simdjson::dom::object args) {
 std::string site_of(simdjson::dom::object record) {
   simdjson::dom::object site;
   if (record.at_key("site").get_object().get(site) != simdjson::SUCCESS) return {};
-  return bounded(member_text(site, "file") + ":" + member_text(site, "line") + " " + member_text(site, "function"));
+  return bounded_text(member_text(site, "file") + ":" + member_text(site, "line") + " " + member_text(site, "function"),
+                      kTargetWidth);
 }
 
 bool is_dynamic_origin(std::string_view origin) { return origin != "import"; }
@@ -125,7 +118,7 @@ std::size_t IncidentBuilder::process_for(simdjson::dom::object record, std::stri
   bool fresh_run = kind == "start" && seq == 1;
   if (found != current_.end() && !fresh_run) return found->second;
   ProcessRun run;
-  run.host = bounded(key.first, 255);
+  run.host = bounded_text(key.first, 255);
   run.pid = key.second;
   incident_.processes.push_back(std::move(run));
   std::size_t index = incident_.processes.size() - 1;
@@ -140,7 +133,7 @@ void IncidentBuilder::add(simdjson::dom::object record) {
     ++incident_.bad_lines;
     return;
   }
-  std::string ts = bounded(std::string(string_member(record, "ts")), 40);
+  std::string ts = bounded_text(string_member(record, "ts"), 40);
   ++incident_.records;
   if (incident_.first_ts.empty() || ts < incident_.first_ts) incident_.first_ts = ts;
   if (ts > incident_.last_ts) incident_.last_ts = ts;
@@ -159,22 +152,22 @@ void IncidentBuilder::add(simdjson::dom::object record) {
   TimelineRow row;
   row.ts = ts;
   row.seq = seq;
-  row.kind = bounded(std::string(kind), 40);
+  row.kind = bounded_text(kind, 40);
   if (kind == "start") {
     run.started = true;
     run.ppid = integer_member(record, "ppid", -1);
     run.uid = integer_member(record, "uid", -1);
-    run.exe = bounded(member_text(record, "exe"));
-    run.cwd = bounded(member_text(record, "cwd"));
-    run.argv = bounded(command_of(record, "argv"), 2000);
+    run.exe = bounded_text(member_text(record, "exe"), kTargetWidth);
+    run.cwd = bounded_text(member_text(record, "cwd"), kTargetWidth);
+    run.argv = bounded_text(command_of(record, "argv"), 2000);
     simdjson::dom::object entry;
     if (record.at_key("entry").get_object().get(entry) == simdjson::SUCCESS) {
-      run.entry_mode = bounded(member_text(entry, "mode"), 40);
-      run.entry_target = bounded(member_text(entry, "target"));
+      run.entry_mode = bounded_text(member_text(entry, "mode"), 40);
+      run.entry_target = bounded_text(member_text(entry, "target"), kTargetWidth);
     }
     simdjson::dom::object policy;
     if (record.at_key("policy").get_object().get(policy) == simdjson::SUCCESS) {
-      run.policy = bounded(member_text(policy, "name") + " (" + member_text(policy, "mode") + ")", 120);
+      run.policy = bounded_text(member_text(policy, "name") + " (" + member_text(policy, "mode") + ")", 120);
     }
     row.name = run.entry_mode;
     row.details = run.argv;
@@ -194,7 +187,7 @@ void IncidentBuilder::add(simdjson::dom::object record) {
     add_transcript(index, record);
   } else if (kind != "heartbeat") {
     row.name = row.kind;
-    row.details = bounded(simdjson::minify(record));
+    row.details = bounded_text(simdjson::minify(record), kTargetWidth);
     add_timeline(run, std::move(row));
   }
 }
@@ -209,7 +202,7 @@ void IncidentBuilder::add_timeline(ProcessRun& run, TimelineRow row) {
 
 void IncidentBuilder::count_target(std::map<std::string, ActivityTarget>& table, std::string target,
                                    std::string operation, std::size_t process, const TimelineRow& row) {
-  target = bounded(std::move(target));
+  target = bounded_text(target, kTargetWidth);
   auto found = table.find(target);
   if (found == table.end()) {
     if (table.size() >= limits_.targets) {
@@ -222,7 +215,7 @@ void IncidentBuilder::count_target(std::map<std::string, ActivityTarget>& table,
     found->second.first_site = row.site;
   }
   ActivityTarget& entry = found->second;
-  entry.operations.insert(bounded(std::move(operation), 80));
+  entry.operations.insert(bounded_text(operation, 80));
   ++entry.count;
   entry.processes.insert(process);
 }
@@ -235,7 +228,7 @@ void IncidentBuilder::add_event(std::size_t process, simdjson::dom::object recor
   simdjson::dom::object site;
   bool has_site = record.at_key("site").get_object().get(site) == simdjson::SUCCESS;
   Activity activity = activity_of(event);
-  row.name = bounded(std::string(event), 120);
+  row.name = bounded_text(event, 120);
   row.details = readable_args(record, false);
   row.site = site_of(record);
   row.area = std::string(activity_name(activity));
@@ -274,13 +267,13 @@ void IncidentBuilder::add_alert(std::size_t process, simdjson::dom::object recor
   alert.ts = base.ts;
   alert.seq = base.seq;
   alert.seq_ref = static_cast<std::uint64_t>(integer_member(record, "seq_ref", 0));
-  alert.rule = bounded(std::string(string_member(record, "rule")), 120);
-  alert.severity = bounded(std::string(string_member(record, "severity")), 20);
+  alert.rule = bounded_text(string_member(record, "rule"), 120);
+  alert.severity = bounded_text(string_member(record, "severity"), 20);
   alert.rank = severity_rank(alert.severity);
-  alert.message = bounded(std::string(string_member(record, "message")), 1000);
+  alert.message = bounded_text(string_member(record, "message"), 1000);
   simdjson::dom::array attack;
   if (record.at_key("attack").get_array().get(attack) == simdjson::SUCCESS) {
-    for (simdjson::dom::element id : attack) alert.attack.push_back(bounded(value_text(id), 40));
+    for (simdjson::dom::element id : attack) alert.attack.push_back(bounded_text(value_text(id), 40));
   }
   bool enforced = false;
   alert.enforced = record.at_key("enforced").get_bool().get(enforced) == simdjson::SUCCESS && enforced;
@@ -302,8 +295,8 @@ void IncidentBuilder::add_alert(std::size_t process, simdjson::dom::object recor
 }
 
 void IncidentBuilder::add_transcript(std::size_t process, simdjson::dom::object record) {
-  std::string sha256 = bounded(std::string(string_member(record, "sha256")), 64);
-  std::string origin = bounded(std::string(string_member(record, "origin")), 40);
+  std::string sha256 = bounded_text(string_member(record, "sha256"), 64);
+  std::string origin = bounded_text(string_member(record, "origin"), 40);
   auto found = transcript_index_.find(sha256);
   if (found == transcript_index_.end()) {
     if (incident_.transcripts.size() >= limits_.transcripts) {
@@ -313,7 +306,7 @@ void IncidentBuilder::add_transcript(std::size_t process, simdjson::dom::object 
     TranscriptEntry entry;
     entry.sha256 = sha256;
     entry.origin = origin;
-    entry.filename = bounded(std::string(string_member(record, "filename")));
+    entry.filename = bounded_text(string_member(record, "filename"), kTargetWidth);
     entry.size = integer_member(record, "size", 0);
     bool truncated = false;
     entry.truncated = record.at_key("truncated").get_bool().get(truncated) == simdjson::SUCCESS && truncated;
@@ -321,9 +314,7 @@ void IncidentBuilder::add_transcript(std::size_t process, simdjson::dom::object 
     if (is_dynamic_origin(origin)) {
       std::string_view text = string_member(record, "text");
       entry.shortened = text.size() > limits_.transcript_bytes;
-      std::size_t keep = std::min(text.size(), limits_.transcript_bytes);
-      while (keep > 0 && keep < text.size() && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) --keep;
-      entry.text = visible_text(text.substr(0, keep), true);
+      entry.text = visible_text(text.substr(0, character_boundary(text, limits_.transcript_bytes)), true);
     }
     incident_.transcripts.push_back(std::move(entry));
     found = transcript_index_.emplace(sha256, incident_.transcripts.size() - 1).first;
@@ -336,7 +327,7 @@ void IncidentBuilder::add_transcript(std::size_t process, simdjson::dom::object 
     row.seq = run.last_seq;
     row.kind = "transcript";
     row.name = origin;
-    row.details = bounded(std::string(string_member(record, "text")), 200);
+    row.details = bounded_text(string_member(record, "text"), 200);
     row.area = "code";
     add_timeline(run, std::move(row));
   }
