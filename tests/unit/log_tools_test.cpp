@@ -3,6 +3,7 @@
 #include "logs/safe_text.h"
 #include "logs/time_bound.h"
 #include "report/html_report.h"
+#include "report/incident.h"
 #include "scratch_path.h"
 
 #include <gtest/gtest.h>
@@ -107,6 +108,33 @@ TEST_F(Filtering, TreeGrowsWithChildrenStartedLater) {
   pids.pids = {10};
   RecordFilter only(pids);
   EXPECT_FALSE(matches(only, child_start));
+}
+
+TEST(Incident, KeepsAtMostTheProcessLimitAndCountsTheRest) {
+  ReportLimits limits;
+  limits.processes = 2;
+  IncidentBuilder builder(limits);
+  simdjson::dom::parser parser;
+  auto add = [&](const std::string& line) {
+    simdjson::padded_string padded(line);
+    simdjson::dom::object record;
+    ASSERT_EQ(parser.parse(padded).get_object().get(record), simdjson::SUCCESS);
+    builder.add(record);
+  };
+  auto start = [](int pid) {
+    return R"({"ts":"t","seq":1,"kind":"start","pid":)" + std::to_string(pid) + R"(,"host":"h","ppid":1})";
+  };
+  add(start(10));
+  add(start(11));
+  add(start(10));  // pid 10 again: a third run, beyond the limit
+  add(R"({"ts":"t","seq":2,"kind":"stop","pid":10,"host":"h","status":3})");
+  add(start(12));
+  Incident incident = builder.finish();
+  ASSERT_EQ(incident.processes.size(), 2u);
+  EXPECT_EQ(incident.processes_omitted, 2);
+  // The new run's stop must not end the first run of pid 10.
+  EXPECT_FALSE(incident.processes[0].exit_status);
+  EXPECT_EQ(incident.processes[0].records, 1);
 }
 
 TEST(SafeText, EscapesWhatCouldDriveATerminal) {

@@ -139,6 +139,10 @@ class Page {
       out_ << "<p class=\"note\">Integrity: " << gaps << " processes have gaps in their sequence numbers; "
            << incident_.bad_lines << " lines are not records. Check with <span class=\"mono\">vigil log verify</span>.</p>\n";
     }
+    if (incident_.processes_omitted > 0) {
+      out_ << "<p class=\"note\">" << incident_.processes_omitted
+           << " more processes started and are left out of this report.</p>\n";
+    }
     out_ << "</header>\n";
   }
 

@@ -112,11 +112,18 @@ bool is_dynamic_origin(std::string_view origin) { return origin != "import"; }
 
 }  // namespace
 
-std::size_t IncidentBuilder::process_for(simdjson::dom::object record, std::string_view kind, std::uint64_t seq) {
+std::optional<std::size_t> IncidentBuilder::process_for(simdjson::dom::object record, std::string_view kind,
+                                                       std::uint64_t seq) {
   std::pair<std::string, long long> key{std::string(string_member(record, "host")), integer_member(record, "pid", 0)};
   auto found = current_.find(key);
   bool fresh_run = kind == "start" && seq == 1;
   if (found != current_.end() && !fresh_run) return found->second;
+  if (incident_.processes.size() >= limits_.processes) {
+    // A new run of a kept pid must not fall back to the old run's records.
+    if (found != current_.end()) current_.erase(found);
+    if (fresh_run) ++incident_.processes_omitted;
+    return std::nullopt;
+  }
   ProcessRun run;
   run.host = bounded_text(key.first, 255);
   run.pid = key.second;
@@ -137,10 +144,9 @@ void IncidentBuilder::add(simdjson::dom::object record) {
   ++incident_.records;
   if (incident_.first_ts.empty() || ts < incident_.first_ts) incident_.first_ts = ts;
   if (ts > incident_.last_ts) incident_.last_ts = ts;
-  if (incident_.processes.size() >= limits_.processes && !current_.count({std::string(string_member(record, "host")), integer_member(record, "pid", 0)})) {
-    return;
-  }
-  std::size_t index = process_for(record, kind, seq);
+  std::optional<std::size_t> found = process_for(record, kind, seq);
+  if (!found) return;
+  std::size_t index = *found;
   ProcessRun& run = incident_.processes[index];
   incident_.hosts.insert(run.host);
   if (seq != run.last_seq + 1) ++run.gaps;

@@ -95,6 +95,7 @@ struct ActivityTarget {
 
 struct Incident {
   std::vector<ProcessRun> processes;
+  long processes_omitted = 0;  // runs started beyond ReportLimits::processes
   std::vector<AlertRow> alerts;
   long alerts_omitted = 0;
   std::vector<TranscriptEntry> transcripts;  // in the order first seen
@@ -130,7 +131,8 @@ class IncidentBuilder {
   Incident finish();
 
  private:
-  std::size_t process_for(simdjson::dom::object record, std::string_view kind, std::uint64_t seq);
+  // The run a record belongs to; nullopt once limits_.processes runs are kept.
+  std::optional<std::size_t> process_for(simdjson::dom::object record, std::string_view kind, std::uint64_t seq);
   void add_event(std::size_t process, simdjson::dom::object record, TimelineRow row);
   void add_alert(std::size_t process, simdjson::dom::object record, const TimelineRow& row);
   void add_transcript(std::size_t process, simdjson::dom::object record);
