@@ -87,11 +87,13 @@ bool is_interesting(const std::string& event, const json& record) {
   const json& args = record.value("args", json());
   std::string site_file = site.is_object() ? string_member(site, "file") : "";
   std::string mode = args.is_object() ? string_member(args, "mode") : "";
+  // sys.audit lets a program raise `open` with any flags at all.
+  const json& flags = args.is_object() ? args.value("flags", json()) : json();
   EventFacts facts{.event = event,
                    .has_site = site.is_object(),
                    .site_file = site_file,
                    .open_mode = mode,
-                   .open_flags = args.is_object() ? args.value("flags", 0LL) : 0};
+                   .open_flags = flags.is_number_integer() ? flags.get<long long>() : 0};
   return facts.has_site && is_program_activity(facts);
 }
 

@@ -60,6 +60,17 @@ def test_summary_describes_a_process_tree(log):
     assert "without gaps" in result.stdout
 
 
+def test_summary_and_report_survive_forged_event_arguments(log, tmp_path):
+    # sys.audit lets a program raise catalogued events with arguments of any type.
+    code = "import sys; sys.audit('open', '/tmp/forged', None, 'not-flags'); sys.audit('open', 7, {'w': 1}, None)"
+    assert vigil("run", "--log", str(log), "--", "-c", code).returncode == 0
+    result = vigil("summary", str(log))
+    assert result.returncode == 0, result.stderr
+    assert "/tmp/forged" in result.stdout
+    report = vigil("report", "-o", str(tmp_path / "r.html"), str(log))
+    assert report.returncode == 0, report.stderr
+
+
 def test_summary_reports_sequence_gaps(log, tmp_path):
     vigil("run", "--log", str(log), "--", "-c", "import sys; sys.audit('x'); sys.audit('y')")
     lines = log.read_text().splitlines()
