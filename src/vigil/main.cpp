@@ -151,6 +151,9 @@ int main(int argc, char** argv) {
   status_app->add_option("file", status.file, "The file")->required();
 
   CLI11_PARSE(app, argc, argv);
+  auto use_default_log_if_none = [](std::vector<std::string>& logs) {
+    if (logs.empty()) logs.push_back(vigil::default_log_path(getuid()));
+  };
   if (build_app->parsed()) return vigil::trust_build_command(build);
   if (add_app->parsed()) return vigil::trust_add_command(add);
   if (remove_app->parsed()) return vigil::trust_remove_command(remove);
@@ -160,15 +163,15 @@ int main(int argc, char** argv) {
   if (run_app->parsed()) return vigil::run_command(run);
   if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
   if (report_app->parsed()) {
-    if (report.logs.empty()) report.logs.push_back(vigil::default_log_path(getuid()));
+    use_default_log_if_none(report.logs);
     return vigil::report_command(report);
   }
   if (log_app->parsed()) {
-    if (query.logs.empty()) query.logs.push_back(vigil::default_log_path(getuid()));
+    use_default_log_if_none(query.logs);
     return vigil::log_query_command(query);
   }
   if (check_app->parsed()) return vigil::policy_check_command(check);
   if (explain_app->parsed()) return vigil::policy_explain_command(explain);
-  if (summary.logs.empty()) summary.logs.push_back(vigil::default_log_path(getuid()));
+  use_default_log_if_none(summary.logs);
   return vigil::summary_command(summary);
 }
