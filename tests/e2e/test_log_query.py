@@ -2,17 +2,14 @@
 passthrough, standard input, terminal safety, follow mode across rotation,
 and streaming a large log in bounded memory."""
 
-import json
 import os
 import re
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import VIGIL, VIGIL_PYTHON, read_records
+from conftest import VIGIL, read_records
 
 WORKLOAD = r"""
 import os, socket, subprocess, sys

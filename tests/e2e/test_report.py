@@ -9,7 +9,6 @@ import http.server
 import shutil
 import subprocess
 import threading
-from pathlib import Path
 
 import pytest
 
