@@ -111,16 +111,17 @@ void append_hex(std::string& out, std::string_view bytes) {
   }
 }
 
-bool append_json_utf8(std::string& out, std::string_view bytes) {
+namespace {
+
+// Escapes `p[0..n)`, memory this process owns and nobody else changes.
+bool escape_owned_utf8(std::string& out, const unsigned char* p, std::size_t n) {
   bool valid = true;
-  auto p = reinterpret_cast<const unsigned char*>(bytes.data());
-  std::size_t n = bytes.size();
   std::size_t i = 0;
   while (i < n) {
     // Copy runs of printable ASCII in one go; they are most of every record.
     std::size_t run = i;
     while (run < n && kPlain[p[run]]) ++run;
-    out.append(bytes.data() + i, run - i);
+    out.append(reinterpret_cast<const char*>(p) + i, run - i);
     i = run;
     if (i == n) break;
     if (p[i] < 0x80) {
@@ -140,6 +141,24 @@ bool append_json_utf8(std::string& out, std::string_view bytes) {
     }
   }
   return valid;
+}
+
+}  // namespace
+
+bool append_json_utf8(std::string& out, std::string_view bytes) {
+  // `bytes` may be a Python buffer that another thread (or a write through
+  // /proc/self/mem) changes while we read it: checking a byte and copying
+  // it again later would let a quote through. Each byte is read once, by
+  // this copy; everything after looks only at the copy.
+  std::size_t start = out.size();
+  out.append(bytes);
+  auto* copied = reinterpret_cast<const unsigned char*>(out.data() + start);
+  std::size_t plain = 0;
+  while (plain < bytes.size() && kPlain[copied[plain]]) ++plain;
+  if (plain == bytes.size()) return true;
+  std::string rest(out, start + plain);
+  out.resize(start + plain);
+  return escape_owned_utf8(out, reinterpret_cast<const unsigned char*>(rest.data()), rest.size());
 }
 
 void JsonText::open(char bracket) {

@@ -52,12 +52,19 @@ void describe_value(PyObject* object, ArgValue& out, std::string& storage, std::
       storage = raw_bytes_of_str(object, max_chars);
       out.text = storage;
     }
-  } else if (PyBytes_Check(object)) {
+  } else if (PyBytes_CheckExact(object)) {
     out.kind = ValueKind::bytes;
     out.text = compat::bytes_view(object);
-  } else if (PyByteArray_Check(object)) {
+  } else if (PyBytes_Check(object) || PyByteArray_Check(object)) {
+    // Storage that Python code may change while the rules read it: they
+    // judge one copy, taken at once.
     out.kind = ValueKind::bytes;
-    out.text = {PyByteArray_AS_STRING(object), static_cast<std::size_t>(PyByteArray_GET_SIZE(object))};
+    bool bytes = PyBytes_Check(object);
+    std::string_view live = bytes ? compat::bytes_view(object)
+                                   : std::string_view(PyByteArray_AS_STRING(object),
+                                                      static_cast<std::size_t>(PyByteArray_GET_SIZE(object)));
+    storage.assign(live.substr(0, max_chars));
+    out.text = storage;
   } else if (PyTuple_Check(object) || PyList_Check(object)) {
     out.kind = ValueKind::sequence;
   } else if (PyDict_CheckExact(object)) {

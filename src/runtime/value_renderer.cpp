@@ -4,6 +4,7 @@
 #include "py_ref.h"
 #include "sha256.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -219,9 +220,15 @@ bool looks_like_text(std::string_view bytes) {
 void ValueRenderer::render_bytes(const char* kind, const char* data, std::size_t size) {
   std::string_view whole(data, size);
   std::string& out = json_.out();
-  std::string_view kept = whole.substr(0, limits_.max_text);
+  // The storage may change while we read it (a bytearray another thread
+  // writes to, anything rewritten through /proc/self/mem): what is shown is
+  // read once, into this copy, and judged and escaped from it. Only the
+  // digest and the code-file comparison, which write no text of the
+  // value, read the rest.
+  std::string copy(whole.substr(0, std::max(limits_.max_text, limits_.max_binary)));
+  std::string_view kept = std::string_view(copy).substr(0, limits_.max_text);
   bool text = looks_like_text(kept);
-  if (!text) kept = whole.substr(0, limits_.max_binary);
+  if (!text) kept = std::string_view(copy).substr(0, limits_.max_binary);
   CodeFileSlice slice = kept.size() < size ? find_in_recent_code_file(whole) : CodeFileSlice{};
   json_.begin_object();
   if (slice.path != nullptr) {
@@ -243,7 +250,7 @@ void ValueRenderer::render_bytes(const char* kind, const char* data, std::size_t
     if (!text) {
       // Not UTF-8 after all: binary.
       json_.rewind(before_key);
-      kept = whole.substr(0, limits_.max_binary);
+      kept = std::string_view(copy).substr(0, limits_.max_binary);
     }
   }
   if (!text) {
