@@ -3,6 +3,10 @@
 #include "version.h"
 
 #include <climits>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vigil {
@@ -22,7 +26,39 @@ std::string current_directory() {
   return buffer;
 }
 
+bool has_append_only_attribute(const std::string& path) {
+  // Non-blocking and regular files only: the path is whatever the log
+  // choice named, and a FIFO there must not stop the start.
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return false;
+  struct stat status {};
+  int flags = 0;
+  bool append_only = fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+                     (flags & FS_APPEND_FL) != 0;
+  close(fd);
+  return append_only;
+}
+
+// Whether a program running as `euid` can rewrite what the sink keeps.
+// Local daemons (journald, auditd, a syslog daemon) keep their files as
+// root: out of an ordinary user's reach, not of root's. A collector on
+// another host is out of everyone's here.
+bool out_of_reach_of(const SinkSettings& sink, uid_t euid) {
+  bool remote = sink.type == "syslog" && (sink.address.starts_with("tcp://") || sink.address.starts_with("tls://"));
+  if (remote) return true;
+  bool local_daemon = sink.type == "journald" || sink.type == "audit" || sink.type == "syslog";
+  return local_daemon && euid != 0;
+}
+
 }  // namespace
+
+void assess_protections(StartInfo& info, const std::vector<SinkSettings>& sinks) {
+  info.append_only_log = has_append_only_attribute(info.log);
+  info.out_of_reach.clear();
+  for (const SinkSettings& sink : sinks) {
+    if (out_of_reach_of(sink, geteuid())) info.out_of_reach.push_back(sink.name);
+  }
+}
 
 std::string current_executable() {
   std::string buffer(PATH_MAX, '\0');
@@ -109,6 +145,23 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
     json.key("sealed_error");
     json.string(info.hmac_error);
   }
+  json.key("protections");
+  json.begin_object();
+  json.key("chain");
+  json.boolean(info.chain);
+  json.key("sealed");
+  json.boolean(info.hmac);
+  json.key("append_only");
+  json.boolean(info.append_only_log);
+  json.key("out_of_reach");
+  json.begin_array();
+  for (const std::string& sink : info.out_of_reach) json.string(sink);
+  json.end_array();
+  // Whether a program of this user could rewrite every copy of these
+  // records in place, leaving only what `vigil log verify` can still see.
+  json.key("rewritable");
+  json.boolean(info.out_of_reach.empty() && !(info.append_only_log && geteuid() != 0));
+  json.end_object();
   if (!info.sinks.empty()) {
     json.key("sinks");
     json.begin_array();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "json_text.h"
+#include "sinks/sink_settings.h"
 
 #include <string>
 #include <vector>
@@ -51,7 +52,16 @@ struct StartInfo {
   // names a key this process could not use.
   bool hmac = false;
   std::string hmac_error;
+  // What keeps the records from the process that writes them: the log
+  // file's append-only attribute (chattr +a), which only a process with
+  // CAP_LINUX_IMMUTABLE can take away, and the sinks whose copies a
+  // program of this process's user cannot rewrite.
+  bool append_only_log = false;
+  std::vector<std::string> out_of_reach;
 };
+
+// Fills in append_only_log and out_of_reach once the log is chosen.
+void assess_protections(StartInfo& info, const std::vector<SinkSettings>& sinks);
 
 // Appends the start record's members. `origin` is "exec" for a process that
 // began with this program, "fork" for a child that continues its parent.

@@ -151,6 +151,7 @@ int run_python(int argc, char** argv) {
   }
   if (!sink) return refuse("no audit log can be opened; last: " + error);
   for (const SinkSettings& settings : selection->policy.sinks) start.sinks.push_back(settings.name);
+  assess_protections(start, selection->policy.sinks);
   std::string log_directory = parent_directory(start.log);
   // The engine and the recorder live as long as the process: SystemExit
   // leaves through exit() from inside Py_RunMain, and the stop record is
