@@ -7,6 +7,12 @@ ASAN_BUILD ?= build-asan
 DEB_BUILD ?= build-deb
 PYTHON3 := /usr/bin/python3
 PYTEST := $(PYTHON3) -m pytest -p no:cacheprovider
+# Where ccache is installed (a developer's machine), rebuilds reuse its
+# cache; a fresh machine builds as before.
+ifneq ($(shell command -v ccache),)
+export CMAKE_CXX_COMPILER_LAUNCHER ?= ccache
+export CMAKE_C_COMPILER_LAUNCHER ?= ccache
+endif
 export ASAN_OPTIONS := detect_leaks=0:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 
