@@ -16,6 +16,16 @@ constexpr CatalogRow kCatalog[] = {
     // it see every file opened to run as code (io.open_code), with the
     // arguments of the `open` event recorded for that open.
     {"vigil.open_code", "path,mode,flags"},
+    // Raised by vigil-python's wrappers of calls no CPython audits
+    // (src/runtime/audited_wrappers.h).
+    {"os.chroot", "path"},
+    {"os.mknod", "path,mode,device,dir_fd"},
+    {"os.mkfifo", "path,mode,dir_fd"},
+    {"os.setuid", "uid"},
+    {"os.seteuid", "euid"},
+    {"os.setreuid", "ruid,euid"},
+    {"os.setresuid", "ruid,euid,suid"},
+    {"signal.pidfd_send_signal", "pidfd,sig,siginfo,flags"},
 };
 
 std::vector<std::string_view> split_fields(std::string_view fields) {

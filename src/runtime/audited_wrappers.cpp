@@ -1,11 +1,15 @@
 #include "audited_wrappers.h"
 
+#include "event_catalog.h"
 #include "python_compat.h"
 
 #include <cerrno>
 #include <cstring>
 #include <dlfcn.h>
+#include <iterator>
 #include <link.h>
+#include <string>
+#include <utility>
 
 namespace vigil {
 namespace {
@@ -99,6 +103,118 @@ void wrap_fork_exec() {
 #endif
 }
 
+// Calls that CPython 3.11-3.14 make without any event although they take
+// the log's path, or the system's files, out of the process's sight
+// (chroot), make special files a log path can be pointed at (mknod,
+// mkfifo), change whose files the process may open (the uid family) or
+// signal another process through a descriptor (pidfd_send_signal). Each
+// raises an event of the function's own name whose arguments are the ones
+// the event catalogue names, keyword arguments in their places and absent
+// ones None.
+struct UnauditedCall {
+  const char* module;
+  const char* function;
+  const char* event;
+  PyCFunction original = nullptr;
+};
+
+UnauditedCall g_unaudited_calls[] = {
+    {"posix", "chroot", "os.chroot"},
+    {"posix", "mknod", "os.mknod"},
+    {"posix", "mkfifo", "os.mkfifo"},
+    {"posix", "setuid", "os.setuid"},
+    {"posix", "seteuid", "os.seteuid"},
+    {"posix", "setreuid", "os.setreuid"},
+    {"posix", "setresuid", "os.setresuid"},
+    {"_signal", "pidfd_send_signal", "signal.pidfd_send_signal"},
+};
+
+Py_ssize_t field_position(const EventSignature& signature, PyObject* keyword) {
+  if (!PyUnicode_CheckExact(keyword)) return -1;
+  for (std::size_t i = 0; i < signature.fields.size(); ++i) {
+    std::string name(signature.fields[i]);
+    if (PyUnicode_CompareWithASCIIString(keyword, name.c_str()) == 0) return static_cast<Py_ssize_t>(i);
+  }
+  return -1;
+}
+
+// Raises the call's event; -1 (with the hook's exception set) when a hook
+// refuses it, and the call is not made.
+int audit_unaudited_call(const UnauditedCall& call, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  const EventSignature* signature = find_event_signature(call.event);
+  if (signature == nullptr) return 0;
+  auto count = static_cast<Py_ssize_t>(signature->fields.size());
+  PyObject* event_args = PyTuple_New(count);
+  if (event_args == nullptr) return -1;
+  for (Py_ssize_t i = 0; i < count; ++i) PyTuple_SET_ITEM(event_args, i, Py_NewRef(i < nargs ? args[i] : Py_None));
+  Py_ssize_t keywords = kwnames != nullptr && PyTuple_Check(kwnames) ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t k = 0; k < keywords; ++k) {
+    Py_ssize_t position = field_position(*signature, PyTuple_GET_ITEM(kwnames, k));
+    if (position < 0) continue;  // the original reports the unknown keyword
+    PyObject* previous = PyTuple_GET_ITEM(event_args, position);
+    PyTuple_SET_ITEM(event_args, position, Py_NewRef(args[nargs + k]));
+    Py_DECREF(previous);
+  }
+  // "O" of a tuple passes the tuple itself as the event's arguments.
+  int result = PySys_Audit(call.event, "O", event_args);
+  Py_DECREF(event_args);
+  return result;
+}
+
+template <std::size_t Index>
+PyObject* unaudited_call_o(PyObject* module, PyObject* arg) {
+  const UnauditedCall& call = g_unaudited_calls[Index];
+  if (audit_unaudited_call(call, &arg, 1, nullptr) < 0) return nullptr;
+  return call.original(module, arg);
+}
+
+template <std::size_t Index>
+PyObject* unaudited_call_fast(PyObject* module, PyObject* const* args, Py_ssize_t nargs) {
+  const UnauditedCall& call = g_unaudited_calls[Index];
+  if (audit_unaudited_call(call, args, nargs, nullptr) < 0) return nullptr;
+  return reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(call.original))(module, args, nargs);
+}
+
+template <std::size_t Index>
+PyObject* unaudited_call_fast_keywords(PyObject* module, PyObject* const* args, Py_ssize_t nargs,
+                                       PyObject* kwnames) {
+  const UnauditedCall& call = g_unaudited_calls[Index];
+  if (audit_unaudited_call(call, args, PyVectorcall_NARGS(nargs), kwnames) < 0) return nullptr;
+  return reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(call.original))(
+      module, args, nargs, kwnames);
+}
+
+template <std::size_t Index>
+void wrap_unaudited_call(PyMethodDef* methods) {
+  UnauditedCall& call = g_unaudited_calls[Index];
+  for (PyMethodDef* entry = methods; entry->ml_name != nullptr; ++entry) {
+    if (std::strcmp(entry->ml_name, call.function) != 0) continue;
+    // Only the calling conventions Argument Clinic gives these functions;
+    // another would be a CPython this code was not written for.
+    PyCFunction replacement = nullptr;
+    if (entry->ml_flags == METH_O) {
+      replacement = unaudited_call_o<Index>;
+    } else if (entry->ml_flags == METH_FASTCALL) {
+      replacement = reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(unaudited_call_fast<Index>));
+    } else if (entry->ml_flags == (METH_FASTCALL | METH_KEYWORDS)) {
+      replacement =
+          reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(unaudited_call_fast_keywords<Index>));
+    }
+    if (replacement != nullptr) patch(entry, call.original, replacement);
+    return;
+  }
+}
+
+template <std::size_t... Index>
+void wrap_unaudited_calls(std::index_sequence<Index...>) {
+  (
+      [] {
+        PyModuleDef* definition = builtin_module_definition(g_unaudited_calls[Index].module);
+        if (definition != nullptr && definition->m_methods != nullptr) wrap_unaudited_call<Index>(definition->m_methods);
+      }(),
+      ...);
+}
+
 // The definition of `name` that the executable's own shadows: the first
 // loaded library, other than the executable, that defines it.
 void* next_definition(const char* name, void* ours) {
@@ -167,6 +283,7 @@ int audited_call(Function real, const char* path, char mode, const void* caller,
 void install_audited_wrappers() {
   wrap_sys_audit();
   wrap_fork_exec();
+  wrap_unaudited_calls(std::make_index_sequence<std::size(g_unaudited_calls)>());
 }
 
 bool take_raised_by_sys_audit() {

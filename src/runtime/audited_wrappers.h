@@ -5,7 +5,10 @@
 //   - readline's history and init-file functions read and write files
 //     without an event; they now raise 3.14's `open` (path, mode, 0);
 //   - an event raised by Python code through sys.audit looks like one the
-//     runtime raised; the hook can now tell, and marks it as forgeable.
+//     runtime raised; the hook can now tell, and marks it as forgeable;
+//   - os.chroot, os.mknod, os.mkfifo, the os.set*uid family and
+//     signal.pidfd_send_signal raise no event in any CPython; they now raise
+//     one of their own name (`os.chroot`…), as CPython names its events.
 // Function objects call through their PyMethodDef entry at every call, so
 // patching that entry reaches every object made from it, old or new, and no
 // object visible to Python leads to the original. readline's C library

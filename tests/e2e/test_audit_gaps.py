@@ -139,3 +139,31 @@ def test_events_raised_through_sys_audit_are_marked(vigil_run, tmp_path):
     # The runtime's own events are never marked.
     assert not [e for e in events(records) if e.get("raised_by") and e["event"] not in ("os.system", "my.event")
                 and not e["event"].startswith(("subprocess.", "shutil.", "tempfile."))]
+
+
+def test_calls_no_cpython_audits_raise_events(vigil_run, tmp_path):
+    """chroot, mknod, mkfifo, the set*uid family and pidfd_send_signal: each
+    raises an event of its own name with named arguments, keywords in their
+    places, and the call still does what it did."""
+    records = run_script(vigil_run, tmp_path, f"""
+        import os, signal, stat, subprocess
+        os.chroot("/")
+        os.mknod("{tmp_path}/plain", mode=stat.S_IFREG | 0o600)
+        os.mkfifo("{tmp_path}/fifo", 0o600)
+        os.setresuid(-1, -1, -1)
+        os.seteuid(os.geteuid())
+        child = subprocess.Popen(["sleep", "30"])
+        signal.pidfd_send_signal(os.pidfd_open(child.pid), int(signal.SIGTERM))
+        assert child.wait() == -signal.SIGTERM
+        assert stat.S_ISFIFO(os.stat("{tmp_path}/fifo").st_mode)
+    """, env={"VIGIL_POLICY": "default"})
+    assert events(records, "os.chroot")[0]["args"] == {"path": "/"}
+    assert events(records, "os.mknod")[0]["args"] == {"path": f"{tmp_path}/plain", "mode": 0o100600,
+                                                      "device": None, "dir_fd": None}
+    assert events(records, "os.mkfifo")[0]["args"]["mode"] == 0o600
+    assert events(records, "os.setresuid")[0]["args"] == {"ruid": -1, "euid": -1, "suid": -1}
+    assert len(events(records, "os.seteuid")) == 1
+    assert events(records, "signal.pidfd_send_signal")[0]["args"]["sig"] == 15
+    assert {a["rule"] for a in alerts(records)} >= {"chroot", "special-file"}
+    assert not [e for e in events(records) if e["event"].startswith(("os.ch", "os.mk", "os.set", "signal.pidfd"))
+                and "raised_by" in e]
