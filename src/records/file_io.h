@@ -15,8 +15,17 @@ namespace vigil {
 // errno set and `fd` closed.
 int move_above_stdio(int fd);
 
+// open(2) that gets past RLIMIT_NOFILE lowered by the program: on EMFILE
+// the soft limit is raised for this one open (and the hard limit too where
+// the process may) and restored at once.
+int open_despite_descriptor_limit(const char* path, int flags, mode_t mode);
+
 // mkdir -p, with `mode` for every directory it creates.
 bool make_directories(const std::string& path, mode_t mode);
+
+// `path` made absolute against the working directory now; as given when it
+// is absolute already, or when the working directory cannot be named.
+std::string absolute_path(const std::string& path);
 
 // The directory part of an absolute path ("/" for a file at the root).
 std::string parent_directory(const std::string& path);
