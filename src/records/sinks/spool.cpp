@@ -95,8 +95,15 @@ std::size_t Spool::deliver_orphans(const std::function<bool(std::string_view)>& 
     if (!name.ends_with(kSuffix)) continue;
     std::string path = directory_ + "/" + name;
     if (path == path_) continue;
-    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    // Only a file is read: a FIFO planted under a spool's name would block
+    // the read for ever (O_NONBLOCK keeps the open from waiting too).
+    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) continue;
+    struct stat status {};
+    if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+      close(fd);
+      continue;
+    }
     // Locked: its process is alive and delivers it itself.
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
       std::string bytes = read_all(fd);
