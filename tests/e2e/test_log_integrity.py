@@ -3,13 +3,18 @@ blocks for ever, a record that cannot be written is counted and shows, and
 the program cannot move, cut or overwrite the log through its path, its
 descriptor or its resource limits."""
 
+import datetime
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from conftest import alerts, assert_contract, events, read_records
+from conftest import alerts, assert_chained, assert_contract, events, read_records
+
+# Records in a shared log older than this are another run's.
+STARTED = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 ROOT_ONLY = "mounting a small tmpfs needs root; CI and make test run as root"
 INTERFERENCE = "vigil.log_interference"
@@ -22,7 +27,20 @@ def fallback_log(tmp_path):
 
 
 def own_records(path, pid):
-    return [r for r in read_records(path) if r["pid"] == pid]
+    """The records of one process in a log other processes share (for root,
+    the system log): its lines from this test on, each checked to parse,
+    and their chain."""
+    records, lines = [], []
+    for line in Path(path).read_bytes().splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # another process's line
+        if record["pid"] == pid and record["ts"] >= STARTED:
+            records.append(record)
+            lines.append(line)
+    assert_chained(lines, records)
+    return records
 
 
 @pytest.mark.parametrize("reader", [False, True], ids=["no-reader", "reader-that-never-reads"])

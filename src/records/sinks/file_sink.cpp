@@ -260,4 +260,3 @@ bool FileSink::write_line(std::string_view line) {
 }
 
 }  // namespace vigil
-
