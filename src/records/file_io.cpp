@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
 #include <climits>
 #include <initializer_list>
 #include <sys/socket.h>
@@ -41,6 +42,22 @@ int move_above_soft_limit(int fd) {
 }
 
 }  // namespace
+
+FileSizeSignalBlock::FileSizeSignalBlock() {
+  sigemptyset(&signal_);
+  sigaddset(&signal_, SIGXFSZ);
+  pthread_sigmask(SIG_BLOCK, &signal_, &previous_);
+}
+
+FileSizeSignalBlock::~FileSizeSignalBlock() {
+  int saved = errno;
+  if (raised_) {
+    timespec no_wait{};
+    sigtimedwait(&signal_, nullptr, &no_wait);
+  }
+  if (!sigismember(&previous_, SIGXFSZ)) pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  errno = saved;
+}
 
 int move_above_stdio(int fd) {
   int moved = move_above_soft_limit(fd);

@@ -2,11 +2,31 @@
 // spool and the vigil command.
 #pragma once
 
+#include <csignal>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
 
 namespace vigil {
+
+// While it lives, SIGXFSZ is blocked in this thread, so that a write of
+// Vigil's own past RLIMIT_FSIZE (set by the program, or by prlimit from
+// outside) fails with EFBIG instead of ending the process. After such a
+// write, take_back() has the signal it raised consumed before the mask is
+// restored.
+class FileSizeSignalBlock {
+ public:
+  FileSizeSignalBlock();
+  ~FileSizeSignalBlock();
+  FileSizeSignalBlock(const FileSizeSignalBlock&) = delete;
+  FileSizeSignalBlock& operator=(const FileSizeSignalBlock&) = delete;
+  void take_back() { raised_ = true; }
+
+ private:
+  sigset_t signal_;
+  sigset_t previous_;
+  bool raised_ = false;
+};
 
 // Moves a descriptor Vigil owns out of the range programs pick by number,
 // enumerate or close wholesale (above the soft RLIMIT_NOFILE where

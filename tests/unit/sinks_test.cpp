@@ -11,7 +11,10 @@
 #include <future>
 #include <memory>
 #include <netinet/in.h>
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -153,6 +156,23 @@ TEST(Spool, SkipsAFifoUnderASpoolName) {
   ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "deliver_orphans hangs on a FIFO";
   EXPECT_EQ(result.get(), 0u);
   unlink(fifo.c_str());
+}
+
+TEST(Spool, AFileSizeLimitFailsTheWriteWithoutKillingTheProcess) {
+  std::string directory = scratch_directory("spool-fsize");
+  pid_t child = fork();
+  if (child == 0) {
+    signal(SIGXFSZ, SIG_DFL);
+    rlimit limit{1, RLIM_INFINITY};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    Spool spool(directory);
+    std::string error;
+    bool written = spool.append("5 hello", error);
+    _exit(!written && error.find("File too large") != std::string::npos ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
 
 // A collector on loopback that accepts and keeps what it reads.

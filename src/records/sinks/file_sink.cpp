@@ -3,10 +3,8 @@
 #include "file_io.h"
 
 #include <cerrno>
-#include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -192,17 +190,9 @@ bool FileSink::raise_file_size_limit(rlimit& saved) {
 }
 
 bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
-  // A write past RLIMIT_FSIZE raises SIGXFSZ, which ends a process that
-  // does not ignore it: it is blocked around Vigil's own writes, and one
-  // that such a write caused is taken back before it is unblocked.
-  sigset_t file_size_signal;
-  sigset_t previous;
-  sigemptyset(&file_size_signal);
-  sigaddset(&file_size_signal, SIGXFSZ);
-  pthread_sigmask(SIG_BLOCK, &file_size_signal, &previous);
+  FileSizeSignalBlock file_size_signal;
   bool reopened = false;
   bool limit_raised = false;
-  bool signal_caused = false;
   rlimit saved_limit{};
   bool complete = true;
   written = 0;
@@ -214,8 +204,11 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EFBIG) {
-      signal_caused = true;
-      if (!limit_raised && (limit_raised = raise_file_size_limit(saved_limit))) continue;
+      file_size_signal.take_back();
+      if (!limit_raised) {
+        limit_raised = raise_file_size_limit(saved_limit);
+        if (limit_raised) continue;
+      }
       errno = EFBIG;
     }
     // Someone closed our descriptor (os.close, closerange): open the file
@@ -228,14 +221,11 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
     complete = false;
     break;
   }
-  int write_error = errno;
-  if (limit_raised) setrlimit(RLIMIT_FSIZE, &saved_limit);
-  if (signal_caused) {
-    timespec no_wait{};
-    sigtimedwait(&file_size_signal, nullptr, &no_wait);
+  if (limit_raised) {
+    int write_error = errno;
+    setrlimit(RLIMIT_FSIZE, &saved_limit);
+    errno = write_error;
   }
-  if (!sigismember(&previous, SIGXFSZ)) pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  errno = write_error;
   return complete;
 }
 

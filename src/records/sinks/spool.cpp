@@ -66,7 +66,9 @@ bool Spool::open_file(std::string& error) {
 
 bool Spool::append(std::string_view frames, std::string& error) {
   if (fd_ < 0 && !open_file(error)) return false;
+  FileSizeSignalBlock file_size_signal;
   if (write_all(fd_, frames)) return true;
+  if (errno == EFBIG) file_size_signal.take_back();
   error = "cannot write the spool file " + path_ + ": " + std::strerror(errno);
   return false;
 }
