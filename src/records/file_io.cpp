@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
+#include <climits>
 #include <initializer_list>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -41,6 +43,22 @@ int move_above_soft_limit(int fd) {
 
 }  // namespace
 
+FileSizeSignalBlock::FileSizeSignalBlock() {
+  sigemptyset(&signal_);
+  sigaddset(&signal_, SIGXFSZ);
+  pthread_sigmask(SIG_BLOCK, &signal_, &previous_);
+}
+
+FileSizeSignalBlock::~FileSizeSignalBlock() {
+  int saved = errno;
+  if (raised_) {
+    timespec no_wait{};
+    sigtimedwait(&signal_, nullptr, &no_wait);
+  }
+  if (!sigismember(&previous_, SIGXFSZ)) pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  errno = saved;
+}
+
 int move_above_stdio(int fd) {
   int moved = move_above_soft_limit(fd);
   // Otherwise a high floor avoids the small numbers programs close, dup2
@@ -59,12 +77,43 @@ int move_above_stdio(int fd) {
   return -1;
 }
 
+int open_despite_descriptor_limit(const char* path, int flags, mode_t mode) {
+  int fd = open(path, flags, mode);
+  if (fd >= 0 || errno != EMFILE) return fd;
+  rlimit limits{};
+  if (getrlimit(RLIMIT_NOFILE, &limits) != 0) {
+    errno = EMFILE;
+    return -1;
+  }
+  rlimit raised = limits;
+  raised.rlim_cur = limits.rlim_max;
+  // The hard limit was lowered too: CAP_SYS_RESOURCE may still go past it.
+  if (raised.rlim_cur <= limits.rlim_cur) raised.rlim_cur = raised.rlim_max = limits.rlim_cur + kDistanceAboveSoftLimit;
+  if (setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+    errno = EMFILE;
+    return -1;
+  }
+  fd = open(path, flags, mode);
+  int open_error = errno;
+  setrlimit(RLIMIT_NOFILE, &limits);
+  errno = open_error;
+  return fd;
+}
+
 bool make_directories(const std::string& path, mode_t mode) {
   for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     std::string prefix = path.substr(0, slash);
     if (mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) return false;
     if (slash == std::string::npos) return true;
   }
+}
+
+std::string absolute_path(const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  std::string directory(PATH_MAX, '\0');
+  if (getcwd(directory.data(), directory.size()) == nullptr) return path;
+  directory.resize(std::char_traits<char>::length(directory.c_str()));
+  return directory + "/" + path;
 }
 
 std::string parent_directory(const std::string& path) {

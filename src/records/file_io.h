@@ -2,11 +2,31 @@
 // spool and the vigil command.
 #pragma once
 
+#include <csignal>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
 
 namespace vigil {
+
+// While it lives, SIGXFSZ is blocked in this thread, so that a write of
+// Vigil's own past RLIMIT_FSIZE (set by the program, or by prlimit from
+// outside) fails with EFBIG instead of ending the process. After such a
+// write, take_back() has the signal it raised consumed before the mask is
+// restored.
+class FileSizeSignalBlock {
+ public:
+  FileSizeSignalBlock();
+  ~FileSizeSignalBlock();
+  FileSizeSignalBlock(const FileSizeSignalBlock&) = delete;
+  FileSizeSignalBlock& operator=(const FileSizeSignalBlock&) = delete;
+  void take_back() { raised_ = true; }
+
+ private:
+  sigset_t signal_;
+  sigset_t previous_;
+  bool raised_ = false;
+};
 
 // Moves a descriptor Vigil owns out of the range programs pick by number,
 // enumerate or close wholesale (above the soft RLIMIT_NOFILE where
@@ -15,8 +35,17 @@ namespace vigil {
 // errno set and `fd` closed.
 int move_above_stdio(int fd);
 
+// open(2) that gets past RLIMIT_NOFILE lowered by the program: on EMFILE
+// the soft limit is raised for this one open (and the hard limit too where
+// the process may) and restored at once.
+int open_despite_descriptor_limit(const char* path, int flags, mode_t mode);
+
 // mkdir -p, with `mode` for every directory it creates.
 bool make_directories(const std::string& path, mode_t mode);
+
+// `path` made absolute against the working directory now; as given when it
+// is absolute already, or when the working directory cannot be named.
+std::string absolute_path(const std::string& path);
 
 // The directory part of an absolute path ("/" for a file at the root).
 std::string parent_directory(const std::string& path);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <pthread.h>
 #include <thread>
@@ -112,6 +113,8 @@ void Recorder::beat(pthread_t leader) {
     json.unsigned_integer(events_seen_.load(std::memory_order_relaxed));
     json.key("records_written");
     json.unsigned_integer(records_written_);
+    json.key("records_dropped");
+    json.unsigned_integer(records_dropped_);
     emit_locked("heartbeat", members);
   }
 }
@@ -155,9 +158,13 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
   Record record(line_, kind, seq, pid_, tags);
   if (log_->write(record)) {
     ++records_written_;
+    log_error_ = 0;
   } else {
-    // The sequence number stays used: the gap itself shows the loss.
+    // The sequence number stays used: the gap itself shows the loss, and
+    // a `delivery` record says which records went and why.
+    log_error_ = errno != 0 ? errno : EIO;
     ++records_dropped_;
+    log_reports_.dropped(seq, "cannot write " + start_.log + ": " + std::strerror(log_error_));
   }
   if (!sinks_.empty()) forward(record);
   if (line_.capacity() > 1024 * 1024) {
@@ -170,7 +177,8 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
     interference = forward.sink->take_interference();
     if (!interference.empty()) emit_interference_alert(seq, interference);
   }
-  if (!sinks_.empty() && !reporting_) emit_delivery_reports();
+  // After the stop record, which stays the process's last, nothing more.
+  if (!reporting_ && !stopped_) emit_delivery_reports();
   return seq;
 }
 
@@ -184,6 +192,8 @@ void Recorder::forward(const Record& record) {
 // Reports become records only here, never while one is being reported,
 // so a sink that loses its own reports cannot make them without end.
 void Recorder::emit_delivery_reports(bool final) {
+  // The log's losses are told once it takes records again.
+  if (log_error_ == 0) log_reports_.take(reports_, final);
   for (Forward& forward : sinks_) forward.sink->take_reports(reports_, final);
   if (reports_.empty()) return;
   reporting_ = true;
@@ -225,6 +235,20 @@ std::uint64_t Recorder::write_start() {
   return write_start_locked("exec");
 }
 
+std::uint64_t Recorder::write_start_in(std::unique_ptr<Sink> log, std::string path, std::vector<UnusableLog> unusable) {
+  std::lock_guard lock(mutex_);
+  log_ = std::move(log);
+  start_.log = std::move(path);
+  start_.append_only_log = has_append_only_attribute(start_.log);
+  for (UnusableLog& old_log : unusable) start_.unusable_logs.push_back(std::move(old_log));
+  next_seq_ = 1;
+  chain_started_ = false;
+  records_written_ = 0;
+  records_dropped_ = 0;
+  log_reports_.forget();
+  return write_start_locked("exec");
+}
+
 void Recorder::set_stop_reason(std::string reason) {
   std::lock_guard lock(mutex_);
   stop_reason_ = std::move(reason);
@@ -261,15 +285,18 @@ void Recorder::write_stop(int exit_status) {
 
 void Recorder::before_fork() {
   mutex_.lock();
+  log_reports_.before_fork();
   for (Forward& forward : sinks_) forward.sink->before_fork();
 }
 
 void Recorder::after_fork_in_parent() {
+  log_reports_.after_fork(false);
   for (Forward& forward : sinks_) forward.sink->after_fork(false);
   mutex_.unlock();
 }
 
 void Recorder::after_fork_in_child(bool continues_python) {
+  log_reports_.after_fork(true);
   for (Forward& forward : sinks_) forward.sink->after_fork(true);
   reports_.clear();
   pid_ = getpid();

@@ -6,6 +6,7 @@
 
 #include "hmac_sha256.h"
 #include "json_text.h"
+#include "sinks/delivery_reports.h"
 #include "sinks/sink.h"
 #include "sinks/sink_settings.h"
 #include "start_info.h"
@@ -39,6 +40,14 @@ class Recorder {
 
   // Returns the start record's seq.
   std::uint64_t write_start();
+  // errno of the last record the log did not take; 0 when the last record
+  // reached it. After write_start(): whether the log has the start record.
+  int log_error() const { return log_error_; }
+  // The start record could not be written to the log: `log` at `path`
+  // takes its place before any other record, numbering begins again, and
+  // the new start record adds `unusable` (the old log among them) to its
+  // `unusable_logs`. Returns the new start record's seq.
+  std::uint64_t write_start_in(std::unique_ptr<Sink> log, std::string path, std::vector<UnusableLog> unusable);
   // `members`: JSON object members, each preceded by a comma, as JsonText
   // writes them when it continues an object. `tags`: what sinks route and
   // label the record by. Thread-safe. Returns the record's seq.
@@ -87,6 +96,9 @@ class Recorder {
 
   std::mutex mutex_;
   std::unique_ptr<Sink> log_;
+  int log_error_ = 0;
+  // The log's own losses, reported in `delivery` records as a sink's are.
+  DeliveryReports log_reports_{"log"};
   std::vector<Forward> sinks_;
   std::vector<std::string> reports_;
   bool reporting_ = false;

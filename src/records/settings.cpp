@@ -32,14 +32,20 @@ std::string default_log_path(uid_t uid) {
 
 std::vector<LogChoice> log_choices(const std::string& chosen) {
   std::vector<LogChoice> logs;
-  if (!chosen.empty()) logs.push_back({chosen, LogChoice::Origin::chosen});
+  // Absolute once, here: a program that changes its working directory
+  // must not move the records that follow (a relative VIGIL_LOG or HOME).
+  if (!chosen.empty()) logs.push_back({absolute_path(chosen), LogChoice::Origin::chosen});
   uid_t uid = geteuid();
-  logs.push_back({default_log_path(uid), LogChoice::Origin::user_default});
+  logs.push_back({absolute_path(default_log_path(uid)), LogChoice::Origin::user_default});
   logs.push_back({"/var/tmp/vigil-" + std::to_string(uid) + "/" + kLogFileName, LogChoice::Origin::private_spool});
   return logs;
 }
 
 std::unique_ptr<FileSink> open_log(const LogChoice& choice, std::string& error) {
+  if (choice.path.empty() || choice.path.front() != '/') {
+    error = choice.path + ": a relative path, and the working directory cannot be named";
+    return nullptr;
+  }
   std::string directory = parent_directory(choice.path);
   if (choice.origin == LogChoice::Origin::user_default) {
     if (!make_directories(directory, geteuid() == 0 ? 0750 : 0700)) {
@@ -61,11 +67,8 @@ std::unique_ptr<FileSink> open_log(const LogChoice& choice, std::string& error) 
     }
   }
   bool private_file = choice.origin == LogChoice::Origin::private_spool;
-  int fd = open_log_descriptor(choice.path, private_file);
-  if (fd < 0) {
-    error = choice.path + ": " + std::strerror(errno);
-    return nullptr;
-  }
+  int fd = open_log_descriptor(choice.path, private_file, &error);
+  if (fd < 0) return nullptr;
   return std::make_unique<FileSink>(choice.path, fd, private_file);
 }
 

@@ -26,19 +26,6 @@ std::string current_directory() {
   return buffer;
 }
 
-bool has_append_only_attribute(const std::string& path) {
-  // Non-blocking and regular files only: the path is whatever the log
-  // choice named, and a FIFO there must not stop the start.
-  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return false;
-  struct stat status {};
-  int flags = 0;
-  bool append_only = fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
-                     (flags & FS_APPEND_FL) != 0;
-  close(fd);
-  return append_only;
-}
-
 // Whether a program running as `euid` can rewrite what the sink keeps.
 // Local daemons (journald, auditd, a syslog daemon) keep their files as
 // root: out of an ordinary user's reach, not of root's. A collector on
@@ -51,6 +38,19 @@ bool out_of_reach_of(const SinkSettings& sink, uid_t euid) {
 }
 
 }  // namespace
+
+bool has_append_only_attribute(const std::string& path) {
+  // Non-blocking and regular files only: the path is whatever the log
+  // choice named, and a FIFO there must not stop the start.
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return false;
+  struct stat status {};
+  int flags = 0;
+  bool append_only = fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+                     (flags & FS_APPEND_FL) != 0;
+  close(fd);
+  return append_only;
+}
 
 void assess_protections(StartInfo& info, const std::vector<SinkSettings>& sinks) {
   info.append_only_log = has_append_only_attribute(info.log);

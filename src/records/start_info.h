@@ -60,6 +60,9 @@ struct StartInfo {
   std::vector<std::string> out_of_reach;
 };
 
+// Whether the file at `path` carries the append-only attribute.
+bool has_append_only_attribute(const std::string& path);
+
 // Fills in append_only_log and out_of_reach once the log is chosen.
 void assess_protections(StartInfo& info, const std::vector<SinkSettings>& sinks);
 

@@ -13,6 +13,7 @@
 #include "sinks/sink_registry.h"
 
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unistd.h>
@@ -93,6 +94,36 @@ void append_suppressed_counts(const PolicyEngine& engine, JsonText& json) {
   json.end_object();
 }
 
+// Opens the first log from `next` on that opens, into `path`; adds why
+// each before it could not be used to `unusable`, and leaves `next` after it.
+std::unique_ptr<FileSink> open_next_log(std::vector<LogChoice>::const_iterator& next,
+                                        std::vector<LogChoice>::const_iterator end, std::string& path,
+                                        std::vector<UnusableLog>& unusable, std::string& error) {
+  for (; next != end; ++next) {
+    if (auto sink = open_log(*next, error)) {
+      path = (next++)->path;
+      return sink;
+    }
+    unusable.push_back({next->path, error});
+  }
+  return nullptr;
+}
+
+// The logs after the one in use take the records when the log file is
+// taken away while the program runs (see FileSink::set_fallback).
+void fall_back_to(FileSink& sink, std::vector<LogChoice> rest) {
+  sink.set_fallback([rest = std::move(rest)](std::string& path) {
+    std::string error;
+    for (const LogChoice& choice : rest) {
+      if (auto other = open_log(choice, error)) {
+        path = choice.path;
+        return other->release_descriptor();
+      }
+    }
+    return -1;
+  });
+}
+
 int refuse(const std::string& why) {
   std::fprintf(stderr, "vigil-python: refusing to run: %s\n", why.c_str());
   return kRefusedExitStatus;
@@ -140,19 +171,16 @@ int run_python(int argc, char** argv) {
     start.hmac = hmac_key.has_value();
     if (!hmac_key) start.hmac_error = error;
   }
-  std::unique_ptr<FileSink> sink;
-  for (const LogChoice& choice : log_choices(selection->log_path)) {
-    sink = open_log(choice, error);
-    if (sink) {
-      start.log = choice.path;
-      break;
-    }
-    start.unusable_logs.push_back({choice.path, error});
-  }
+  const std::vector<LogChoice> choices = log_choices(selection->log_path);
+  auto next_choice = choices.begin();
+  std::unique_ptr<FileSink> sink = open_next_log(next_choice, choices.end(), start.log, start.unusable_logs, error);
   if (!sink) return refuse("no audit log can be opened; last: " + error);
+  fall_back_to(*sink, {next_choice, choices.end()});
+  const bool enforcing = selection->policy.mode == Mode::enforce;
   for (const SinkSettings& settings : selection->policy.sinks) start.sinks.push_back(settings.name);
   assess_protections(start, selection->policy.sinks);
-  std::string log_directory = parent_directory(start.log);
+  std::string log_path = start.log;
+  std::string log_directory = parent_directory(log_path);
   // The engine and the recorder live as long as the process: SystemExit
   // leaves through exit() from inside Py_RunMain, and the stop record is
   // written by the exit handler.
@@ -177,6 +205,19 @@ int run_python(int argc, char** argv) {
   }
   recorder->set_stop_details([engine](JsonText& json) { append_suppressed_counts(*engine, json); });
   std::uint64_t start_seq = recorder->write_start();
+  // A run with no start record is a run with no record: under an enforcing
+  // policy it does not happen; under audit the next log takes its place.
+  while (recorder->log_error() != 0) {
+    std::string reason = std::strerror(recorder->log_error());
+    if (enforcing) return refuse("the start record cannot be written to " + log_path + ": " + reason);
+    std::fprintf(stderr, "vigil-python: WARNING: cannot write the start record to %s: %s; recording to the next log\n",
+                 log_path.c_str(), reason.c_str());
+    std::vector<UnusableLog> unusable{{log_path, "cannot write the start record: " + reason}};
+    sink = open_next_log(next_choice, choices.end(), log_path, unusable, error);
+    if (!sink) return refuse("no audit log can take the start record; last: " + error);
+    fall_back_to(*sink, {next_choice, choices.end()});
+    start_seq = recorder->write_start_in(std::move(sink), log_path, std::move(unusable));
+  }
   on_exit(write_stop_at_exit, recorder);
   recorder->start_heartbeat();
   report_ignored_overrides(identity, *recorder, start_seq);

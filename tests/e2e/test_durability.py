@@ -260,3 +260,7 @@ def test_records_that_cannot_be_written_are_counted_and_leave_gaps(vigil_run, tm
     assert missing, "the small filesystem should have filled up"
     assert stop["records_dropped"] == len(missing)
     assert stop["records_written"] == len(records) - 1
+    # Later records say which records the log lost, and why.
+    reports = [r for r in records if r["kind"] == "delivery" and r["sink"] == "log"]
+    assert sum(r["dropped"] for r in reports) == len(missing), reports
+    assert all("No space left on device" in r["reason"] for r in reports), reports

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -48,6 +49,48 @@ TEST(FileSink, ReportsAnUnopenableFile) {
   std::string error;
   EXPECT_FALSE(open_log({"/nonexistent-dir/log", LogChoice::Origin::chosen}, error));
   EXPECT_NE(error.find("/nonexistent-dir/log"), std::string::npos);
+}
+
+TEST(FileSink, RefusesWhatIsNotARegularFileWithoutBlocking) {
+  ScratchPath path("fifo");
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  std::string error;
+  EXPECT_FALSE(open_log({path, LogChoice::Origin::chosen}, error));  // no reader: open(2) would wait for one
+  EXPECT_NE(error.find("a FIFO, not a regular file"), std::string::npos) << error;
+  int reader = open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  EXPECT_FALSE(open_log({path, LogChoice::Origin::chosen}, error));  // a reader: write(2) would fill the pipe
+  EXPECT_NE(error.find("a FIFO, not a regular file"), std::string::npos) << error;
+  close(reader);
+  EXPECT_FALSE(open_log({"/dev/null", LogChoice::Origin::chosen}, error));
+  EXPECT_NE(error.find("a character device"), std::string::npos) << error;
+}
+
+TEST(FileSink, OpensWithoutNonBlockingAndWithAppend) {
+  ScratchPath path("flags");
+  std::string error;
+  auto sink = open_log({path, LogChoice::Origin::chosen}, error);
+  ASSERT_TRUE(sink) << error;
+  int flags = fcntl(sink->descriptor(), F_GETFL);
+  EXPECT_TRUE(flags & O_APPEND);
+  EXPECT_FALSE(flags & O_NONBLOCK);
+}
+
+TEST(FileSink, NeverWritesOverTheLogWhenAppendIsCleared) {
+  ScratchPath path("append-cleared");
+  std::string error;
+  auto sink = open_log({path, LogChoice::Origin::chosen}, error);
+  ASSERT_TRUE(sink) << error;
+  ASSERT_TRUE(sink->write_line("first\n"));
+  int fd = sink->descriptor();
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_APPEND);
+  lseek(fd, 0, SEEK_SET);
+  EXPECT_TRUE(sink->write_line("second\n"));
+  EXPECT_EQ(contents(path), "first\nsecond\n");
+  EXPECT_NE(sink->take_interference().find("flags changed"), std::string::npos);
+}
+
+TEST(FileSink, LogChoicesAreAbsolute) {
+  for (const LogChoice& choice : log_choices("relative/log.jsonl")) EXPECT_EQ(choice.path.front(), '/') << choice.path;
 }
 
 TEST(FileSink, ConcurrentWritersNeverInterleave) {

@@ -3,18 +3,24 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cerrno>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace vigil {
 namespace {
 
-// Keeps lines in memory; fails when told to, to show drops.
+// Keeps lines in memory; fails when told to, as a full disk does, to show
+// drops.
 class MemorySink final : public Sink {
  public:
   explicit MemorySink(std::vector<std::string>& lines, bool& fail) : lines_(lines), fail_(fail) {}
   bool write(const Record& record) override {
-    if (fail_) return false;
+    if (fail_) {
+      errno = ENOSPC;
+      return false;
+    }
     lines_.emplace_back(record.line_with_newline());
     return true;
   }
@@ -71,6 +77,53 @@ TEST(Recorder, DroppedRecordsLeaveAGapAndAreCounted) {
   EXPECT_EQ(stop["seq"], 3);
   EXPECT_EQ(stop["records_dropped"], 1);
   EXPECT_EQ(stop["records_written"], 1);
+}
+
+TEST(Recorder, TheLogsLossesAreReportedOnceItTakesRecordsAgain) {
+  std::vector<std::string> lines;
+  bool fail = false;
+  Recorder recorder(std::make_unique<MemorySink>(lines, fail), sample_start());
+  recorder.write_start();
+  fail = true;
+  recorder.emit("event", "");
+  recorder.emit("event", "");
+  EXPECT_EQ(recorder.log_error(), ENOSPC);
+  fail = false;
+  recorder.emit("event", "");
+  EXPECT_EQ(recorder.log_error(), 0);
+  recorder.write_stop(0);
+  std::vector<nlohmann::json> records;
+  for (const std::string& line : lines) records.push_back(nlohmann::json::parse(line));
+  auto delivery = std::find_if(records.begin(), records.end(), [](const auto& r) { return r["kind"] == "delivery"; });
+  ASSERT_NE(delivery, records.end()) << lines.size();
+  EXPECT_EQ((*delivery)["sink"], "log");
+  EXPECT_EQ((*delivery)["dropped"], 2);
+  EXPECT_EQ((*delivery)["first_seq"], 2);
+  EXPECT_EQ((*delivery)["last_seq"], 3);
+  EXPECT_NE((*delivery)["reason"].get<std::string>().find("No space left on device"), std::string::npos);
+  EXPECT_EQ(records.back()["kind"], "stop");
+  EXPECT_EQ(records.back()["records_dropped"], 2);
+}
+
+TEST(Recorder, AStartRecordTheLogRefusesStartsAgainInTheNextLog) {
+  std::vector<std::string> full_lines, next_lines;
+  bool full = true, next_fails = false;
+  Recorder recorder(std::make_unique<MemorySink>(full_lines, full), sample_start());
+  recorder.write_start();
+  ASSERT_NE(recorder.log_error(), 0);
+  EXPECT_EQ(recorder.write_start_in(std::make_unique<MemorySink>(next_lines, next_fails), "next",
+                                    {{"memory", "cannot write the start record: No space left on device"}}),
+            1u);
+  EXPECT_EQ(recorder.log_error(), 0);
+  recorder.write_stop(0);
+  ASSERT_EQ(next_lines.size(), 2u);
+  auto start = nlohmann::json::parse(next_lines[0]);
+  EXPECT_EQ(start["seq"], 1);
+  EXPECT_EQ(start["log"], "next");
+  EXPECT_EQ(start["unusable_logs"][0]["path"], "memory");
+  auto stop = nlohmann::json::parse(next_lines[1]);
+  EXPECT_EQ(stop["seq"], 2);
+  EXPECT_EQ(stop["records_dropped"], 0);
 }
 
 TEST(Recorder, StopIsWrittenOnce) {

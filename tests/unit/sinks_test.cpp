@@ -8,7 +8,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <future>
+#include <memory>
 #include <netinet/in.h>
+#include <csignal>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -134,6 +140,39 @@ TEST(Spool, KeepsWholeFramesAndHandsOverOrphans) {
             2u);
   EXPECT_EQ(delivered, "3 abc2 de");
   EXPECT_EQ(next.deliver_orphans([](std::string_view) { return true; }), 0u);
+}
+
+TEST(Spool, SkipsAFifoUnderASpoolName) {
+  std::string directory = scratch_directory("spool-fifo");
+  std::string fifo = directory + "/1-1.1.spool";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // On its own thread: reading the FIFO would never return.
+  auto delivered = std::make_shared<std::promise<std::size_t>>();
+  std::thread([directory, delivered] {
+    Spool next(directory);
+    delivered->set_value(next.deliver_orphans([](std::string_view) { return true; }));
+  }).detach();
+  auto result = delivered->get_future();
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "deliver_orphans hangs on a FIFO";
+  EXPECT_EQ(result.get(), 0u);
+  unlink(fifo.c_str());
+}
+
+TEST(Spool, AFileSizeLimitFailsTheWriteWithoutKillingTheProcess) {
+  std::string directory = scratch_directory("spool-fsize");
+  pid_t child = fork();
+  if (child == 0) {
+    signal(SIGXFSZ, SIG_DFL);
+    rlimit limit{1, RLIM_INFINITY};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    Spool spool(directory);
+    std::string error;
+    bool written = spool.append("5 hello", error);
+    _exit(!written && error.find("File too large") != std::string::npos ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
 
 // A collector on loopback that accepts and keeps what it reads.

@@ -83,13 +83,20 @@ void DeliveryReports::take(std::vector<std::string>& reports, bool all) {
 }
 
 void DeliveryReports::after_fork(bool in_child) {
-  if (in_child) {
-    states_.clear();
-    drops_ = 0;
-    dropped_total_.store(0, std::memory_order_relaxed);
-    pending_.store(false, std::memory_order_relaxed);
-  }
+  if (in_child) forget_locked();
   mutex_.unlock();
+}
+
+void DeliveryReports::forget() {
+  std::lock_guard lock(mutex_);
+  forget_locked();
+}
+
+void DeliveryReports::forget_locked() {
+  states_.clear();
+  drops_ = 0;
+  dropped_total_.store(0, std::memory_order_relaxed);
+  pending_.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace vigil

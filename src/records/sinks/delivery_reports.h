@@ -34,9 +34,13 @@ class DeliveryReports {
   // starts with no reports, as the parent's are the parent's.
   void before_fork() { mutex_.lock(); }
   void after_fork(bool in_child);
+  // Drops every report and count (the records they were about went to a
+  // log that is no longer used).
+  void forget();
 
  private:
   void append_drop_summary(std::vector<std::string>& reports);
+  void forget_locked();
 
   std::string sink_name_;
   std::mutex mutex_;

@@ -66,7 +66,9 @@ bool Spool::open_file(std::string& error) {
 
 bool Spool::append(std::string_view frames, std::string& error) {
   if (fd_ < 0 && !open_file(error)) return false;
+  FileSizeSignalBlock file_size_signal;
   if (write_all(fd_, frames)) return true;
+  if (errno == EFBIG) file_size_signal.take_back();
   error = "cannot write the spool file " + path_ + ": " + std::strerror(errno);
   return false;
 }
@@ -95,8 +97,15 @@ std::size_t Spool::deliver_orphans(const std::function<bool(std::string_view)>& 
     if (!name.ends_with(kSuffix)) continue;
     std::string path = directory_ + "/" + name;
     if (path == path_) continue;
-    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    // Only a file is read: a FIFO planted under a spool's name would block
+    // the read for ever (O_NONBLOCK keeps the open from waiting too).
+    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) continue;
+    struct stat status {};
+    if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+      close(fd);
+      continue;
+    }
     // Locked: its process is alive and delivers it itself.
     if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
       std::string bytes = read_all(fd);
