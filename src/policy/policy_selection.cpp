@@ -2,6 +2,7 @@
 
 #include "default_policy.h"
 #include "default_policy_image.h"
+#include "file_io.h"
 #include "policy_image.h"
 #include "policy_loader.h"
 
@@ -29,9 +30,8 @@ std::optional<std::string> read_from_one_descriptor(const char* path, int flags,
   bool complete = fstat(fd, &status) == 0;
   char buffer[16384];
   while (complete) {
-    ssize_t got = read(fd, buffer, sizeof buffer);
+    ssize_t got = retry_interrupted([&] { return read(fd, buffer, sizeof buffer); });
     if (got == 0) break;
-    if (got < 0 && errno == EINTR) continue;
     if (got < 0) complete = false;
     if (complete) text.append(buffer, static_cast<std::size_t>(got));
   }

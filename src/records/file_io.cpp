@@ -123,8 +123,7 @@ std::string parent_directory(const std::string& path) {
 
 bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
-    ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_interrupted([&] { return write(fd, bytes.data(), bytes.size()); });
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -163,8 +162,7 @@ std::string read_all(int fd) {
   char buffer[65536];
   lseek(fd, 0, SEEK_SET);
   for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_interrupted([&] { return read(fd, buffer, sizeof buffer); });
     if (n <= 0) return bytes;
     bytes.append(buffer, static_cast<std::size_t>(n));
   }

@@ -2,6 +2,7 @@
 // spool and the vigil command.
 #pragma once
 
+#include <cerrno>
 #include <csignal>
 #include <string>
 #include <string_view>
@@ -49,6 +50,19 @@ std::string absolute_path(const std::string& path);
 
 // The directory part of an absolute path ("/" for a file at the root).
 std::string parent_directory(const std::string& path);
+
+// A call a signal interrupted is tried again, but not for ever: a seccomp
+// filter can answer EINTR to every attempt, and Vigil's writers must not
+// spin with the GIL held. After kInterruptedRetries in a row the call
+// fails with EINTR like any other error.
+inline constexpr int kInterruptedRetries = 64;
+template <typename Call>
+auto retry_interrupted(Call call) {
+  for (int retries = 0;; ++retries) {
+    auto result = call();
+    if (result >= 0 || errno != EINTR || retries == kInterruptedRetries) return result;
+  }
+}
 
 // Writes all of `bytes`, retrying short writes and EINTR; false on an error.
 bool write_all(int fd, std::string_view bytes);

@@ -4,6 +4,7 @@
 #include "code_file_memory.h"
 #include "code_verifier.h"
 #include "file_bytes.h"
+#include "file_io.h"
 #include "py_ref.h"
 #include "transcripts.h"
 
@@ -101,8 +102,7 @@ FileRead read_into_bytes(int fd) {
     bool at_end = false;
     Py_BEGIN_ALLOW_THREADS
     while (size < capacity) {
-      ssize_t n = read(fd, PyBytes_AS_STRING(bytes) + size, static_cast<std::size_t>(capacity - size));
-      if (n < 0 && errno == EINTR) continue;
+      ssize_t n = retry_interrupted([&] { return read(fd, PyBytes_AS_STRING(bytes) + size, static_cast<std::size_t>(capacity - size)); });
       if (n < 0) error = errno;
       if (n <= 0) {
         at_end = true;
@@ -207,8 +207,7 @@ int sealed_memory_descriptor(std::string_view content) {
   if (fd < 0) return -1;
   std::size_t written = 0;
   while (written < content.size()) {
-    ssize_t n = write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_interrupted([&] { return write(fd, content.data() + written, content.size() - written); });
     if (n <= 0) break;
     written += static_cast<std::size_t>(n);
   }

@@ -1,5 +1,7 @@
 #include "file_bytes.h"
 
+#include "file_io.h"
+
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -28,8 +30,7 @@ bool read_into(int fd, FileBytes& content) {
       content.data = std::move(grown);
       capacity = larger;
     }
-    ssize_t n = read(fd, content.data.get() + content.size, capacity - content.size);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_interrupted([&] { return read(fd, content.data.get() + content.size, capacity - content.size); });
     if (n < 0) return false;
     if (n == 0) return true;
     content.size += static_cast<std::size_t>(n);

@@ -197,12 +197,11 @@ bool FileSink::write_all(std::string_view bytes, std::size_t& written) {
   bool complete = true;
   written = 0;
   while (written < bytes.size()) {
-    ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
+    ssize_t n = retry_interrupted([&] { return ::write(fd_, bytes.data() + written, bytes.size() - written); });
     if (n > 0) {
       written += static_cast<std::size_t>(n);
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EFBIG) {
       file_size_signal.take_back();
       if (!limit_raised) {

@@ -49,10 +49,7 @@ bool connect_within(int fd, const sockaddr* address, socklen_t size, unsigned ti
   int result = ::connect(fd, address, size);
   if (result != 0 && errno == EINPROGRESS) {
     pollfd waiting{fd, POLLOUT, 0};
-    int ready;
-    do {
-      ready = poll(&waiting, 1, static_cast<int>(timeout_ms));
-    } while (ready < 0 && errno == EINTR);
+    int ready = retry_interrupted([&] { return poll(&waiting, 1, static_cast<int>(timeout_ms)); });
     int error = ready == 1 ? 0 : ETIMEDOUT;
     socklen_t length = sizeof error;
     if (ready == 1) getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
@@ -176,12 +173,11 @@ bool StreamConnection::send_all(std::string_view bytes, unsigned timeout_ms, std
       }
       error = openssl_error("TLS write");
     } else {
-      ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      ssize_t n = retry_interrupted([&] { return send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL); });
       if (n > 0) {
         sent += static_cast<std::size_t>(n);
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
       error = std::string("send: ") + (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? "timed out" : std::strerror(errno));
     }
     close();

@@ -59,10 +59,7 @@ int UnixDatagram::send_message(const msghdr& message, std::string& interference)
     if (fd_ < 0) {
       if (int error = connect_socket(); error != 0) return error;
     }
-    ssize_t sent;
-    do {
-      sent = sendmsg(fd_, &message, MSG_NOSIGNAL);
-    } while (sent < 0 && errno == EINTR);
+    ssize_t sent = retry_interrupted([&] { return sendmsg(fd_, &message, MSG_NOSIGNAL); });
     if (sent >= 0) return 0;
     int error = errno;
     // The daemon restarted and its socket is a new one: connect again.
