@@ -1,10 +1,15 @@
 #include "audited_wrappers.h"
 
+#include "audit_hook.h"
+#include "py_ref.h"
 #include "python_compat.h"
 
 #include <cerrno>
 #include <cstring>
+#include <cstdint>
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <utility>
 #include <link.h>
 
 namespace vigil {
@@ -17,6 +22,11 @@ thread_local bool t_raised_by_sys_audit = false;
 // registration.
 PyCFunction g_sys_audit_original = nullptr;
 PyCFunction g_fork_exec_original = nullptr;
+PyCFunction g_os_open_original = nullptr;
+
+// The directory the relative path of the `open` event os.open raises is
+// resolved in: set by the wrapper around os.open, taken by the hook.
+thread_local OpenDirectory t_open_directory;
 
 // Never wraps the wrapper: its original would then be itself.
 void patch(PyMethodDef* entry, PyCFunction& original, PyCFunction replacement) {
@@ -25,11 +35,28 @@ void patch(PyMethodDef* entry, PyCFunction& original, PyCFunction replacement) {
   entry->ml_meth = replacement;
 }
 
+// An event a hook list should have carried to Vigil, with its arguments
+// as a tuple; `where` names the path that saw it instead.
+PyObject* record_missed_event(const char* event, PyObject* const* args, Py_ssize_t nargs, const char* where) {
+  PyRef tuple = PyRef::steal(PyTuple_New(nargs));
+  if (!tuple) return nullptr;
+  for (Py_ssize_t i = 0; i < nargs; ++i) PyTuple_SET_ITEM(tuple.get(), i, Py_NewRef(args[i]));
+  if (HookWitness::record_missed(event, tuple.get(), where) < 0) return nullptr;
+  return Py_NewRef(Py_None);
+}
+
 PyObject* sys_audit_marking_its_events(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
   t_raised_by_sys_audit = true;
+  HookWitness witness;
   PyObject* result = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_sys_audit_original))(
       self, args, nargs);
   // sys.audit may fail before any hook runs (a name that is not a str).
+  if (result != nullptr && nargs > 0 && PyUnicode_Check(args[0]) && witness.missed()) {
+    const char* event = PyUnicode_AsUTF8(args[0]);
+    Py_DECREF(result);
+    // The record keeps its raised_by mark.
+    result = event != nullptr ? record_missed_event(event, args + 1, nargs - 1, "the sys.audit wrapper") : nullptr;
+  }
   t_raised_by_sys_audit = false;
   return result;
 }
@@ -46,7 +73,12 @@ void wrap_sys_audit() {
 // env_list, ...) in 3.8–3.13; the event is 3.14's.
 int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
   if (nargs < 6) return 0;  // the original reports the malformed call
-  return PySys_Audit("_posixsubprocess.fork_exec", "OOO", args[1], args[0], args[5]);
+  HookWitness witness;
+  if (PySys_Audit("_posixsubprocess.fork_exec", "OOO", args[1], args[0], args[5]) < 0) return -1;
+  if (!witness.missed()) return 0;
+  PyObject* const event_args[] = {args[1], args[0], args[5]};
+  PyRef recorded = PyRef::steal(record_missed_event("_posixsubprocess.fork_exec", event_args, 3, "the fork_exec wrapper"));
+  return recorded ? 0 : -1;
 }
 
 PyObject* fork_exec_audited_varargs(PyObject* module, PyObject* args) {
@@ -99,6 +131,46 @@ void wrap_fork_exec() {
 #endif
 }
 
+// os.open's dir_fd, which its `open` event leaves out. Keyword-only. An
+// int is read from its storage; anything else (an object with __index__)
+// would run Python code to convert, so it is marked unknown.
+OpenDirectory dir_fd_argument(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  if (kwnames == nullptr || !PyTuple_Check(kwnames)) return {};
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); ++i) {
+    PyObject* name = PyTuple_GET_ITEM(kwnames, i);
+    if (!PyUnicode_Check(name) || PyUnicode_CompareWithASCIIString(name, "dir_fd") != 0) continue;
+    PyObject* value = args[nargs + i];
+    if (value == Py_None) return {};
+    if (!PyLong_Check(value)) return {AT_FDCWD, false};
+    int overflow = 0;
+    long fd = PyLong_AsLongAndOverflow(value, &overflow);
+    if (overflow != 0 || fd < 0 || fd > INT32_MAX) return {AT_FDCWD, false};
+    return {static_cast<int>(fd), true};
+  }
+  return {};
+}
+
+PyObject* os_open_noting_dir_fd(PyObject* module, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  t_open_directory = dir_fd_argument(args, nargs, kwnames);
+  PyObject* result = reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(g_os_open_original))(
+      module, args, nargs, kwnames);
+  t_open_directory = {};
+  return result;
+}
+
+void wrap_os_open() {
+  PyModuleDef* definition = builtin_module_definition("posix");
+  if (definition == nullptr || definition->m_methods == nullptr) return;
+  for (PyMethodDef* entry = definition->m_methods; entry->ml_name != nullptr; ++entry) {
+    if (std::strcmp(entry->ml_name, "open") != 0) continue;
+    if (entry->ml_flags == (METH_FASTCALL | METH_KEYWORDS)) {
+      patch(entry, g_os_open_original,
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(os_open_noting_dir_fd)));
+    }
+    return;
+  }
+}
+
 // The definition of `name` that the executable's own shadows: the first
 // loaded library, other than the executable, that defines it.
 void* next_definition(const char* name, void* ours) {
@@ -141,7 +213,15 @@ int audit_readline_file(const char* path, char mode, const void* caller, const v
     PyErr_Clear();
     name = Py_NewRef(Py_None);
   }
+  HookWitness witness;
   int result = PySys_Audit("open", "OCi", name, static_cast<int>(mode), 0);
+  if (result == 0 && witness.missed()) {
+    PyRef mode_text = PyRef::steal(PyUnicode_FromOrdinal(mode));
+    PyRef flags = PyRef::steal(PyLong_FromLong(0));
+    PyObject* const event_args[] = {name, mode_text.get(), flags.get()};
+    PyRef recorded = mode_text && flags ? PyRef::steal(record_missed_event("open", event_args, 3, "the readline wrapper")) : PyRef();
+    if (!recorded) result = -1;
+  }
   Py_DECREF(name);
   if (result == 0) return 0;
   // The module turns the errno into PermissionError.
@@ -167,7 +247,10 @@ int audited_call(Function real, const char* path, char mode, const void* caller,
 void install_audited_wrappers() {
   wrap_sys_audit();
   wrap_fork_exec();
+  wrap_os_open();
 }
+
+OpenDirectory take_open_directory() { return std::exchange(t_open_directory, OpenDirectory{}); }
 
 bool take_raised_by_sys_audit() {
   bool raised = t_raised_by_sys_audit;

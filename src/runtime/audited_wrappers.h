@@ -24,4 +24,13 @@ void install_audited_wrappers();
 // runs (a Python hook opening a file) are not taken for it.
 bool take_raised_by_sys_audit();
 
+// The directory os.open resolves a relative path in (its dir_fd);
+// `known` is false when dir_fd was not an int.
+struct OpenDirectory {
+  int fd = -100;  // AT_FDCWD
+  bool known = true;
+};
+// Once per os.open call: the first `open` event takes it.
+OpenDirectory take_open_directory();
+
 }  // namespace vigil

@@ -72,6 +72,7 @@ EntryPoint entry_point(const PyConfig& config) {
 // Runs for every exit() of this process or of a forked child that returns:
 // the status is the one the process really exits with.
 void write_stop_at_exit(int exit_status, void* recorder) {
+  AuditHook::check_liveness("at exit");
   static_cast<Recorder*>(recorder)->write_stop(exit_status);
 }
 
@@ -175,6 +176,7 @@ int run_python(int argc, char** argv) {
     recorder->add_sink(settings, find_sink_type(settings.type)->make(settings, log_directory));
   }
   recorder->set_stop_details([engine](JsonText& json) { append_suppressed_counts(*engine, json); });
+  recorder->set_heartbeat_check([] { AuditHook::check_liveness("by the heartbeat"); });
   std::uint64_t start_seq = recorder->write_start();
   on_exit(write_stop_at_exit, recorder);
   recorder->start_heartbeat();
@@ -201,6 +203,10 @@ int run_python(int argc, char** argv) {
     // nothing it would have recorded may run, so finalisation is skipped.
     recorder->set_stop_reason("audit hook is not live after initialisation");
     return refuse("the audit hook did not receive its probe event after start-up; it has been removed");
+  }
+  if (!AuditHook::watch_liveness()) {
+    recorder->set_stop_reason("the audit hook's sentinel could not be installed");
+    return refuse("the audit hook's sentinel could not be installed on the interpreter's hook list");
   }
   if (verifier != nullptr) verifier->interpreter_ready();
   restrict_running_interpreter(*engine);

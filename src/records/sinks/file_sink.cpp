@@ -41,6 +41,12 @@ void FileSink::remember_file() {
   }
 }
 
+bool FileSink::file_identity(dev_t& device, ino_t& inode) const {
+  device = device_;
+  inode = inode_;
+  return inode_ != 0;
+}
+
 bool FileSink::reopen_after(const char* what_happened) {
   int fd = open_log_descriptor(path_, private_file_);
   if (fd < 0) return false;

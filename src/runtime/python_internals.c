@@ -1,0 +1,20 @@
+#define Py_BUILD_CORE 1
+#include "python_internals.h"
+
+#include <internal/pycore_interp.h>
+#include <internal/pycore_runtime.h>
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define VIGIL_AUDIT_HOOK_HEAD _PyRuntime.audit_hooks.head
+#else
+#define VIGIL_AUDIT_HOOK_HEAD _PyRuntime.audit_hook_head
+#endif
+
+void* const* vigil_audit_hook_list_head(void) { return (void* const*)&VIGIL_AUDIT_HOOK_HEAD; }
+
+int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, const void* user_data) {
+  const _Py_AuditHookEntry* hook_entry = (const _Py_AuditHookEntry*)entry;
+  return hook_entry->hookCFunction == hook && hook_entry->userData == user_data;
+}
+
+PyObject** vigil_interpreter_audit_hooks(PyInterpreterState* interpreter) { return &interpreter->audit_hooks; }
