@@ -4,6 +4,7 @@
 #include "code_verifier.h"
 #include "decision_record.h"
 #include "event_catalog.h"
+#include "import_plumbing.h"
 #include "integrity_alerts.h"
 #include "open_code_hook.h"
 #include "open_target.h"
@@ -255,7 +256,13 @@ struct Findings {
   // The file an open, mmap or truncate acts on, however it was named.
   std::optional<OpenTarget> target;
   bool writes = false;
+  bool opening_code = false;
 };
+
+// Events on the way of an import, where a swapped import path shows.
+bool passes_import_plumbing(std::string_view event, const Findings& findings) {
+  return findings.opening_code || event == "import" || event == "compile" || event == "exec";
+}
 
 // The file an event acts on, for the rules on /proc paths and for telling
 // the process opening its own log.
@@ -347,6 +354,7 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
     // file while this one is judged must not count as code.
     t_opening_code.active = false;
     opening_code = true;
+    findings.opening_code = true;
     findings.code_file = t_opening_code.trust;
     lookups[1].bucket = engine.candidates(kOpenCodeEvent);
   }
@@ -450,11 +458,13 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
         recorder.emit("alert", members, {name, rule.id, static_cast<int>(rule.severity)});
       }
       alert_if_own_log(registration, name, findings, seq);
+      if (passes_import_plumbing(name, findings)) ImportPlumbing::check(recorder, name, seq);
       // What tampering with the hook is done through.
       if (name.starts_with("ctypes.")) check_hook_integrity(registration, name, seq);
     } else {
       registration.engine->note(verdict, 0);
       alert_if_own_log(registration, name, findings, 0);
+      if (passes_import_plumbing(name, findings)) ImportPlumbing::check(recorder, name, 0);
     }
     if (verdict.denies()) {
       const Rule& rule = *verdict.decisive;

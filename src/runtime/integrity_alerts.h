@@ -20,9 +20,13 @@ struct IntegrityRule {
 
 // The runtime's list of audit hooks no longer calls Vigil's hook.
 inline constexpr IntegrityRule kHookUnlinked{"vigil.hook_unlinked", "critical", {"T1562.001"}};
-// builtins.__import__, io.open_code, the io module importlib reads code
-// through, sys.meta_path, sys.path_hooks or a cached path finder changed.
+// builtins.__import__, io.open_code or the io module importlib reads code
+// through was replaced.
 inline constexpr IntegrityRule kImportPlumbing{"vigil.import_plumbing", "high", {"T1562.001", "T1574"}};
+// A finder that is not one of CPython's joined sys.meta_path,
+// sys.path_hooks or sys.path_importer_cache: low, as pytest, six and
+// setuptools add their own.
+inline constexpr IntegrityRule kImportFinders{"vigil.import_finders", "low", {"T1574", ""}};
 // The process opened its own log file: high for writing or mmap.
 inline constexpr IntegrityRule kOwnLogWrite{"vigil.own_log_opened", "high", {"T1070", "T1562.001"}};
 inline constexpr IntegrityRule kOwnLogRead{"vigil.own_log_opened", "medium", {"T1070"}};

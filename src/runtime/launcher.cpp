@@ -5,6 +5,7 @@
 #include "entry_restrictions.h"
 #include "exit_status.h"
 #include "file_io.h"
+#include "import_plumbing.h"
 #include "open_code_hook.h"
 #include "policy_selection.h"
 #include "python_compat.h"
@@ -208,6 +209,9 @@ int run_python(int argc, char** argv) {
     recorder->set_stop_reason("the audit hook's sentinel could not be installed");
     return refuse("the audit hook's sentinel could not be installed on the interpreter's hook list");
   }
+  // Without it (a start-up that unloaded io), only the checks at imports
+  // are missing; the start record's policy is unchanged.
+  ImportPlumbing::snapshot();
   if (verifier != nullptr) verifier->interpreter_ready();
   restrict_running_interpreter(*engine);
   return Py_RunMain();

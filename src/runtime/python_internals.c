@@ -1,6 +1,7 @@
 #define Py_BUILD_CORE 1
 #include "python_internals.h"
 
+#include <internal/pycore_dict.h>
 #include <internal/pycore_interp.h>
 #include <internal/pycore_runtime.h>
 
@@ -18,3 +19,15 @@ int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, c
 }
 
 PyObject** vigil_interpreter_audit_hooks(PyInterpreterState* interpreter) { return &interpreter->audit_hooks; }
+
+int vigil_dict_has_only_str_keys(PyObject* dict) { return DK_IS_UNICODE(((PyDictObject*)dict)->ma_keys); }
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define VIGIL_DICT_VERSION_SHIFT DICT_VERSION_INCREMENT
+#else
+#define VIGIL_DICT_VERSION_SHIFT 1
+#endif
+unsigned long long vigil_dict_version(PyObject* dict) {
+  // 3.12 keeps watcher bits below the counter; they change nothing here.
+  return ((PyDictObject*)dict)->ma_version_tag / VIGIL_DICT_VERSION_SHIFT;
+}

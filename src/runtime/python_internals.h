@@ -25,6 +25,13 @@ int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, c
 // none). With the GIL held.
 PyObject** vigil_interpreter_audit_hooks(PyInterpreterState* interpreter);
 
+// Whether every key of `dict` (an exact dict) is an exact str: a lookup by
+// str then compares strings only and never calls a key's __eq__.
+int vigil_dict_has_only_str_keys(PyObject* dict);
+
+// A number that changes whenever `dict` is modified.
+unsigned long long vigil_dict_version(PyObject* dict);
+
 #ifdef __cplusplus
 }
 #endif
