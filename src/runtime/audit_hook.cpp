@@ -267,14 +267,10 @@ bool passes_import_plumbing(std::string_view event, const Findings& findings) {
 // The file an event acts on, for the rules on /proc paths and for telling
 // the process opening its own log.
 void find_target(std::string_view event, PyObject* args, Findings& findings) {
-  bool opening = event == "open";
-  // os.open's dir_fd belongs to its first `open` event, not to one a
-  // Python hook raises while this one is judged.
-  OpenDirectory directory = opening ? take_open_directory() : OpenDirectory{};
   if (args == nullptr || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) == 0) return;
   PyObject* first = PyTuple_GET_ITEM(args, 0);
-  if (opening) {
-    findings.target = find_open_target(first, directory);
+  if (event == "open") {
+    findings.target = find_open_target(first, current_open_directory());
     if (findings.target && PyTuple_GET_SIZE(args) >= 3) {
       findings.writes = opens_for_writing(PyTuple_GET_ITEM(args, 1), PyTuple_GET_ITEM(args, 2));
     }
@@ -282,7 +278,7 @@ void find_target(std::string_view event, PyObject* args, Findings& findings) {
     findings.target = find_descriptor_target(first);
     findings.writes = true;
   } else if (event == "os.truncate") {
-    findings.target = find_open_target(first, directory);
+    findings.target = find_open_target(first, OpenDirectory{});
     findings.writes = true;
   }
 }

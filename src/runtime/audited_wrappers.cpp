@@ -131,30 +131,38 @@ void wrap_fork_exec() {
 #endif
 }
 
-// os.open's dir_fd, which its `open` event leaves out. Keyword-only. An
-// int is read from its storage; anything else (an object with __index__)
-// would run Python code to convert, so it is marked unknown.
-OpenDirectory dir_fd_argument(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  if (kwnames == nullptr || !PyTuple_Check(kwnames)) return {};
+// The keyword argument `name` of a vectorcall, or null.
+PyObject* keyword_argument(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, const char* name) {
+  if (kwnames == nullptr || !PyTuple_Check(kwnames)) return nullptr;
   for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); ++i) {
-    PyObject* name = PyTuple_GET_ITEM(kwnames, i);
-    if (!PyUnicode_Check(name) || PyUnicode_CompareWithASCIIString(name, "dir_fd") != 0) continue;
-    PyObject* value = args[nargs + i];
-    if (value == Py_None) return {};
-    if (!PyLong_Check(value)) return {AT_FDCWD, false};
-    int overflow = 0;
-    long fd = PyLong_AsLongAndOverflow(value, &overflow);
-    if (overflow != 0 || fd < 0 || fd > INT32_MAX) return {AT_FDCWD, false};
-    return {static_cast<int>(fd), true};
+    PyObject* key = PyTuple_GET_ITEM(kwnames, i);
+    if (PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, name) == 0) return args[nargs + i];
   }
-  return {};
+  return nullptr;
 }
 
+// os.open's dir_fd, which its `open` event leaves out. Keyword-only. An
+// int is read from its storage.
+OpenDirectory dir_fd_argument(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  OpenDirectory directory;
+  PyObject* path = nargs > 0 ? args[0] : keyword_argument(args, nargs, kwnames, "path");
+  if (path != nullptr && (PyUnicode_Check(path) || PyBytes_Check(path))) directory.path = path;
+  PyObject* value = keyword_argument(args, nargs, kwnames, "dir_fd");
+  if (value == nullptr || value == Py_None) return directory;
+  int overflow = 0;
+  long fd = PyLong_Check(value) ? PyLong_AsLongAndOverflow(value, &overflow) : -1;
+  if (overflow == 0 && fd >= 0 && fd <= INT32_MAX) directory.fd = static_cast<int>(fd);
+  return directory;
+}
+
+// Keeps dir_fd for the duration of the call. Converting the arguments can
+// run Python code (__fspath__, __index__) that opens other files first;
+// the hook tells the call's own event by its path object where it can.
 PyObject* os_open_noting_dir_fd(PyObject* module, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  t_open_directory = dir_fd_argument(args, nargs, kwnames);
+  OpenDirectory outer = std::exchange(t_open_directory, dir_fd_argument(args, nargs, kwnames));
   PyObject* result = reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(g_os_open_original))(
       module, args, nargs, kwnames);
-  t_open_directory = {};
+  t_open_directory = outer;
   return result;
 }
 
@@ -250,7 +258,7 @@ void install_audited_wrappers() {
   wrap_os_open();
 }
 
-OpenDirectory take_open_directory() { return std::exchange(t_open_directory, OpenDirectory{}); }
+OpenDirectory current_open_directory() { return t_open_directory; }
 
 bool take_raised_by_sys_audit() {
   bool raised = t_raised_by_sys_audit;

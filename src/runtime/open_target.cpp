@@ -58,14 +58,25 @@ std::string canonical_path(const std::string& path, OpenDirectory directory) {
 std::optional<OpenTarget> find_open_target(PyObject* path, OpenDirectory directory) {
   if (path == nullptr) return std::nullopt;
   if (PyLong_Check(path)) return find_descriptor_target(path);
-  if (!directory.known) return std::nullopt;
   auto text = path_bytes(path);
   if (!text || text->empty() || text->find('\0') != std::string::npos) return std::nullopt;
-  struct stat status {};
-  if (fstatat(directory.fd, text->c_str(), &status, 0) != 0) return std::nullopt;
-  auto target = target_of(status);
-  if (status.st_dev == procfs_device() && procfs_device() != 0) target->proc_path = canonical_path(*text, directory);
-  return target;
+  auto under = [&text](OpenDirectory where) -> std::optional<OpenTarget> {
+    struct stat status {};
+    if (fstatat(where.fd, text->c_str(), &status, 0) != 0) return std::nullopt;
+    auto target = target_of(status);
+    if (status.st_dev == procfs_device() && procfs_device() != 0) target->proc_path = canonical_path(*text, where);
+    return target;
+  };
+  bool relative = (*text)[0] != '/';
+  if (!relative || directory.fd == AT_FDCWD) return under(OpenDirectory{});
+  if (directory.path == path) return under(directory);
+  // An event during an os.open call with a dir_fd that may or may not be
+  // the call's own (a path-like object's event carries what __fspath__
+  // returned): either reading counts, /proc first.
+  auto in_directory = under(directory);
+  if (in_directory && !in_directory->proc_path.empty()) return in_directory;
+  auto in_current = under(OpenDirectory{});
+  return in_current ? in_current : in_directory;
 }
 
 std::optional<OpenTarget> find_descriptor_target(PyObject* fd) {
