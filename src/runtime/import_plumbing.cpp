@@ -129,11 +129,16 @@ void check_entry(WatchedEntry& entry, Recorder& recorder, std::string_view event
 void check_list(WatchedList& watched, PyObject* sys_dict, Recorder& recorder, std::string_view event,
                 std::uint64_t seq_ref) {
   PyObject* list = find_without_code(sys_dict, watched.key);
-  std::vector<const void*> items;
-  if (list != nullptr && PyList_Check(list)) {
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); ++i) items.push_back(PyList_GET_ITEM(list, i));
+  bool is_list = list != nullptr && PyList_Check(list);
+  Py_ssize_t size = is_list ? PyList_GET_SIZE(list) : 0;
+  // The common case, unchanged since the last check, allocates nothing.
+  bool unchanged = is_list && static_cast<std::size_t>(size) == watched.reported.size();
+  for (Py_ssize_t i = 0; unchanged && i < size; ++i) {
+    unchanged = PyList_GET_ITEM(list, i) == watched.reported[static_cast<std::size_t>(i)];
   }
-  if (items == watched.reported) return;
+  if (unchanged) return;
+  std::vector<const void*> items;
+  for (Py_ssize_t i = 0; i < size; ++i) items.push_back(PyList_GET_ITEM(list, i));
   watched.reported = items;
   std::string added;
   for (const void* item : items) {
@@ -144,9 +149,9 @@ void check_list(WatchedList& watched, PyObject* sys_dict, Recorder& recorder, st
     added += type_name(static_cast<PyObject*>(const_cast<void*>(item)));
   }
   bool whole = items.size() == watched.original.size() && added.empty();
-  if (whole && list != nullptr) return;  // back to the original (or reordered only)
+  if (whole && is_list) return;  // back to the original (or reordered only)
   std::string message = std::string(watched.description) +
-                        (list == nullptr || !PyList_Check(list) ? " was replaced by " + type_name(list)
+                        (!is_list ? " was replaced by " + type_name(list)
                          : added.empty()                        ? " lost entries"
                                                                 : " has new entries: " + added);
   alert(recorder, kImportFinders, event, message + "; they decide where imported code comes from", seq_ref);
