@@ -387,7 +387,8 @@ void append_provenance_member(JsonText& json, const Provenance& provenance) {
   json.end_object();
 }
 
-void check_hook_integrity(Registration& registration, std::string_view event, std::uint64_t seq_ref);
+void check_hook_integrity(Registration& registration, std::string_view event, PyObject* args,
+                          std::uint64_t seq_ref);
 
 // Records one audit event: what the hook does, and what the sentinel does
 // for an event the hook did not receive.
@@ -456,7 +457,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
       alert_if_own_log(registration, name, findings, seq);
       if (passes_import_plumbing(name, findings)) ImportPlumbing::check(recorder, name, seq);
       // What tampering with the hook is done through.
-      if (name.starts_with("ctypes.")) check_hook_integrity(registration, name, seq);
+      if (name.starts_with("ctypes.")) check_hook_integrity(registration, name, args, seq);
     } else {
       registration.engine->note(verdict, 0);
       alert_if_own_log(registration, name, findings, 0);
@@ -530,8 +531,30 @@ void report_unlinked(Registration& registration, std::string_view event, std::st
   emit_integrity_alert(*registration.recorder, kHookUnlinked, event, message, seq_ref);
 }
 
+// ctypes.cdata (TYPE.from_address), ctypes.string_at and wstring_at name
+// the address they reach; one inside the interpreter's hook state is the
+// way to unlink the hooks.
+void check_reached_address(Registration& registration, std::string_view event, PyObject* args,
+                           std::uint64_t seq_ref) {
+  if (event != "ctypes.cdata" && event != "ctypes.string_at" && event != "ctypes.wstring_at") return;
+  if (args == nullptr || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) == 0) return;
+  PyObject* address = PyTuple_GET_ITEM(args, 0);
+  if (!PyLong_Check(address)) return;
+  unsigned long long value = PyLong_AsUnsignedLongLong(address);
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    return;
+  }
+  if (!vigil_is_hook_state_address(value)) return;
+  emit_integrity_alert(*registration.recorder, kHookStateMemory, event,
+                       "ctypes reaches memory of the interpreter's runtime state, where its audit hooks are kept",
+                       seq_ref);
+}
+
 // At an event that tampering goes through, with the GIL held.
-void check_hook_integrity(Registration& registration, std::string_view event, std::uint64_t seq_ref) {
+void check_hook_integrity(Registration& registration, std::string_view event, PyObject* args,
+                          std::uint64_t seq_ref) {
+  check_reached_address(registration, event, args, seq_ref);
   if (g_watched.load() != &registration) return;
   const char* problem = runtime_list_problem(registration);
   if (problem == nullptr) problem = interpreter_list_problem(registration);

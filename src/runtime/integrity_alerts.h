@@ -20,6 +20,9 @@ struct IntegrityRule {
 
 // The runtime's list of audit hooks no longer calls Vigil's hook.
 inline constexpr IntegrityRule kHookUnlinked{"vigil.hook_unlinked", "critical", {"T1562.001"}};
+// ctypes reads or writes memory in the runtime's or the main interpreter's
+// state, where the hook lists are.
+inline constexpr IntegrityRule kHookStateMemory{"vigil.hook_state_memory", "high", {"T1562.001", ""}};
 // builtins.__import__, io.open_code or the io module importlib reads code
 // through was replaced.
 inline constexpr IntegrityRule kImportPlumbing{"vigil.import_plumbing", "high", {"T1562.001", "T1574"}};

@@ -1,6 +1,8 @@
 #define Py_BUILD_CORE 1
 #include "python_internals.h"
 
+#include <stdint.h>
+
 #include <internal/pycore_dict.h>
 #include <internal/pycore_interp.h>
 #include <internal/pycore_runtime.h>
@@ -19,6 +21,14 @@ int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, c
 }
 
 PyObject** vigil_interpreter_audit_hooks(PyInterpreterState* interpreter) { return &interpreter->audit_hooks; }
+
+int vigil_is_hook_state_address(unsigned long long address) {
+  unsigned long long runtime = (unsigned long long)(uintptr_t)&_PyRuntime;
+  if (address >= runtime && address - runtime < sizeof _PyRuntime) return 1;
+  PyInterpreterState* main_interpreter = _PyRuntime.interpreters.main;
+  unsigned long long interpreter = (unsigned long long)(uintptr_t)main_interpreter;
+  return main_interpreter != NULL && address >= interpreter && address - interpreter < sizeof *main_interpreter;
+}
 
 int vigil_dict_has_only_str_keys(PyObject* dict) { return DK_IS_UNICODE(((PyDictObject*)dict)->ma_keys); }
 

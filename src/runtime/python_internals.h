@@ -25,6 +25,11 @@ int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, c
 // none). With the GIL held.
 PyObject** vigil_interpreter_audit_hooks(PyInterpreterState* interpreter);
 
+// Whether `address` lies in the runtime's state (_PyRuntime, where the
+// native hook list and the open-code hook are kept) or in the main
+// interpreter's state (where the Python-level hook list is kept).
+int vigil_is_hook_state_address(unsigned long long address);
+
 // Whether every key of `dict` (an exact dict) is an exact str: a lookup by
 // str then compares strings only and never calls a key's __eq__.
 int vigil_dict_has_only_str_keys(PyObject* dict);

@@ -1,9 +1,10 @@
-# expect: interpreter-internals vigil.hook_unlinked
+# expect: interpreter-internals vigil.hook_state_memory vigil.hook_unlinked
 """T1562.001 Impair Defenses: unlinks Vigil's native audit hook.
 
 Finds _PyRuntime through ctypes, sets the runtime's audit hook list head to
 NULL, reads a file, and puts the head back. Vigil must leave the ctypes
-lookup of _PyRuntime (interpreter-internals), an alert that its hook was
+lookup of _PyRuntime (interpreter-internals), the reads of its memory
+through from_address (vigil.hook_state_memory), an alert that its hook was
 not called (vigil.hook_unlinked, raised by the sentinel on the
 interpreter's own hook list), and the record of the open done in the window.
 """
