@@ -584,8 +584,10 @@ int record_missed_event(Registration& registration, const char* event, PyObject*
 PyObject* interpreter_hook_sentinel(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
   Registration* registration = g_watched.load(std::memory_order_relaxed);
   bool missed = t_hook_calls == t_hook_calls_at_sentinel;
+  // Called by CPython for an event, not by Python code that found the
+  // function object (it is untracked, but still) to forge one.
   if (registration != nullptr && missed && !registration->hooks_cleared && nargs == 2 &&
-      PyUnicode_Check(args[0])) {
+      PyUnicode_Check(args[0]) && compat::tracing_suspended()) {
     const char* event = PyUnicode_AsUTF8(args[0]);
     if (event == nullptr) return nullptr;
     if (record_missed_event(*registration, event, args[1], "the interpreter's own hook list") < 0) return nullptr;
@@ -598,9 +600,9 @@ PyMethodDef g_sentinel_definition = {"vigil_sentinel", reinterpret_cast<PyCFunct
                                      METH_FASTCALL, nullptr};
 
 // First on the interpreter's list, so a Python hook that raises events
-// cannot come between an event and its check. The list is untracked by
-// the garbage collector, so gc.get_objects() and gc.get_referrers() do
-// not hand it to Python code.
+// cannot come between an event and its check. The list and the sentinel
+// are untracked by the garbage collector, so gc.get_objects() and
+// gc.get_referrers() do not hand them to Python code.
 bool install_sentinel(Registration& registration) {
   PyObject** hooks = vigil_interpreter_audit_hooks(PyInterpreterState_Main());
   PyRef sentinel = PyRef::steal(PyCFunction_New(&g_sentinel_definition, nullptr));
@@ -611,6 +613,7 @@ bool install_sentinel(Registration& registration) {
   }
   if (!PyList_CheckExact(*hooks) || PyList_Insert(*hooks, 0, sentinel.get()) != 0) return false;
   if (PyObject_GC_IsTracked(*hooks)) PyObject_GC_UnTrack(*hooks);
+  PyObject_GC_UnTrack(sentinel.get());
   registration.sentinel_list = *hooks;
   registration.sentinel = sentinel.release();
   return true;

@@ -66,3 +66,17 @@ def test_an_ordinary_run_raises_no_liveness_alert(vigil_run, tmp_path):
                     env={"VIGIL_POLICY": heartbeat_policy(tmp_path)})
     assert run.returncode == 0, run.stderr
     assert not unlinked_alerts(read_records(run.log))
+
+
+def test_the_sentinel_is_out_of_reach_of_python_code(vigil_run, tmp_path):
+    # Found, it could be called to forge a record and a false alarm.
+    run = vigil_run(["-c", textwrap.dedent("""
+        import gc, sys
+        found = [o for o in gc.get_objects() if getattr(o, "__name__", None) == "vigil_sentinel"]
+        assert not found, found
+        holders = [o for o in gc.get_objects() if isinstance(o, list) and any(
+            getattr(item, "__name__", None) == "vigil_sentinel" for item in o)]
+        assert not holders, holders
+    """)], env={"VIGIL_POLICY": heartbeat_policy(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert not unlinked_alerts(read_records(run.log))
