@@ -6,6 +6,7 @@
 #include "exit_status.h"
 #include "file_io.h"
 #include "import_plumbing.h"
+#include "integrity_alerts.h"
 #include "open_code_hook.h"
 #include "policy_selection.h"
 #include "python_compat.h"
@@ -209,9 +210,13 @@ int run_python(int argc, char** argv) {
     recorder->set_stop_reason("the audit hook's sentinel could not be installed");
     return refuse("the audit hook's sentinel could not be installed on the interpreter's hook list");
   }
-  // Without it (a start-up that unloaded io), only the checks at imports
-  // are missing; the start record's policy is unchanged.
-  ImportPlumbing::snapshot();
+  // Only start-up code that removed builtins, io or importlib's modules
+  // leaves nothing to compare with: that is said, and the program runs.
+  if (!ImportPlumbing::snapshot()) {
+    emit_integrity_alert(*recorder, kImportPlumbing, {},
+                         "the import plumbing was not found after start-up; replacements of it go unseen",
+                         start_seq);
+  }
   if (verifier != nullptr) verifier->interpreter_ready();
   restrict_running_interpreter(*engine);
   return Py_RunMain();
