@@ -67,6 +67,11 @@ std::uint64_t Recorder::emit(std::string_view kind, std::string_view members, Re
   return emit_locked(kind, members, tags);
 }
 
+bool Recorder::log_file_identity(dev_t& device, ino_t& inode) {
+  std::lock_guard lock(mutex_);
+  return log_->file_identity(device, inode);
+}
+
 void Recorder::start_heartbeat() {
   std::lock_guard lock(mutex_);
   start_heartbeat_locked();
@@ -103,6 +108,7 @@ void Recorder::beat(pthread_t leader) {
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += start_.heartbeat_seconds;
     if (pthread_clockjoin_np(leader, nullptr, CLOCK_MONOTONIC, &deadline) != ETIMEDOUT) return;
+    if (heartbeat_check_) heartbeat_check_();
     std::lock_guard lock(mutex_);
     if (stopped_ || pid_ != owner) return;
     members.clear();

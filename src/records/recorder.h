@@ -77,7 +77,13 @@ class Recorder {
   // that continues Python starts its own at once; one that may only exec,
   // with its first record.
   void start_heartbeat();
-
+  // Runs on the heartbeat's thread before each heartbeat, without the
+  // recorder's lock: the runtime checks there that its hook is still
+  // installed. Set once, before start_heartbeat().
+  // The device and inode of the log file now, for telling the process
+  // opening its own log; false when the log is not a file.
+  bool log_file_identity(dev_t& device, ino_t& inode);
+  void set_heartbeat_check(std::function<void()> check) { heartbeat_check_ = std::move(check); }
 
  private:
   std::uint64_t emit_locked(std::string_view kind, std::string_view members, RecordTags tags = {});
@@ -114,6 +120,7 @@ class Recorder {
   bool stopped_ = false;
   std::string stop_reason_;
   std::function<void(JsonText&)> stop_details_;
+  std::function<void()> heartbeat_check_;
   std::string line_;
   std::string scratch_;
   // SHA-256 of this process's last line, for the next record's `prev`.

@@ -4,13 +4,18 @@
 #include "code_verifier.h"
 #include "decision_record.h"
 #include "event_catalog.h"
+#include "import_plumbing.h"
+#include "integrity_alerts.h"
 #include "open_code_hook.h"
+#include "open_target.h"
 #include "py_ref.h"
 #include "python_arguments.h"
+#include "python_internals.h"
 #include "transcripts.h"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <new>
 #include <pthread.h>
@@ -39,10 +44,37 @@ struct Registration {
   bool wrappers_installed = false;
   // Bumped in every forked child, so per-thread caches know to refresh.
   unsigned fork_generation = 0;
+  // Vigil's entry on the runtime's list of native hooks, found at install.
+  const void* hook_entry = nullptr;
+  // The sentinel on the interpreter's list of Python-level hooks, and that
+  // list (see install_sentinel()).
+  PyObject* sentinel = nullptr;
+  PyObject* sentinel_list = nullptr;
+  // Set when CPython empties the runtime's list while it finalises: from
+  // then on an empty list is no tampering.
+  std::atomic<bool> hooks_cleared = false;
+  // One alert per window in which the hook does not run; the hook running
+  // again opens the way for the next one.
+  std::atomic<bool> unlinked_reported = false;
+  // One alert per process for an altered entry or sentinel list while the
+  // hook still runs.
+  std::atomic<bool> altered_reported = false;
 };
 
 // The only global: what the hook and the fork handlers act on.
 Registration* g_registration = nullptr;
+// The registration the heartbeat checks, once its entry is known: the
+// heartbeat thread reads it, so it is published atomically.
+std::atomic<Registration*> g_watched = nullptr;
+
+// How many events Vigil's hook (or its sentinel, standing in for it)
+// recorded on this thread; compared before and after an event that Vigil
+// raises or sees by another path, it tells whether the hook received it.
+thread_local std::uint64_t t_hook_calls = 0;
+// t_hook_calls when the sentinel last ran on this thread.
+thread_local std::uint64_t t_hook_calls_at_sentinel = 0;
+// The seq of the last event record written on this thread.
+thread_local std::uint64_t t_last_event_seq = 0;
 
 // Set by the os.fork audit event, read in the child: tells a fork that
 // continues running Python from the fork inside subprocess, whose child
@@ -221,7 +253,68 @@ struct Findings {
   std::optional<FileTrust> native;
   std::optional<Provenance> provenance;
   std::string detail;  // the alert's and the denial's explanation
+  // The file an open, mmap or truncate acts on, however it was named.
+  std::optional<OpenTarget> target;
+  bool writes = false;
+  bool opening_code = false;
 };
+
+// Events on the way of an import, where a swapped import path shows.
+bool passes_import_plumbing(std::string_view event, const Findings& findings) {
+  return findings.opening_code || event == "import" || event == "compile" || event == "exec";
+}
+
+// The file an event acts on, for the rules on /proc paths and for telling
+// the process opening its own log.
+void find_target(std::string_view event, PyObject* args, Findings& findings) {
+  if (args == nullptr || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) == 0) return;
+  PyObject* first = PyTuple_GET_ITEM(args, 0);
+  if (event == "open") {
+    findings.target = find_open_target(first, current_open_directory());
+    if (findings.target && PyTuple_GET_SIZE(args) >= 3) {
+      findings.writes = opens_for_writing(PyTuple_GET_ITEM(args, 1), PyTuple_GET_ITEM(args, 2));
+    }
+  } else if (event == "mmap.__new__") {
+    findings.target = find_descriptor_target(first);
+    findings.writes = true;
+  } else if (event == "os.truncate") {
+    findings.target = find_open_target(first, OpenDirectory{});
+    findings.writes = true;
+  }
+}
+
+// What the rules see of an event whose path names a file on /proc: the
+// canonical path in place of the spelling, so "/proc/*/mem" catches
+// "mem" under dir_fd, a symbolic link, /proc/thread-self/mem and the rest.
+class ProcPathArguments final : public ArgumentSource {
+ public:
+  ProcPathArguments(ArgumentSource& spelled, std::string_view canonical)
+      : spelled_(spelled), canonical_(ArgValue::of_text(canonical)) {}
+  std::size_t count() const override { return spelled_.count(); }
+  const ArgValue& value(std::size_t position) override {
+    return position == 0 ? canonical_ : spelled_.value(position);
+  }
+
+ private:
+  ArgumentSource& spelled_;
+  ArgValue canonical_;
+};
+
+void alert_if_own_log(Registration& registration, std::string_view event, const Findings& findings,
+                      std::uint64_t seq) {
+  if (!findings.target) return;
+  dev_t device = 0;
+  ino_t inode = 0;
+  if (!registration.recorder->log_file_identity(device, inode) || device != findings.target->device ||
+      inode != findings.target->inode) {
+    return;
+  }
+  std::string action = event == "open" ? (findings.writes ? "opens its own log for writing" : "opens its own log")
+                       : event == "mmap.__new__" ? "maps its own log into memory"
+                                                 : "truncates its own log";
+  std::string message = "the process " + action + (findings.writes ? ", where it can rewrite records in place" : "");
+  emit_integrity_alert(*registration.recorder, findings.writes ? kOwnLogWrite : kOwnLogRead, event, message, seq);
+}
 
 // The trust rule an event's findings break, if any.
 const Rule* verify(Registration& registration, std::string_view event, PyObject* args, bool opening_code,
@@ -257,15 +350,20 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
     // file while this one is judged must not count as code.
     t_opening_code.active = false;
     opening_code = true;
+    findings.opening_code = true;
     findings.code_file = t_opening_code.trust;
     lookups[1].bucket = engine.candidates(kOpenCodeEvent);
   }
+  find_target(event, args, findings);
   PythonSite site(registration.verifier);
   const Rule* broken = registration.verifier != nullptr
                            ? verify(registration, event, args, opening_code, site, findings)
                            : nullptr;
   if (lookups[0].bucket == nullptr && lookups[1].bucket == nullptr && broken == nullptr) return {};
-  PythonArguments arguments(args);
+  PythonArguments spelled(args);
+  std::string_view proc_path = findings.target ? std::string_view(findings.target->proc_path) : std::string_view();
+  ProcPathArguments canonical(spelled, proc_path);
+  ArgumentSource& arguments = proc_path.empty() ? static_cast<ArgumentSource&>(spelled) : canonical;
   Verdict verdict = engine.evaluate(lookups, arguments, site);
   if (broken != nullptr) {
     verdict.add(*broken);
@@ -289,8 +387,13 @@ void append_provenance_member(JsonText& json, const Provenance& provenance) {
   json.end_object();
 }
 
-int audit_callback(const char* event, PyObject* args, void* user_data) {
-  auto& registration = *static_cast<Registration*>(user_data);
+void check_hook_integrity(Registration& registration, std::string_view event, PyObject* args,
+                          std::uint64_t seq_ref);
+
+// Records one audit event: what the hook does, and what the sentinel does
+// for an event the hook did not receive.
+int record_event(Registration& registration, const char* event, PyObject* args) {
+  ++t_hook_calls;
   bool raised_by_sys_audit = take_raised_by_sys_audit();
   if (is_probe(event, args, registration.probe_nonce)) registration.probe_seen = true;
 #ifdef VIGIL_BENCH_FLOOR
@@ -335,8 +438,13 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
       if (findings.code_file != nullptr) append_trust_member(json, *findings.code_file);
       if (findings.native) append_trust_member(json, *findings.native);
       if (findings.provenance) append_provenance_member(json, *findings.provenance);
+      if (findings.target && !findings.target->proc_path.empty()) {
+        json.key("resolved");
+        json.string(findings.target->proc_path);
+      }
       if (verdict.action != Action::log) append_decision_member(json, verdict);
       std::uint64_t seq = recorder.emit("event", members, {name, {}, -1});
+      t_last_event_seq = seq;
       registration.engine->note(verdict, seq);
       for (std::size_t i = 0; i < verdict.alert_count; ++i) {
         members.clear();
@@ -346,8 +454,14 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
         registration.engine->append_prerequisites(alert, rule);
         recorder.emit("alert", members, {name, rule.id, static_cast<int>(rule.severity)});
       }
+      alert_if_own_log(registration, name, findings, seq);
+      if (passes_import_plumbing(name, findings)) ImportPlumbing::check(recorder, name, seq);
+      // What tampering with the hook is done through.
+      if (name.starts_with("ctypes.")) check_hook_integrity(registration, name, args, seq);
     } else {
       registration.engine->note(verdict, 0);
+      alert_if_own_log(registration, name, findings, 0);
+      if (passes_import_plumbing(name, findings)) ImportPlumbing::check(recorder, name, 0);
     }
     if (verdict.denies()) {
       const Rule& rule = *verdict.decisive;
@@ -370,6 +484,139 @@ int audit_callback(const char* event, PyObject* args, void* user_data) {
   }
   --t_depth;
   return result;
+}
+
+int audit_callback(const char* event, PyObject* args, void* user_data) {
+  auto& registration = *static_cast<Registration*>(user_data);
+  registration.unlinked_reported.store(false, std::memory_order_relaxed);
+  if (std::strcmp(event, "cpython._PySys_ClearAuditHooks") == 0 && _Py_IsFinalizing()) {
+    // CPython empties the list right after this event; it frees the
+    // entries, so nothing reads them from now on.
+    registration.hooks_cleared = true;
+  }
+  return record_event(registration, event, args);
+}
+
+// What is wrong with Vigil's place on the runtime's list of native hooks;
+// null when nothing is. Reads one pointer of static storage, and the entry
+// only while it heads the list, so any thread may call it without the GIL.
+const char* runtime_list_problem(const Registration& registration) {
+  const void* head = __atomic_load_n(vigil_audit_hook_list_head(), __ATOMIC_ACQUIRE);
+  // CPython marks the end (hooks_cleared) before it empties the list.
+  if (registration.hooks_cleared) return nullptr;
+  if (head == nullptr) return "the runtime's audit hook list is empty";
+  if (head != registration.hook_entry) return "the runtime's audit hook list no longer starts with Vigil's entry";
+  bool calls_vigil = vigil_audit_hook_entry_calls(head, audit_callback, &registration) != 0;
+  // Freed while it was read: finalisation, not tampering.
+  if (registration.hooks_cleared) return nullptr;
+  return calls_vigil ? nullptr : "Vigil's entry on the runtime's audit hook list calls something else";
+}
+
+// The sentinel's list, with the GIL held; null when nothing is wrong.
+const char* interpreter_list_problem(const Registration& registration) {
+  if (registration.sentinel_list == nullptr) return nullptr;
+  PyObject* hooks = *vigil_interpreter_audit_hooks(PyInterpreterState_Main());
+  if (hooks != registration.sentinel_list) return "the interpreter's audit hook list was replaced";
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE(hooks); ++i) {
+    if (PyList_GET_ITEM(hooks, i) == registration.sentinel) return nullptr;
+  }
+  return "Vigil's sentinel was taken off the interpreter's audit hook list";
+}
+
+void report_unlinked(Registration& registration, std::string_view event, std::string_view problem,
+                     std::string_view where, std::uint64_t seq_ref) {
+  if (registration.unlinked_reported.exchange(true)) return;
+  std::string message = "Vigil's audit hook is not being called (" + std::string(problem) + "), found " +
+                        std::string(where) + "; events in this window may be missing from the log";
+  emit_integrity_alert(*registration.recorder, kHookUnlinked, event, message, seq_ref);
+}
+
+// ctypes.cdata (TYPE.from_address), ctypes.string_at and wstring_at name
+// the address they reach; one inside the interpreter's hook state is the
+// way to unlink the hooks.
+void check_reached_address(Registration& registration, std::string_view event, PyObject* args,
+                           std::uint64_t seq_ref) {
+  if (event != "ctypes.cdata" && event != "ctypes.string_at" && event != "ctypes.wstring_at") return;
+  if (args == nullptr || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) == 0) return;
+  PyObject* address = PyTuple_GET_ITEM(args, 0);
+  if (!PyLong_Check(address)) return;
+  unsigned long long value = PyLong_AsUnsignedLongLong(address);
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    return;
+  }
+  if (!vigil_is_hook_state_address(value)) return;
+  emit_integrity_alert(*registration.recorder, kHookStateMemory, event,
+                       "ctypes reaches memory of the interpreter's runtime state, where its audit hooks are kept",
+                       seq_ref);
+}
+
+// At an event that tampering goes through, with the GIL held.
+void check_hook_integrity(Registration& registration, std::string_view event, PyObject* args,
+                          std::uint64_t seq_ref) {
+  check_reached_address(registration, event, args, seq_ref);
+  if (g_watched.load() != &registration) return;
+  const char* problem = runtime_list_problem(registration);
+  if (problem == nullptr) problem = interpreter_list_problem(registration);
+  if (problem == nullptr || registration.altered_reported.exchange(true)) return;
+  std::string message = "Vigil's audit hooks were tampered with (" + std::string(problem) + "), found at " +
+                        std::string(event);
+  emit_integrity_alert(*registration.recorder, kHookUnlinked, event, message, seq_ref);
+}
+
+// Records an event that Vigil learnt of by another path than its hook,
+// after an alert that the hook is unlinked.
+int record_missed_event(Registration& registration, const char* event, PyObject* args, std::string_view where) {
+  int result = record_event(registration, event, args);
+  const char* problem = runtime_list_problem(registration);
+  report_unlinked(registration, event,
+                  std::string(event) + " did not reach it, " + std::string(where) + " saw it" +
+                      (problem != nullptr ? "; " + std::string(problem) : std::string()),
+                  "while recording " + std::string(event), t_last_event_seq);
+  return result;
+}
+
+// On the interpreter's own list of hooks, which CPython calls after the
+// runtime's list for every event (and even when the runtime's list is
+// empty): an event that reaches it but did not reach Vigil's hook on this
+// thread means the hook was unlinked. It records the event in the hook's
+// place, so unlinking the hook alone blinds nothing.
+PyObject* interpreter_hook_sentinel(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  Registration* registration = g_watched.load(std::memory_order_relaxed);
+  bool missed = t_hook_calls == t_hook_calls_at_sentinel;
+  // Called by CPython for an event, not by Python code that found the
+  // function object (it is untracked, but still) to forge one.
+  if (registration != nullptr && missed && !registration->hooks_cleared && nargs == 2 &&
+      PyUnicode_Check(args[0]) && compat::tracing_suspended()) {
+    const char* event = PyUnicode_AsUTF8(args[0]);
+    if (event == nullptr) return nullptr;
+    if (record_missed_event(*registration, event, args[1], "the interpreter's own hook list") < 0) return nullptr;
+  }
+  t_hook_calls_at_sentinel = t_hook_calls;
+  Py_RETURN_NONE;
+}
+
+PyMethodDef g_sentinel_definition = {"vigil_sentinel", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(interpreter_hook_sentinel)),
+                                     METH_FASTCALL, nullptr};
+
+// First on the interpreter's list, so a Python hook that raises events
+// cannot come between an event and its check. The list and the sentinel
+// are untracked by the garbage collector, so gc.get_objects() and
+// gc.get_referrers() do not hand them to Python code.
+bool install_sentinel(Registration& registration) {
+  PyObject** hooks = vigil_interpreter_audit_hooks(PyInterpreterState_Main());
+  PyRef sentinel = PyRef::steal(PyCFunction_New(&g_sentinel_definition, nullptr));
+  if (!sentinel) return false;
+  if (*hooks == nullptr) {
+    *hooks = PyList_New(0);
+    if (*hooks == nullptr) return false;
+  }
+  if (!PyList_CheckExact(*hooks) || PyList_Insert(*hooks, 0, sentinel.get()) != 0) return false;
+  if (PyObject_GC_IsTracked(*hooks)) PyObject_GC_UnTrack(*hooks);
+  PyObject_GC_UnTrack(sentinel.get());
+  registration.sentinel_list = *hooks;
+  registration.sentinel = sentinel.release();
+  return true;
 }
 
 void prepare_fork() {
@@ -417,6 +664,13 @@ bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* 
     registration.probe_nonce = static_cast<unsigned long long>(getpid()) * 2654435761ULL;
   }
   if (PySys_AddAuditHook(audit_callback, &registration) != 0) return false;
+  // Vigil's is the first hook; an entry that is not its own means another
+  // came first, and the checks below would watch the wrong entry.
+  registration.hook_entry = *vigil_audit_hook_list_head();
+  if (registration.hook_entry == nullptr ||
+      !vigil_audit_hook_entry_calls(registration.hook_entry, audit_callback, &registration)) {
+    return false;
+  }
   g_registration = &registration;
   static bool fork_handlers_registered = false;
   if (!fork_handlers_registered) {
@@ -430,6 +684,34 @@ OpeningCode::OpeningCode(const FileTrust* trust) { t_opening_code = {true, trust
 OpeningCode::~OpeningCode() { t_opening_code = {}; }
 
 CodeVerifier* AuditHook::verifier() { return g_registration != nullptr ? g_registration->verifier : nullptr; }
+
+bool AuditHook::watch_liveness() {
+  if (g_registration == nullptr || !install_sentinel(*g_registration)) {
+    PyErr_Clear();
+    return false;
+  }
+  g_watched.store(g_registration);
+  return true;
+}
+
+void AuditHook::check_liveness(const char* where) {
+  Registration* registration = g_watched.load();
+  if (registration == nullptr) return;
+  if (const char* problem = runtime_list_problem(*registration)) {
+    report_unlinked(*registration, {}, problem, where, 0);
+  }
+}
+
+HookWitness::HookWitness() : calls_before_(t_hook_calls) {}
+
+bool HookWitness::missed() const {
+  Registration* registration = g_watched.load(std::memory_order_relaxed);
+  return registration != nullptr && !registration->hooks_cleared && t_hook_calls == calls_before_;
+}
+
+int HookWitness::record_missed(const char* event, PyObject* args, std::string_view where) {
+  return record_missed_event(*g_watched.load(), event, args, where);
+}
 
 bool AuditHook::probe_is_live() {
   if (g_registration == nullptr) return false;

@@ -8,6 +8,9 @@
 #include "recorder.h"
 #include "value_renderer.h"
 
+#include <cstdint>
+#include <string_view>
+
 namespace vigil {
 
 class CodeVerifier;
@@ -23,6 +26,32 @@ class AuditHook {
   // reports whether the hook received it, proving it is still on the
   // runtime's hook list.
   static bool probe_is_live();
+  // After the probe: puts a sentinel on the interpreter's list of
+  // Python-level hooks (it records what the hook misses and alerts) and
+  // starts the checks below. False when it could not.
+  static bool watch_liveness();
+  // Alerts (vigil.hook_unlinked) when Vigil's hook is no longer on the
+  // runtime's list. Reads pointers only: any thread, GIL or not, e.g. the
+  // heartbeat and the exit handler. `where` ends up in the message.
+  static void check_liveness(const char* where);
+};
+
+// Whether Vigil's hook received an event raised since construction on this
+// thread: the wrappers and the open-code hook, which CPython calls
+// without going through the hook list, raise their events this way.
+class HookWitness {
+ public:
+  HookWitness();
+  // True when Vigil is watching and neither its hook nor its sentinel
+  // received the event.
+  bool missed() const;
+  // Records the missed event `event` with `args` (a tuple) and alerts that
+  // the hook is unlinked; -1 with an exception set when the record's
+  // verdict denies the operation. `where`: which path saw it.
+  static int record_missed(const char* event, PyObject* args, std::string_view where);
+
+ private:
+  std::uint64_t calls_before_;
 };
 
 // The event record's members, as the hook writes them, for an event name

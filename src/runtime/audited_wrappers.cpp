@@ -1,11 +1,15 @@
 #include "audited_wrappers.h"
 
+#include "audit_hook.h"
 #include "event_catalog.h"
+#include "py_ref.h"
 #include "python_compat.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <iterator>
 #include <link.h>
 #include <string>
@@ -21,6 +25,11 @@ thread_local bool t_raised_by_sys_audit = false;
 // registration.
 PyCFunction g_sys_audit_original = nullptr;
 PyCFunction g_fork_exec_original = nullptr;
+PyCFunction g_os_open_original = nullptr;
+
+// The directory the relative path of the `open` event os.open raises is
+// resolved in: set by the wrapper around os.open, taken by the hook.
+thread_local OpenDirectory t_open_directory;
 
 // Never wraps the wrapper: its original would then be itself.
 void patch(PyMethodDef* entry, PyCFunction& original, PyCFunction replacement) {
@@ -29,11 +38,28 @@ void patch(PyMethodDef* entry, PyCFunction& original, PyCFunction replacement) {
   entry->ml_meth = replacement;
 }
 
+// An event a hook list should have carried to Vigil, with its arguments
+// as a tuple; `where` names the path that saw it instead.
+PyObject* record_missed_event(const char* event, PyObject* const* args, Py_ssize_t nargs, const char* where) {
+  PyRef tuple = PyRef::steal(PyTuple_New(nargs));
+  if (!tuple) return nullptr;
+  for (Py_ssize_t i = 0; i < nargs; ++i) PyTuple_SET_ITEM(tuple.get(), i, Py_NewRef(args[i]));
+  if (HookWitness::record_missed(event, tuple.get(), where) < 0) return nullptr;
+  return Py_NewRef(Py_None);
+}
+
 PyObject* sys_audit_marking_its_events(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
   t_raised_by_sys_audit = true;
+  HookWitness witness;
   PyObject* result = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_sys_audit_original))(
       self, args, nargs);
   // sys.audit may fail before any hook runs (a name that is not a str).
+  if (result != nullptr && nargs > 0 && PyUnicode_Check(args[0]) && witness.missed()) {
+    const char* event = PyUnicode_AsUTF8(args[0]);
+    Py_DECREF(result);
+    // The record keeps its raised_by mark.
+    result = event != nullptr ? record_missed_event(event, args + 1, nargs - 1, "the sys.audit wrapper") : nullptr;
+  }
   t_raised_by_sys_audit = false;
   return result;
 }
@@ -50,7 +76,12 @@ void wrap_sys_audit() {
 // env_list, ...) in 3.8–3.13; the event is 3.14's.
 int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
   if (nargs < 6) return 0;  // the original reports the malformed call
-  return PySys_Audit("_posixsubprocess.fork_exec", "OOO", args[1], args[0], args[5]);
+  HookWitness witness;
+  if (PySys_Audit("_posixsubprocess.fork_exec", "OOO", args[1], args[0], args[5]) < 0) return -1;
+  if (!witness.missed()) return 0;
+  PyObject* const event_args[] = {args[1], args[0], args[5]};
+  PyRef recorded = PyRef::steal(record_missed_event("_posixsubprocess.fork_exec", event_args, 3, "the fork_exec wrapper"));
+  return recorded ? 0 : -1;
 }
 
 PyObject* fork_exec_audited_varargs(PyObject* module, PyObject* args) {
@@ -103,6 +134,54 @@ void wrap_fork_exec() {
 #endif
 }
 
+// The keyword argument `name` of a vectorcall, or null.
+PyObject* keyword_argument(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, const char* name) {
+  if (kwnames == nullptr || !PyTuple_Check(kwnames)) return nullptr;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); ++i) {
+    PyObject* key = PyTuple_GET_ITEM(kwnames, i);
+    if (PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, name) == 0) return args[nargs + i];
+  }
+  return nullptr;
+}
+
+// os.open's dir_fd, which its `open` event leaves out. Keyword-only. An
+// int is read from its storage.
+OpenDirectory dir_fd_argument(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  OpenDirectory directory;
+  PyObject* path = nargs > 0 ? args[0] : keyword_argument(args, nargs, kwnames, "path");
+  if (path != nullptr && (PyUnicode_Check(path) || PyBytes_Check(path))) directory.path = path;
+  PyObject* value = keyword_argument(args, nargs, kwnames, "dir_fd");
+  if (value == nullptr || value == Py_None) return directory;
+  int overflow = 0;
+  long fd = PyLong_Check(value) ? PyLong_AsLongAndOverflow(value, &overflow) : -1;
+  if (overflow == 0 && fd >= 0 && fd <= INT32_MAX) directory.fd = static_cast<int>(fd);
+  return directory;
+}
+
+// Keeps dir_fd for the duration of the call. Converting the arguments can
+// run Python code (__fspath__, __index__) that opens other files first;
+// the hook tells the call's own event by its path object where it can.
+PyObject* os_open_noting_dir_fd(PyObject* module, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  OpenDirectory outer = std::exchange(t_open_directory, dir_fd_argument(args, nargs, kwnames));
+  PyObject* result = reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(g_os_open_original))(
+      module, args, nargs, kwnames);
+  t_open_directory = outer;
+  return result;
+}
+
+void wrap_os_open() {
+  PyModuleDef* definition = builtin_module_definition("posix");
+  if (definition == nullptr || definition->m_methods == nullptr) return;
+  for (PyMethodDef* entry = definition->m_methods; entry->ml_name != nullptr; ++entry) {
+    if (std::strcmp(entry->ml_name, "open") != 0) continue;
+    if (entry->ml_flags == (METH_FASTCALL | METH_KEYWORDS)) {
+      patch(entry, g_os_open_original,
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(os_open_noting_dir_fd)));
+    }
+    return;
+  }
+}
+
 // Calls that CPython 3.11-3.14 make without any event although they take
 // the log's path, or the system's files, out of the process's sight
 // (chroot), make special files a log path can be pointed at (mknod,
@@ -129,15 +208,6 @@ UnauditedCall g_unaudited_calls[] = {
     {"_signal", "pidfd_send_signal", "signal.pidfd_send_signal"},
 };
 
-Py_ssize_t field_position(const EventSignature& signature, PyObject* keyword) {
-  if (!PyUnicode_CheckExact(keyword)) return -1;
-  for (std::size_t i = 0; i < signature.fields.size(); ++i) {
-    std::string name(signature.fields[i]);
-    if (PyUnicode_CompareWithASCIIString(keyword, name.c_str()) == 0) return static_cast<Py_ssize_t>(i);
-  }
-  return -1;
-}
-
 // Raises the call's event; -1 (with the hook's exception set) when a hook
 // refuses it, and the call is not made.
 int audit_unaudited_call(const UnauditedCall& call, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
@@ -146,19 +216,17 @@ int audit_unaudited_call(const UnauditedCall& call, PyObject* const* args, Py_ss
   auto count = static_cast<Py_ssize_t>(signature->fields.size());
   PyObject* event_args = PyTuple_New(count);
   if (event_args == nullptr) return -1;
-  for (Py_ssize_t i = 0; i < count; ++i) PyTuple_SET_ITEM(event_args, i, Py_NewRef(i < nargs ? args[i] : Py_None));
-  Py_ssize_t keywords = kwnames != nullptr && PyTuple_Check(kwnames) ? PyTuple_GET_SIZE(kwnames) : 0;
-  for (Py_ssize_t k = 0; k < keywords; ++k) {
-    Py_ssize_t position = field_position(*signature, PyTuple_GET_ITEM(kwnames, k));
-    if (position < 0) continue;  // the original reports the unknown keyword
-    PyObject* previous = PyTuple_GET_ITEM(event_args, position);
-    PyTuple_SET_ITEM(event_args, position, Py_NewRef(args[nargs + k]));
-    Py_DECREF(previous);
+  for (Py_ssize_t i = 0; i < count; ++i) {
+    PyObject* value = i < nargs ? args[i] : nullptr;
+    if (value == nullptr) value = keyword_argument(args, nargs, kwnames, std::string(signature->fields[i]).c_str());
+    PyTuple_SET_ITEM(event_args, i, Py_NewRef(value != nullptr ? value : Py_None));
   }
+  PyRef arguments = PyRef::steal(event_args);
+  HookWitness witness;
   // "O" of a tuple passes the tuple itself as the event's arguments.
-  int result = PySys_Audit(call.event, "O", event_args);
-  Py_DECREF(event_args);
-  return result;
+  if (PySys_Audit(call.event, "O", event_args) < 0) return -1;
+  if (!witness.missed()) return 0;
+  return HookWitness::record_missed(call.event, event_args, "the wrapper of a call CPython does not audit") < 0 ? -1 : 0;
 }
 
 template <std::size_t Index>
@@ -257,7 +325,15 @@ int audit_readline_file(const char* path, char mode, const void* caller, const v
     PyErr_Clear();
     name = Py_NewRef(Py_None);
   }
+  HookWitness witness;
   int result = PySys_Audit("open", "OCi", name, static_cast<int>(mode), 0);
+  if (result == 0 && witness.missed()) {
+    PyRef mode_text = PyRef::steal(PyUnicode_FromOrdinal(mode));
+    PyRef flags = PyRef::steal(PyLong_FromLong(0));
+    PyObject* const event_args[] = {name, mode_text.get(), flags.get()};
+    PyRef recorded = mode_text && flags ? PyRef::steal(record_missed_event("open", event_args, 3, "the readline wrapper")) : PyRef();
+    if (!recorded) result = -1;
+  }
   Py_DECREF(name);
   if (result == 0) return 0;
   // The module turns the errno into PermissionError.
@@ -284,7 +360,10 @@ void install_audited_wrappers() {
   wrap_sys_audit();
   wrap_fork_exec();
   wrap_unaudited_calls(std::make_index_sequence<std::size(g_unaudited_calls)>());
+  wrap_os_open();
 }
+
+OpenDirectory current_open_directory() { return t_open_directory; }
 
 bool take_raised_by_sys_audit() {
   bool raised = t_raised_by_sys_audit;

@@ -8,13 +8,19 @@
 //     runtime raised; the hook can now tell, and marks it as forgeable;
 //   - os.chroot, os.mknod, os.mkfifo, the os.set*uid family and
 //     signal.pidfd_send_signal raise no event in any CPython; they now raise
-//     one of their own name (`os.chroot`…), as CPython names its events.
+//     one of their own name (`os.chroot`…), as CPython names its events;
+//   - os.open's `open` event leaves out dir_fd; the wrapper notes it, so
+//     the hook resolves what a relative path refers to.
+// Each wrapper also checks that Vigil's hook received the event it raised
+// (HookWitness, audit_hook.h): CPython calls them without the hook lists.
 // Function objects call through their PyMethodDef entry at every call, so
 // patching that entry reaches every object made from it, old or new, and no
 // object visible to Python leads to the original. readline's C library
 // functions are interposed instead: the executable exports its own
 // definitions, which the dynamic linker binds readline's module to.
 #pragma once
+
+#include "python_compat.h"
 
 namespace vigil {
 
@@ -26,5 +32,19 @@ void install_audited_wrappers();
 // through sys.audit. Reading it clears it, so events raised while the hook
 // runs (a Python hook opening a file) are not taken for it.
 bool take_raised_by_sys_audit();
+
+// The directory os.open resolves a relative path in (its dir_fd). A
+// dir_fd that is not an int (an object with __index__) is not read: that
+// would run Python code.
+struct OpenDirectory {
+  int fd = -100;  // AT_FDCWD
+  // The call's path argument when it is a str or bytes, which its event
+  // carries as is; null for a path-like object, whose event carries what
+  // its __fspath__ returned. Identity only.
+  const void* path = nullptr;
+};
+// The dir_fd of the os.open call running on this thread, if any; the
+// current directory otherwise.
+OpenDirectory current_open_directory();
 
 }  // namespace vigil

@@ -5,6 +5,8 @@
 #include "entry_restrictions.h"
 #include "exit_status.h"
 #include "file_io.h"
+#include "import_plumbing.h"
+#include "integrity_alerts.h"
 #include "open_code_hook.h"
 #include "policy_selection.h"
 #include "python_compat.h"
@@ -73,6 +75,7 @@ EntryPoint entry_point(const PyConfig& config) {
 // Runs for every exit() of this process or of a forked child that returns:
 // the status is the one the process really exits with.
 void write_stop_at_exit(int exit_status, void* recorder) {
+  AuditHook::check_liveness("at exit");
   static_cast<Recorder*>(recorder)->write_stop(exit_status);
 }
 
@@ -204,6 +207,7 @@ int run_python(int argc, char** argv) {
     recorder->add_sink(settings, find_sink_type(settings.type)->make(settings, log_directory));
   }
   recorder->set_stop_details([engine](JsonText& json) { append_suppressed_counts(*engine, json); });
+  recorder->set_heartbeat_check([] { AuditHook::check_liveness("by the heartbeat"); });
   std::uint64_t start_seq = recorder->write_start();
   // A run with no start record is a run with no record: under an enforcing
   // policy it does not happen; under audit the next log takes its place.
@@ -243,6 +247,17 @@ int run_python(int argc, char** argv) {
     // nothing it would have recorded may run, so finalisation is skipped.
     recorder->set_stop_reason("audit hook is not live after initialisation");
     return refuse("the audit hook did not receive its probe event after start-up; it has been removed");
+  }
+  if (!AuditHook::watch_liveness()) {
+    recorder->set_stop_reason("the audit hook's sentinel could not be installed");
+    return refuse("the audit hook's sentinel could not be installed on the interpreter's hook list");
+  }
+  // Only start-up code that removed builtins, io or importlib's modules
+  // leaves nothing to compare with: that is said, and the program runs.
+  if (!ImportPlumbing::snapshot()) {
+    emit_integrity_alert(*recorder, kImportPlumbing, {},
+                         "the import plumbing was not found after start-up; replacements of it go unseen",
+                         start_seq);
   }
   if (verifier != nullptr) verifier->interpreter_ready();
   restrict_running_interpreter(*engine);

@@ -61,6 +61,18 @@ std::optional<std::string> encoded_path(PyObject* path) {
   return raw;
 }
 
+// The `open` event of a code file. CPython calls this hook directly, not
+// through the hook lists, so an event that Vigil's hook missed here is
+// recorded and alerted on.
+int raise_open_event(PyObject* path, const char* mode, int flags) {
+  HookWitness witness;
+  if (PySys_Audit("open", "Osi", path, mode, flags) < 0) return -1;
+  if (!witness.missed()) return 0;
+  PyRef args = PyRef::steal(Py_BuildValue("(Osi)", path, mode, flags));
+  if (!args) return -1;
+  return HookWitness::record_missed("open", args.get(), "the open-code hook");
+}
+
 struct CodeFile {
   std::string path;  // as the file system encoding gives it
   PyRef content;     // a bytes object
@@ -145,7 +157,7 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
     refused.reason = "[trust] pyc = \"refuse\": the import uses the verified source";
     {
       OpeningCode opening(&refused);
-      if (PySys_Audit("open", "Osi", path, mode, flags) < 0) return std::nullopt;
+      if (raise_open_event(path, mode, flags) < 0) return std::nullopt;
     }
     errno = EACCES;
     PyErr_SetFromErrnoWithFilenameObject(PyExc_PermissionError, path);
@@ -173,7 +185,7 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
   {
     // The attempt is announced even when the file could not be read.
     OpeningCode opening(file.complete() && verifier != nullptr ? &trust : nullptr);
-    if (PySys_Audit("open", "Osi", path, mode, flags) < 0) {
+    if (raise_open_event(path, mode, flags) < 0) {
       errno = EACCES;
       return std::nullopt;
     }

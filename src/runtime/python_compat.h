@@ -81,6 +81,11 @@ inline PyObject* function_module(PyObject* function) {
   return reinterpret_cast<PyFunctionObject*>(function)->func_module;
 }
 
+// Whether this thread runs with tracing turned off for a hook: CPython
+// does that around every call of a Python-level audit hook, and a plain
+// call from Python code (outside a trace function) does not.
+inline bool tracing_suspended() { return PyThreadState_Get()->tracing > 0; }
+
 // The main interpreter ignores PYTHON* variables from now on. After start-up
 // only Py_RunMain reads them: PYTHONSTARTUP before a REPL, and
 // PYTHONINSPECT once the program ends, which a program may set itself to

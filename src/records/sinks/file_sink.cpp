@@ -87,6 +87,12 @@ void FileSink::remember_file() {
   status_flags_ = fcntl(fd_, F_GETFL);
 }
 
+bool FileSink::file_identity(dev_t& device, ino_t& inode) const {
+  device = device_;
+  inode = inode_;
+  return inode_ != 0;
+}
+
 bool FileSink::reopen_after(const std::string& what_happened) {
   int fd = open_log_descriptor(path_, private_file_);
   if (fd < 0) return false;

@@ -29,6 +29,7 @@ class FileSink final : public Sink {
   // Writes one complete line ending in '\n'.
   bool write_line(std::string_view line);
   std::string take_interference() override;
+  bool file_identity(dev_t& device, ino_t& inode) const override;
   int descriptor() const { return fd_; }
   // Gives up the descriptor to the caller; the sink is left without one.
   int release_descriptor() { return std::exchange(fd_, -1); }

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 namespace vigil {
@@ -23,6 +24,9 @@ class Sink {
   // descriptor closed or replaced), once; empty when nothing did. The
   // recorder turns it into an alert.
   virtual std::string take_interference() { return {}; }
+  // The device and inode of the file the sink writes, for a sink that
+  // writes a file the process itself could open; false for others.
+  virtual bool file_identity(dev_t& /*device*/, ino_t& /*inode*/) const { return false; }
   // Delivery reports since the last call, each the members of one
   // `delivery` record (see docs/records.md). Called after every record, so
   // it must be cheap when there is nothing to report. `final`: the process

@@ -1,0 +1,43 @@
+#define Py_BUILD_CORE 1
+#include "python_internals.h"
+
+#include <stdint.h>
+
+#include <internal/pycore_dict.h>
+#include <internal/pycore_interp.h>
+#include <internal/pycore_runtime.h>
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define VIGIL_AUDIT_HOOK_HEAD _PyRuntime.audit_hooks.head
+#else
+#define VIGIL_AUDIT_HOOK_HEAD _PyRuntime.audit_hook_head
+#endif
+
+void* const* vigil_audit_hook_list_head(void) { return (void* const*)&VIGIL_AUDIT_HOOK_HEAD; }
+
+int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, const void* user_data) {
+  const _Py_AuditHookEntry* hook_entry = (const _Py_AuditHookEntry*)entry;
+  return hook_entry->hookCFunction == hook && hook_entry->userData == user_data;
+}
+
+PyObject** vigil_interpreter_audit_hooks(PyInterpreterState* interpreter) { return &interpreter->audit_hooks; }
+
+int vigil_is_hook_state_address(unsigned long long address) {
+  unsigned long long runtime = (unsigned long long)(uintptr_t)&_PyRuntime;
+  if (address >= runtime && address - runtime < sizeof _PyRuntime) return 1;
+  PyInterpreterState* main_interpreter = _PyRuntime.interpreters.main;
+  unsigned long long interpreter = (unsigned long long)(uintptr_t)main_interpreter;
+  return main_interpreter != NULL && address >= interpreter && address - interpreter < sizeof *main_interpreter;
+}
+
+int vigil_dict_has_only_str_keys(PyObject* dict) { return DK_IS_UNICODE(((PyDictObject*)dict)->ma_keys); }
+
+#if PY_VERSION_HEX >= 0x030C0000
+#define VIGIL_DICT_VERSION_SHIFT DICT_VERSION_INCREMENT
+#else
+#define VIGIL_DICT_VERSION_SHIFT 1
+#endif
+unsigned long long vigil_dict_version(PyObject* dict) {
+  // 3.12 keeps watcher bits below the counter; they change nothing here.
+  return ((PyDictObject*)dict)->ma_version_tag / VIGIL_DICT_VERSION_SHIFT;
+}

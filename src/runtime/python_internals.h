@@ -1,0 +1,42 @@
+// CPython's internal state that the public API does not reach: where the
+// runtime keeps its list of native audit hooks and where an interpreter
+// keeps its list of Python-level ones. Read from C (python_internals.c),
+// because CPython's internal headers compile only as C. Like
+// python_compat.h, the one place that knows where 3.11–3.13 keep them.
+#pragma once
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// The address of the head of the runtime's native audit hook list
+// (_PyRuntime.audit_hook_head in 3.11). Static storage: it may be read from
+// any thread at any time, without the GIL.
+void* const* vigil_audit_hook_list_head(void);
+
+// Whether `entry`, an element of that list, calls `hook` with `user_data`.
+// Only for an entry that is still on the list.
+int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, const void* user_data);
+
+// The interpreter's list of Python-level audit hooks (null while it has
+// none). With the GIL held.
+PyObject** vigil_interpreter_audit_hooks(PyInterpreterState* interpreter);
+
+// Whether `address` lies in the runtime's state (_PyRuntime, where the
+// native hook list and the open-code hook are kept) or in the main
+// interpreter's state (where the Python-level hook list is kept).
+int vigil_is_hook_state_address(unsigned long long address);
+
+// Whether every key of `dict` (an exact dict) is an exact str: a lookup by
+// str then compares strings only and never calls a key's __eq__.
+int vigil_dict_has_only_str_keys(PyObject* dict);
+
+// A number that changes whenever `dict` is modified.
+unsigned long long vigil_dict_version(PyObject* dict);
+
+#ifdef __cplusplus
+}
+#endif
