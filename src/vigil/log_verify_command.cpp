@@ -3,6 +3,7 @@
 #include "file_io.h"
 #include "hmac_sha256.h"
 #include "logs/log_lines.h"
+#include "logs/safe_text.h"
 #include "sha256.h"
 
 #include <simdjson.h>
@@ -77,6 +78,8 @@ class ChainChecker {
     }
     ++records_;
     std::string key = std::string(host) + " pid " + std::to_string(pid);
+    // The host is the logged program's text as much as any: shown safe.
+    std::string name = terminal_safe(host) + " pid " + std::to_string(pid);
     auto found = processes_.find(key);
     if (kind == "start" && seq == 1) {
       // A new run: the process started, or a pid was used again.
@@ -93,10 +96,10 @@ class ChainChecker {
       partial.sealed = has(record, "hmac");
       partial.where = where;
       found = processes_.emplace(key, partial).first;
-      problem(where, key + ": its records begin at seq " + std::to_string(seq) + ", without their start");
+      problem(where, name + ": its records begin at seq " + std::to_string(seq) + ", without their start");
     }
     ProcessChain& process = found->second;
-    std::string context = key + " seq " + std::to_string(seq);
+    std::string context = name + " seq " + std::to_string(seq);
     if (seq < process.expected_seq) {
       problem(where, context + ": out of order, after seq " + std::to_string(process.expected_seq - 1) +
                          " (moved, repeated or replayed)");

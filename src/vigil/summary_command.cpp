@@ -2,6 +2,7 @@
 
 #include "logs/activity.h"
 #include "logs/log_lines.h"
+#include "logs/safe_text.h"
 
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
@@ -20,6 +21,9 @@ namespace vigil {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// Alerts and notable events listed.
+constexpr std::size_t kShown = 40;
 
 // Members read with their type checked: a logged program can write a line
 // whose members have any type, and nlohmann's value() throws on a wrong one.
@@ -83,16 +87,23 @@ std::string without_stop(long pid, const Process& p, bool& silent) {
   return "running";
 }
 
+// Logged text, made terminal-safe (safe_text.h) and cut at a character.
 std::string short_json(const json& value, std::size_t width = 90) {
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > width) text = text.substr(0, width - 3) + "...";
-  return text;
+  if (value.is_null()) return "";
+  return bounded_text(value.is_string() ? value.get<std::string>()
+                                        : value.dump(-1, ' ', false, json::error_handler_t::replace),
+                      width);
+}
+
+// A logged text member, terminal-safe, for printing.
+std::string shown(const json& object, const char* key, const char* fallback = "") {
+  return terminal_safe(text_of(object, key, fallback));
 }
 
 std::string site_text(const json& record) {
   const json& site = member(record, "site");
   if (!site.is_object()) return "(start-up)";
-  return text_of(site, "file", "?") + ":" + std::to_string(integer_of(site, "line"));
+  return terminal_safe(text_of(site, "file", "?")) + ":" + std::to_string(integer_of(site, "line"));
 }
 
 // What deserves a line of its own: the program's own doing after start-up.
@@ -116,8 +127,12 @@ bool is_interesting(const std::string& event, const json& record) {
 int summary_command(const SummaryOptions& options) {
   std::map<long, Process> processes;
   std::map<std::string, long> kinds;
+  // At most kShown of each per process: enough for the first kShown of
+  // any --tree, and memory does not grow with a log full of alerts.
   std::vector<std::pair<long, json>> notable;
   std::vector<std::pair<long, json>> alerts;
+  std::map<long, std::size_t> notable_kept;
+  std::map<long, std::size_t> alerts_kept;
   long bad_lines = 0;
   long records = 0;
   std::vector<std::string> unread;
@@ -146,11 +161,11 @@ int summary_command(const SummaryOptions& options) {
     ++process.records;
     ++kinds[kind];
     if (kind == "stop") process.stop = record;
-    if (kind == "alert") alerts.emplace_back(pid, record);
+    if (kind == "alert" && alerts_kept[pid]++ < kShown) alerts.emplace_back(pid, record);
     if (kind == "event") {
       std::string event = text_of(record, "event");
       ++process.events[event];
-      if (is_interesting(event, record)) notable.emplace_back(pid, record);
+      if (is_interesting(event, record) && notable_kept[pid]++ < kShown) notable.emplace_back(pid, record);
     }
   };
   for (const auto& path : options.logs) {
@@ -201,8 +216,8 @@ int summary_command(const SummaryOptions& options) {
     std::string what = "(no start record)";
     if (p.start.is_object()) {
       const json& entry = member(p.start, "entry");
-      what = text_of(entry, "mode", "?") + " " + short_json(member(entry, "target"), 60) + "  (" +
-             text_of(p.start, "origin", "?") + ", ppid " + std::to_string(integer_of(p.start, "ppid")) + ")";
+      what = shown(entry, "mode", "?") + " " + short_json(member(entry, "target"), 60) + "  (" +
+             shown(p.start, "origin", "?") + ", ppid " + std::to_string(integer_of(p.start, "ppid")) + ")";
     } else {
       ++without_start;
     }
@@ -223,17 +238,17 @@ int summary_command(const SummaryOptions& options) {
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::printf("\nMost frequent events:\n");
   for (std::size_t i = 0; i < ranked.size() && i < 12; ++i) {
-    std::printf("  %7ld  %s\n", ranked[i].second, ranked[i].first.c_str());
+    std::printf("  %7ld  %s\n", ranked[i].second, terminal_safe(ranked[i].first).c_str());
   }
 
   std::printf("\nAlerts:\n");
   std::size_t alerts_shown = 0;
   for (const auto& [pid, record] : alerts) {
     if (!selected.count(pid)) continue;
-    if (++alerts_shown > 40) break;
+    if (++alerts_shown > kShown) break;
     const json& enforced = member(record, "enforced");
-    std::printf("  %-8s pid %-7ld %-24s %s%s\n", text_of(record, "severity", "?").c_str(), pid,
-                text_of(record, "rule", "?").c_str(), text_of(record, "message").c_str(),
+    std::printf("  %-8s pid %-7ld %-24s %s%s\n", shown(record, "severity", "?").c_str(), pid,
+                shown(record, "rule", "?").c_str(), shown(record, "message").c_str(),
                 enforced.is_boolean() && enforced.get<bool>() ? " [enforced]" : "");
   }
   if (alerts_shown == 0) std::printf("  none\n");
@@ -243,8 +258,8 @@ int summary_command(const SummaryOptions& options) {
   for (const auto& [pid, record] : notable) {
     if (!selected.count(pid)) continue;
     std::string event = text_of(record, "event");
-    if (++shown > 40) break;
-    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", std::string(activity_name(activity_of(event))).c_str(), pid, event.c_str(),
+    if (++shown > kShown) break;
+    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", std::string(activity_name(activity_of(event))).c_str(), pid, terminal_safe(event).c_str(),
                 short_json(member(record, "args")).c_str(), site_text(record).c_str());
   }
   if (shown == 0) std::printf("  none\n");

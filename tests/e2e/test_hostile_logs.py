@@ -94,6 +94,23 @@ def test_a_line_with_a_member_twice_is_not_a_record(tmp_path):
     assert verify.returncode == 1 and f"{log}:2: not a record: a member appears twice" in verify.stdout
 
 
+def test_summary_and_verify_never_print_logged_text_raw(tmp_path):
+    # What `vigil log` has always done (analysis.md): a record cannot drive
+    # the analyst's terminal through summary or verify either.
+    hostile = "\x1b]0;owned\x07\x1b[2J\u009b31m\u202e"
+    start = dict(START, host=hostile, origin=hostile, entry={"mode": hostile, "target": hostile})
+    event = dict(EVENT, host=hostile, event="open" + hostile,
+                 site={"file": "/tmp/a.py" + hostile, "line": 1}, args={"path": hostile, "mode": "w"})
+    alert = record(3, "alert", host=hostile, rule=hostile, severity=hostile, message=hostile, seq_ref=2)
+    gap = dict(STOP, host=hostile, seq=5)
+    log = write_log(tmp_path / "terminal.jsonl", start, event, alert, gap)
+    for result in (vigil("summary", log), vigil("log", "verify", log)):
+        assert result.returncode == 1
+        for raw in ("\x1b", "\x07", "\u009b", "\u202e"):
+            assert raw not in result.stdout, (raw, result.stdout)
+        assert "owned" in result.stdout
+
+
 # Defect 11: reads that fail part-way ---------------------------------------
 
 def test_a_line_too_long_to_read_makes_the_log_not_clean(tmp_path):
