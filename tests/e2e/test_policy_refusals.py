@@ -66,3 +66,12 @@ def test_the_policy_without_mistakes_loads(tmp_path):
     policy = tmp_path / "p.toml"
     policy.write_text(POLICY)
     assert check(policy).returncode == 0
+
+
+def test_policy_check_quotes_the_file_without_driving_the_terminal(tmp_path):
+    policy = tmp_path / "p.toml"
+    # Not a catalogued event: a warning quotes it.
+    policy.write_text(POLICY.replace('event = "open"', 'event = "\\u001b]0;owned\\u0007"'))
+    result = check(policy)
+    assert result.returncode == 0 and "owned" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
