@@ -527,7 +527,39 @@ class Loader {
         error(value, "unknown key `" + std::string(key) + "." + std::string(name.str()) + "`");
         continue;
       }
-      rule.conditions.push_back(load_condition(field->second, std::string(name.str()), value));
+      Condition condition = load_condition(field->second, std::string(name.str()), value);
+      check_subject_values(value, std::string(key) + "." + std::string(name.str()), condition);
+      rule.conditions.push_back(std::move(condition));
+    }
+  }
+
+  // The site's and the process's facts have one type each (a flag, a uid,
+  // an entry mode): a test of another type, or an entry mode that does
+  // not exist, could never hold and would only look like protection.
+  void check_subject_values(const toml::node& node, const std::string& name, const Condition& condition) {
+    static constexpr std::string_view kEntryModes[] = {"file", "command", "module", "stdin", "interactive"};
+    bool flag = condition.subject == Subject::site_verified || condition.subject == Subject::site_entry ||
+                condition.subject == Subject::process_socket_stdio;
+    for (const Matcher& matcher : condition.matchers) {
+      bool compares = matcher.op == Matcher::Op::equals || matcher.op == Matcher::Op::one_of;
+      for (const Literal& literal : matcher.literals) {
+        if (flag && !(compares && std::holds_alternative<bool>(literal))) {
+          error(node, "`" + name + "` is true or false");
+          return;
+        }
+        bool number = std::holds_alternative<long long>(literal) || std::holds_alternative<double>(literal);
+        if (condition.subject == Subject::process_uid && !number) {
+          error(node, "`" + name + "` is a number (the real uid)");
+          return;
+        }
+        if (condition.subject == Subject::process_entry && compares) {
+          const auto* mode = std::get_if<std::string>(&literal);
+          if (mode == nullptr || std::find(std::begin(kEntryModes), std::end(kEntryModes), *mode) == std::end(kEntryModes)) {
+            error(node, "`" + name + "` is file, command, module, stdin or interactive");
+            return;
+          }
+        }
+      }
     }
   }
 

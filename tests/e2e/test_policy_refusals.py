@@ -48,6 +48,10 @@ POLICY_MISTAKES = [
     ('{ glob = "/tmp/*" }', '{ glob = "[z-a]" }', 8, "runs backwards"),
     ('event = "open"', 'event = "[open"', 6, "never closed"),
     ('name = "t"', 'name = "t"\n[[sink]]\ntype = "journald"\nkinds = ["bogus"]', 5, "not a record kind"),
+    ('args.path = { glob = "/tmp/*" }', 'process.uid = "root"', 8, "is a number"),
+    ('args.path = { glob = "/tmp/*" }', 'site.verified = "yes"', 8, "true or false"),
+    ('args.path = { glob = "/tmp/*" }', "process.socket_stdio = 1", 8, "true or false"),
+    ('args.path = { glob = "/tmp/*" }', 'process.entry = { one_of = ["file", "bogus"] }', 8, "file, command, module"),
 ]
 
 
