@@ -179,6 +179,12 @@ def test_an_empty_log_is_not_clean(tmp_path):
     log = write_log(tmp_path / "empty.jsonl")
     verify = vigil("log", "verify", log)
     assert verify.returncode == 1 and "no records: an empty log" in verify.stdout
+    # Blank lines are no records either.
+    assert vigil("log", "verify", write_log(tmp_path / "blank.jsonl", "", "")).returncode == 1
+    # Beside a whole log, an empty file is what logrotate's `create` leaves.
+    whole = write_log(tmp_path / "whole.jsonl", START, EVENT, STOP)
+    rotated = vigil("log", "verify", whole, log)
+    assert rotated.returncode == 0 and f"note: {log} is empty" in rotated.stdout
     summary = vigil("summary", log)
     assert summary.returncode == 1 and "NO RECORDS" in summary.stdout
 
