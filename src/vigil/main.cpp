@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   vigil::SummaryOptions summary;
   auto* summary_app = app.add_subcommand(
       "summary",
-      "Summarise the records in JSON Lines logs; exit 1 on seq gaps, bad lines or running processes that missed "
-      "their heartbeats");
+      "Summarise the records in JSON Lines logs; exit 1 when there are none, on seq gaps, processes without a start "
+      "record, bad or unread lines, or running processes that missed their heartbeats");
   summary_app->add_option("--tree", summary.root_pid, "Only the process with this pid and its descendants")
       ->check(CLI::PositiveNumber);
   summary_app->add_option("logs", summary.logs, "Log files (default: this user's default log)")
@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   auto* log_verify_app = log_app->add_subcommand(
       "verify",
       "Check each process's records for gaps, reordering and edits (seq and the prev hash chain); exit 1 when "
-      "anything is wrong");
+      "anything is wrong, an empty log and a process without its start record included");
   log_verify_app->add_option("--key", log_verify.key, "The policy's log.hmac_key file: check each record's hmac")
       ->check(CLI::ExistingFile);
   log_verify_app->add_option("logs", log_verify.logs, "Log files, oldest first (rotated files before the current one)")
