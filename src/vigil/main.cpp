@@ -14,6 +14,10 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <exception>
+#include <new>
+
 int main(int argc, char** argv) {
   CLI::App app{"Vigil: an audited entry point for CPython (PEP 551/578)", "vigil"};
   app.set_version_flag("--version", vigil::kVigilVersion);
@@ -174,24 +178,37 @@ int main(int argc, char** argv) {
   auto use_default_log_if_none = [](std::vector<std::string>& logs) {
     if (logs.empty()) logs.push_back(vigil::default_log_path(getuid()));
   };
-  if (build_app->parsed()) return vigil::trust_build_command(build);
-  if (add_app->parsed()) return vigil::trust_add_command(add);
-  if (remove_app->parsed()) return vigil::trust_remove_command(remove);
-  if (mark_app->parsed()) return vigil::trust_mark_command(mark);
-  if (verify_app->parsed()) return vigil::trust_verify_command(verify);
-  if (status_app->parsed()) return vigil::trust_status_command(status);
-  if (run_app->parsed()) return vigil::run_command(run);
-  if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
-  if (report_app->parsed()) {
-    use_default_log_if_none(report.logs);
-    return vigil::report_command(report);
+  auto run_chosen_command = [&]() -> int {
+    if (build_app->parsed()) return vigil::trust_build_command(build);
+    if (add_app->parsed()) return vigil::trust_add_command(add);
+    if (remove_app->parsed()) return vigil::trust_remove_command(remove);
+    if (mark_app->parsed()) return vigil::trust_mark_command(mark);
+    if (verify_app->parsed()) return vigil::trust_verify_command(verify);
+    if (status_app->parsed()) return vigil::trust_status_command(status);
+    if (run_app->parsed()) return vigil::run_command(run);
+    if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
+    if (report_app->parsed()) {
+      use_default_log_if_none(report.logs);
+      return vigil::report_command(report);
+    }
+    if (log_app->parsed()) {
+      use_default_log_if_none(query.logs);
+      return vigil::log_query_command(query);
+    }
+    if (check_app->parsed()) return vigil::policy_check_command(check);
+    if (explain_app->parsed()) return vigil::policy_explain_command(explain);
+    use_default_log_if_none(summary.logs);
+    return vigil::summary_command(summary);
+  };
+  // The readers are bounded and check every type they read; this is the
+  // last line against a crash on input nobody foresaw: a message and a
+  // failing status, never an abort.
+  try {
+    return run_chosen_command();
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "vigil: out of memory\n");
+  } catch (const std::exception& failure) {
+    std::fprintf(stderr, "vigil: internal error: %s\n", failure.what());
   }
-  if (log_app->parsed()) {
-    use_default_log_if_none(query.logs);
-    return vigil::log_query_command(query);
-  }
-  if (check_app->parsed()) return vigil::policy_check_command(check);
-  if (explain_app->parsed()) return vigil::policy_explain_command(explain);
-  use_default_log_if_none(summary.logs);
-  return vigil::summary_command(summary);
+  return 2;
 }
