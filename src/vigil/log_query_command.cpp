@@ -154,11 +154,17 @@ int log_query_command(const LogQueryOptions& options) {
   }
   run.end_of_history();
   if (options.follow && last) {
+    std::string reported = last->unread();
     for (;;) {
       std::this_thread::sleep_for(kFollowInterval);
       run.read(*last);
       if (last->reopen_if_replaced()) run.read(*last);
       std::fflush(stdout);
+      // Lines skipped while following, as they happen.
+      if (std::string unread = last->unread(); unread != reported && !unread.empty()) {
+        std::fprintf(stderr, "vigil log: %s: %s\n", last->path().c_str(), unread.c_str());
+      }
+      reported = last->unread();
     }
   }
   std::fflush(stdout);
