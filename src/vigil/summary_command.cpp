@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <unistd.h>
@@ -49,7 +50,7 @@ struct Process {
   std::optional<json> stop;
   std::map<std::string, long> events;
   long records = 0;
-  long last_seq = 0;
+  std::uint64_t last_seq = 0;
   long gaps = 0;
   std::string last_ts;
 };
@@ -149,7 +150,7 @@ int summary_command(const SummaryOptions& options) {
     ++records;
     long pid = pid_member.get<long>();
     std::string kind = kind_member.get<std::string>();
-    long seq = static_cast<long>(seq_member.get<std::uint64_t>());
+    std::uint64_t seq = seq_member.get<std::uint64_t>();
     if (kind == "start" && seq == 1) {
       processes[pid] = Process();
       processes[pid].start = record;
