@@ -2,6 +2,7 @@
 
 #include "default_policy.h"
 #include "event_catalog.h"
+#include "sinks/record.h"
 #include "sinks/sink_registry.h"
 #include "sinks/syslog_message.h"
 #include "glob.h"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <re2/re2.h>
 #include <set>
 #include <toml++/toml.h>
@@ -33,10 +35,12 @@ class Loader {
 
   std::optional<Policy> load(const toml::table& root) {
     Policy policy;
+    check_no_nul(root);
     check_keys(root, {"version", "name", "description", "mode", "locked", "log", "sink", "entry", "trust", "rule"});
     if (const auto* version = root.get("version")) {
+      // value<long long>() would take 1.0 for 1: the version is an integer.
       auto number = version->value<long long>();
-      if (!number || *number != kPolicySchemaVersion) {
+      if (!version->is_integer() || !number || *number != kPolicySchemaVersion) {
         error(*version, "unsupported policy version; this Vigil reads version " +
                             std::to_string(kPolicySchemaVersion));
       }
@@ -146,6 +150,30 @@ class Loader {
     diagnostics_.push_back({Diagnostic::Level::error, line, column, std::move(message)});
   }
 
+  // C strings end at a NUL: a rule id, an event name or a path holding one
+  // would mean one thing here and another to open(2) or a reader. TOML
+  // allows "\u0000"; no policy value needs it. toml++ bounds the nesting
+  // (TOML_MAX_NESTED_VALUES), and so this recursion.
+  void check_no_nul(const toml::node& node) {
+    if (const auto* table = node.as_table()) {
+      for (const auto& [key, value] : *table) {
+        if (key.str().find('\0') != std::string_view::npos) error(value, "a key holds a NUL character (\\u0000)");
+        check_no_nul(value);
+      }
+    } else if (const auto* array = node.as_array()) {
+      for (const auto& item : *array) check_no_nul(item);
+    } else if (const auto* text = node.as_string(); text != nullptr && text->get().find('\0') != std::string::npos) {
+      error(node, "a string holds a NUL character (\\u0000)");
+    }
+  }
+
+  // A glob as the policy's matchers read it, or an error at `node`.
+  void check_glob(const toml::node& node, std::string_view pattern) {
+    if (std::string problem = glob_problem(pattern); !problem.empty()) {
+      error(node, "\"" + std::string(pattern) + "\": " + problem);
+    }
+  }
+
   void check_keys(const toml::table& table, std::initializer_list<std::string_view> known) {
     for (const auto& [key, value] : table) {
       if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
@@ -248,8 +276,19 @@ class Loader {
         sink.format = *chosen;
       }
     }
-    if (const auto* kinds = table.get("kinds")) sink.kinds = strings_of(*kinds, "kinds");
-    if (const auto* events = table.get("events")) sink.events = strings_of(*events, "events");
+    if (const auto* kinds = table.get("kinds")) {
+      sink.kinds = strings_of(*kinds, "kinds");
+      for (const std::string& kind : sink.kinds) {
+        if (std::find(kRecordKinds.begin(), kRecordKinds.end(), kind) == kRecordKinds.end()) {
+          error(*kinds, "\"" + kind + "\" is not a record kind (start, event, alert, transcript, heartbeat, "
+                        "delivery, stop)");
+        }
+      }
+    }
+    if (const auto* events = table.get("events")) {
+      sink.events = strings_of(*events, "events");
+      for (const std::string& event : sink.events) check_glob(*events, event);
+    }
     if (const auto* severity = table.get("min_severity")) {
       sink.min_severity = severity_rank(severity->value_or(std::string_view{}));
       if (sink.min_severity < 0) {
@@ -488,7 +527,39 @@ class Loader {
         error(value, "unknown key `" + std::string(key) + "." + std::string(name.str()) + "`");
         continue;
       }
-      rule.conditions.push_back(load_condition(field->second, std::string(name.str()), value));
+      Condition condition = load_condition(field->second, std::string(name.str()), value);
+      check_subject_values(value, std::string(key) + "." + std::string(name.str()), condition);
+      rule.conditions.push_back(std::move(condition));
+    }
+  }
+
+  // The site's and the process's facts have one type each (a flag, a uid,
+  // an entry mode): a test of another type, or an entry mode that does
+  // not exist, could never hold and would only look like protection.
+  void check_subject_values(const toml::node& node, const std::string& name, const Condition& condition) {
+    static constexpr std::string_view kEntryModes[] = {"file", "command", "module", "stdin", "interactive"};
+    bool flag = condition.subject == Subject::site_verified || condition.subject == Subject::site_entry ||
+                condition.subject == Subject::process_socket_stdio;
+    for (const Matcher& matcher : condition.matchers) {
+      bool compares = matcher.op == Matcher::Op::equals || matcher.op == Matcher::Op::one_of;
+      for (const Literal& literal : matcher.literals) {
+        if (flag && !(compares && std::holds_alternative<bool>(literal))) {
+          error(node, "`" + name + "` is true or false");
+          return;
+        }
+        bool number = std::holds_alternative<long long>(literal) || std::holds_alternative<double>(literal);
+        if (condition.subject == Subject::process_uid && !number) {
+          error(node, "`" + name + "` is a number (the real uid)");
+          return;
+        }
+        if (condition.subject == Subject::process_entry && compares) {
+          const auto* mode = std::get_if<std::string>(&literal);
+          if (mode == nullptr || std::find(std::begin(kEntryModes), std::end(kEntryModes), *mode) == std::end(kEntryModes)) {
+            error(node, "`" + name + "` is file, command, module, stdin or interactive");
+            return;
+          }
+        }
+      }
     }
   }
 
@@ -528,6 +599,8 @@ class Loader {
     for (const std::string& event : events) {
       if (event.empty()) {
         error(node, "empty event name");
+      } else if (std::string problem = glob_problem(event); !problem.empty()) {
+        error(node, "event \"" + event + "\": " + problem);
       } else if (has_glob_characters(event)) {
         bool any = std::any_of(event_catalog().begin(), event_catalog().end(),
                                [&](const EventSignature& s) { return glob_match(event, s.name); });
@@ -578,7 +651,15 @@ class Loader {
   std::optional<Literal> literal_of(const toml::node& node) {
     if (node.is_boolean()) return Literal(*node.value<bool>());
     if (node.is_integer()) return Literal(*node.value<long long>());
-    if (node.is_floating_point()) return Literal(*node.value<double>());
+    if (node.is_floating_point()) {
+      double number = *node.value<double>();
+      // NaN compares false with everything: a condition on it never holds.
+      if (std::isnan(number)) {
+        error(node, "nan is not a value a condition can test");
+        return std::nullopt;
+      }
+      return Literal(number);
+    }
     if (node.is_string()) return Literal(*node.value<std::string>());
     error(node, "expected a string, a number or a boolean");
     return std::nullopt;
@@ -623,7 +704,10 @@ class Loader {
                    : op == "glob"  ? Matcher::Op::glob
                    : op == "type"  ? Matcher::Op::type
                                    : Matcher::Op::key;
-      for (auto& text : strings(value, op)) matcher.literals.emplace_back(std::move(text));
+      for (auto& text : strings(value, op)) {
+        if (matcher.op == Matcher::Op::glob) check_glob(value, text);
+        matcher.literals.emplace_back(std::move(text));
+      }
     } else if (op == "regex") {
       matcher.op = Matcher::Op::regex;
       auto pattern = value.value<std::string>();
@@ -639,8 +723,8 @@ class Loader {
       matcher.regex = std::move(regex);
     } else if (op == "lt" || op == "le" || op == "gt" || op == "ge") {
       matcher.op = op == "lt" ? Matcher::Op::lt : op == "le" ? Matcher::Op::le : op == "gt" ? Matcher::Op::gt : Matcher::Op::ge;
-      if (!value.is_number()) {
-        error(value, "`" + std::string(op) + "` must be a number");
+      if (!value.is_number() || (value.is_floating_point() && !std::isfinite(*value.value<double>()))) {
+        error(value, "`" + std::string(op) + "` must be a finite number");
         return std::nullopt;
       }
       matcher.literals.push_back(*literal_of(value));
@@ -668,13 +752,19 @@ class Loader {
       matcher.op = Matcher::Op::port;
       if (!load_ports(value, matcher.ports)) return std::nullopt;
     }
+    if (matcher.literals.empty() && matcher.networks.empty() && matcher.ports.empty() && !matcher.regex) {
+      // An empty list: `one_of = []` holds for nothing, `key = []` tests nothing.
+      error(value, "`" + std::string(op) + "` lists nothing to test");
+      return std::nullopt;
+    }
     return matcher;
   }
 
-  // 443, [80, 443] or ["8000-8999", 22]
+  // 443, [80, 443] or ["8000-8999", 22]; ports run from 0 to 65535.
   bool load_ports(const toml::node& value, std::vector<PortRange>& ports) {
+    auto in_range = [](long long port) { return port >= 0 && port <= 65535; };
     auto one = [&](const toml::node& item) {
-      if (item.is_integer()) {
+      if (item.is_integer() && in_range(*item.value<long long>())) {
         long long port = *item.value<long long>();
         ports.push_back({port, port});
         return true;
@@ -685,7 +775,7 @@ class Loader {
         PortRange range;
         if (dash == std::string::npos) {
           auto single = std::from_chars(text.data(), text.data() + text.size(), range.low);
-          if (single.ec == std::errc() && single.ptr == text.data() + text.size()) {
+          if (single.ec == std::errc() && single.ptr == text.data() + text.size() && in_range(range.low)) {
             ports.push_back({range.low, range.low});
             return true;
           }
@@ -693,13 +783,14 @@ class Loader {
           auto first = std::from_chars(text.data(), text.data() + dash, range.low);
           auto second = std::from_chars(text.data() + dash + 1, text.data() + text.size(), range.high);
           if (first.ec == std::errc() && second.ec == std::errc() && first.ptr == text.data() + dash &&
-              second.ptr == text.data() + text.size() && range.low <= range.high) {
+              second.ptr == text.data() + text.size() && range.low <= range.high && in_range(range.low) &&
+              in_range(range.high)) {
             ports.push_back(range);
             return true;
           }
         }
       }
-      error(item, "a port is a number or a range like \"8000-8999\"");
+      error(item, "a port is a number from 0 to 65535 or a range like \"8000-8999\"");
       return false;
     };
     if (const auto* array = value.as_array(); array != nullptr) {

@@ -17,29 +17,29 @@
 namespace vigil {
 namespace {
 
-// The whole file, read from one descriptor opened with `flags`; `status`
-// describes that descriptor, so what is checked is what was read.
+// A policy is a few KiB (default.toml is 10); a key is bytes. The bound
+// keeps a file like /dev/zero's contents, or a huge one, out of memory.
+constexpr std::size_t kMaxPolicyBytes = 1u << 20;
+
+// The whole regular file, read from one descriptor opened with `flags`
+// and without blocking; `status` describes that descriptor, so what is
+// checked is what was read. errno is ENOENT when there is no such file.
 std::optional<std::string> read_from_one_descriptor(const char* path, int flags, struct stat& status,
                                                     std::string& error, const char* what = "policy") {
-  int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+  std::string problem;
+  int fd = open_regular_file(path, flags, problem);
   if (fd < 0) {
-    error = std::string("cannot read ") + what + " " + path + ": " + std::strerror(errno);
+    int open_errno = errno;
+    error = std::string("cannot read ") + what + " " + problem;
+    errno = open_errno;  // ENOENT: there is none
     return std::nullopt;
   }
   std::string text;
-  bool complete = fstat(fd, &status) == 0;
-  char buffer[16384];
-  while (complete) {
-    ssize_t got = retry_interrupted([&] { return read(fd, buffer, sizeof buffer); });
-    if (got == 0) break;
-    if (got < 0) complete = false;
-    if (complete) text.append(buffer, static_cast<std::size_t>(got));
-  }
-  int read_errno = errno;
+  bool complete = fstat(fd, &status) == 0 && read_up_to(fd, kMaxPolicyBytes, text, problem);
   close(fd);
   if (!complete) {
-    error = std::string("cannot read ") + what + " " + path + ": " + std::strerror(read_errno);
-    errno = read_errno;
+    error = std::string("cannot read ") + what + " " + path + ": " + problem;
+    errno = EIO;
     return std::nullopt;
   }
   return text;

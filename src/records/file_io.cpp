@@ -168,4 +168,55 @@ std::string read_all(int fd) {
   }
 }
 
+bool read_up_to(int fd, std::size_t limit, std::string& text, std::string& error) {
+  text.clear();
+  char buffer[16384];
+  for (;;) {
+    ssize_t got = retry_interrupted([&] { return read(fd, buffer, sizeof buffer); });
+    if (got == 0) return true;
+    if (got < 0) {
+      error = std::strerror(errno);
+      return false;
+    }
+    if (text.size() + static_cast<std::size_t>(got) > limit) {
+      error = "larger than " + std::to_string(limit) + " bytes";
+      return false;
+    }
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+}
+
+const char* file_type_name(mode_t mode) {
+  if (S_ISREG(mode)) return "a regular file";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a file";
+}
+
+int open_regular_file(const std::string& path, int flags, std::string& error) {
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
+  struct stat status {};
+  if (fd < 0 || fstat(fd, &status) != 0) {
+    int failure = errno;
+    error = path + ": " + std::strerror(failure);
+    if (fd >= 0) close(fd);
+    errno = failure;
+    return -1;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    bool directory = S_ISDIR(status.st_mode);
+    error = path + (directory ? std::string(": is a directory")
+                              : std::string(": not a regular file (") + file_type_name(status.st_mode) + ")");
+    close(fd);
+    errno = directory ? EISDIR : EINVAL;
+    return -1;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
 }  // namespace vigil

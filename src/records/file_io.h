@@ -78,4 +78,18 @@ void set_socket_timeout(int fd, int option, unsigned milliseconds);
 // The whole file from its start.
 std::string read_all(int fd);
 
+// Opens `path` read-only (with `flags` added, such as O_NOFOLLOW) without
+// ever blocking: a FIFO without a writer, a device or a directory is
+// refused rather than read. Returns the descriptor of a regular file
+// (close-on-exec, blocking reads), or -1 with the reason in `error`
+// ("PATH: is a directory", "PATH: not a regular file (a FIFO)"…).
+int open_regular_file(const std::string& path, int flags, std::string& error);
+
+// Reads `fd` to its end into `text`, at most `limit` bytes: false, with the
+// reason in `error`, on a read error or when there is more.
+bool read_up_to(int fd, std::size_t limit, std::string& text, std::string& error);
+
+// What a file of this mode is, for messages: "a FIFO", "a directory"…
+const char* file_type_name(mode_t mode);
+
 }  // namespace vigil

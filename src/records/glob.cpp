@@ -83,4 +83,33 @@ bool has_glob_characters(std::string_view pattern) {
   return pattern.find_first_of("*?[") != std::string_view::npos;
 }
 
+std::string glob_problem(std::string_view pattern) {
+  for (std::size_t p = 0; p < pattern.size(); ++p) {
+    if (pattern[p] == '\\') {
+      if (++p == pattern.size()) return "the glob ends with a lone `\\`";
+      continue;
+    }
+    if (pattern[p] != '[') continue;
+    bool matched = false;
+    std::size_t after = match_set(pattern, p, 0, matched);
+    if (after == std::string_view::npos) {
+      return "`[` at offset " + std::to_string(p) + " opens a set that is never closed (write `\\[` for the character)";
+    }
+    // The same walk as match_set's, for ranges that run backwards.
+    std::size_t i = p + 1;
+    if (pattern[i] == '!' || pattern[i] == '^') ++i;
+    for (; i < after - 1; ++i) {
+      if (pattern[i] == '\\') ++i;
+      if (i + 2 < after - 1 && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+        unsigned char low = static_cast<unsigned char>(pattern[i]);
+        unsigned char high = static_cast<unsigned char>(pattern[i + 2]);
+        if (low > high) return "the set range `" + std::string(pattern.substr(i, 3)) + "` runs backwards";
+        i += 2;
+      }
+    }
+    p = after - 1;
+  }
+  return {};
+}
+
 }  // namespace vigil

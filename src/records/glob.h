@@ -3,6 +3,7 @@
 // whole tree.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace vigil {
@@ -10,5 +11,11 @@ namespace vigil {
 bool glob_match(std::string_view pattern, std::string_view text);
 
 bool has_glob_characters(std::string_view pattern);
+
+// Empty when `pattern` is well formed; otherwise why not: a `[` whose set
+// is never closed (glob_match would take it for a literal `[`), a set
+// range that runs backwards, or a lone `\` at the end. Policies and
+// `vigil log` refuse such patterns rather than guess what was meant.
+std::string glob_problem(std::string_view pattern);
 
 }  // namespace vigil

@@ -1,5 +1,6 @@
 #include "trust_database.h"
 
+#include "file_io.h"
 #include "policy_selection.h"
 
 #include <algorithm>
@@ -198,9 +199,10 @@ bool TrustDatabase::add_file(const std::string& path, bool root_only, std::strin
     error = "trust file " + others_can_write;
     return false;
   }
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | (root_only ? O_NOFOLLOW : 0));
+  std::string problem;
+  int fd = open_regular_file(path, root_only ? O_NOFOLLOW : 0, problem);
   if (fd < 0) {
-    error = "cannot read trust file " + path + ": " + std::strerror(errno);
+    error = "cannot read trust file " + problem;
     return false;
   }
   auto file = std::make_unique<File>();

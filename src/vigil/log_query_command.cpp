@@ -1,5 +1,6 @@
 #include "log_query_command.h"
 
+#include "glob.h"
 #include "logs/log_lines.h"
 #include "logs/readable_record.h"
 #include "logs/record_filter.h"
@@ -26,6 +27,12 @@ constexpr long kBadLinesShown = 5;
 bool build_query(const LogQueryOptions& options, RecordQuery& query) {
   query.kinds = options.kinds;
   query.events = options.events;
+  for (const std::string& event : options.events) {
+    if (std::string problem = glob_problem(event); !problem.empty()) {
+      std::fprintf(stderr, "vigil log: -e '%s': %s\n", event.c_str(), problem.c_str());
+      return false;
+    }
+  }
   query.pids = options.pids;
   query.trees = options.trees;
   if (!options.severity.empty()) query.min_severity = severity_rank(options.severity);
@@ -39,6 +46,10 @@ bool build_query(const LogQueryOptions& options, RecordQuery& query) {
       FieldCondition condition;
       if (!parse_field_condition(text, prefix, condition)) {
         std::fprintf(stderr, "vigil log: '%s' is not NAME=GLOB\n", text.c_str());
+        return false;
+      }
+      if (std::string problem = glob_problem(condition.glob); !problem.empty()) {
+        std::fprintf(stderr, "vigil log: '%s': %s\n", text.c_str(), problem.c_str());
         return false;
       }
       query.fields.push_back(std::move(condition));
@@ -123,6 +134,7 @@ int log_query_command(const LogQueryOptions& options) {
   Query run(std::move(query), options.json, use_colour(options.colour), tail);
   // Only the last log is followed; the others are closed once read.
   std::unique_ptr<LogLines> last;
+  bool whole = true;  // every line of every log was read
   for (const std::string& path : options.logs) {
     last = std::make_unique<LogLines>(path);
     std::string error;
@@ -131,6 +143,10 @@ int log_query_command(const LogQueryOptions& options) {
       return 2;
     }
     run.read(*last);
+    if (std::string unread = last->unread(); !unread.empty()) {
+      std::fprintf(stderr, "vigil log: %s: %s\n", path.c_str(), unread.c_str());
+      whole = false;
+    }
     if (!options.follow && last->pending() > 0) {
       std::fprintf(stderr, "vigil log: %s: the last line has no newline yet (being written, or cut short)\n",
                    path.c_str());
@@ -138,17 +154,24 @@ int log_query_command(const LogQueryOptions& options) {
   }
   run.end_of_history();
   if (options.follow && last) {
+    std::string reported = last->unread();
     for (;;) {
       std::this_thread::sleep_for(kFollowInterval);
       run.read(*last);
       if (last->reopen_if_replaced()) run.read(*last);
       std::fflush(stdout);
+      // Lines skipped while following, as they happen.
+      if (std::string unread = last->unread(); unread != reported && !unread.empty()) {
+        std::fprintf(stderr, "vigil log: %s: %s\n", last->path().c_str(), unread.c_str());
+      }
+      reported = last->unread();
     }
   }
   std::fflush(stdout);
   if (run.bad_lines() > kBadLinesShown) {
     std::fprintf(stderr, "vigil log: %ld lines in all are not JSON records\n", run.bad_lines());
   }
+  if (!whole) return 2;
   return run.matched() > 0 ? 0 : 1;
 }
 

@@ -5,6 +5,7 @@
 #include "report_command.h"
 #include "run_command.h"
 #include "settings.h"
+#include "sinks/record.h"
 #include "summary_command.h"
 #include "trust_command.h"
 #include "version.h"
@@ -13,10 +14,18 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <exception>
+#include <new>
+
 int main(int argc, char** argv) {
   CLI::App app{"Vigil: an audited entry point for CPython (PEP 551/578)", "vigil"};
   app.set_version_flag("--version", vigil::kVigilVersion);
   app.require_subcommand(1);
+  // A time option given as '' would otherwise mean "no bound".
+  const CLI::Validator non_empty(
+      [](const std::string& text) { return text.empty() ? std::string("an empty value") : std::string(); }, "TEXT");
+  const std::vector<std::string> record_kinds(vigil::kRecordKinds.begin(), vigil::kRecordKinds.end());
 
   vigil::RunOptions run;
   auto* run_app = app.add_subcommand("run", "Run Python under vigil-python with a chosen log and policy");
@@ -32,9 +41,10 @@ int main(int argc, char** argv) {
   vigil::SummaryOptions summary;
   auto* summary_app = app.add_subcommand(
       "summary",
-      "Summarise the records in JSON Lines logs; exit 1 on seq gaps, bad lines or running processes that missed "
-      "their heartbeats");
-  summary_app->add_option("--tree", summary.root_pid, "Only the process with this pid and its descendants");
+      "Summarise the records in JSON Lines logs; exit 1 when there are none, on seq gaps, processes without a start "
+      "record, bad or unread lines, or running processes that missed their heartbeats");
+  summary_app->add_option("--tree", summary.root_pid, "Only the process with this pid and its descendants")
+      ->check(CLI::PositiveNumber);
   summary_app->add_option("logs", summary.logs, "Log files (default: this user's default log)")
       ->check(CLI::ExistingFile);
 
@@ -42,23 +52,28 @@ int main(int argc, char** argv) {
   auto* log_app = app.add_subcommand(
       "log", "Show the records of JSON Lines logs that match, one line each (exit 1 when none match); or verify them");
   log_app->add_option("-k,--kind", query.kinds, "Only records of this kind (start, event, alert, stop, transcript…)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember(record_kinds));
   log_app->add_option("-e,--event", query.events, "Only events whose name matches this glob, and alerts raised on them")
       ->allow_extra_args(false);
   log_app->add_option("-s,--severity", query.severity, "Only alerts of this severity or higher")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
   log_app->add_option("-p,--pid", query.pids, "Only records of this process")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->check(CLI::PositiveNumber);
   log_app->add_option("--tree", query.trees, "Only records of this process and its descendants")
-      ->allow_extra_args(false);
-  log_app->add_option("--since", query.since, "Only records at or after this time: 2026-11-22T16:04:08Z, 2026-11-22, or an age: 15m, 2h, 7d");
-  log_app->add_option("--until", query.until, "Only records before this time (same forms as --since)");
+      ->allow_extra_args(false)
+      ->check(CLI::PositiveNumber);
+  log_app->add_option("--since", query.since, "Only records at or after this time: 2026-11-22T16:04:08Z, 2026-11-22, or an age: 15m, 2h, 7d")
+      ->check(non_empty);
+  log_app->add_option("--until", query.until, "Only records before this time (same forms as --since)")
+      ->check(non_empty);
   log_app->add_option("-a,--arg", query.args, "NAME=GLOB: only records whose args.NAME matches the glob")
       ->allow_extra_args(false);
   log_app->add_option("--field", query.fields, "PATH=GLOB: only records whose dotted field (site.file, decision.action, args.address.0) matches the glob")
       ->allow_extra_args(false);
   log_app->add_flag("-f,--follow", query.follow, "After the logs' end, print new records as they are written (starts with the last 10 unless --tail or --since)");
-  log_app->add_option("-n,--tail", query.tail, "Only the last N matching records");
+  log_app->add_option("-n,--tail", query.tail, "Only the last N matching records")->check(CLI::NonNegativeNumber);
   log_app->add_flag("-j,--json", query.json, "Print the matching JSON lines untouched");
   log_app->add_option("--color", query.colour, "Colour the readable lines: auto (a terminal, without NO_COLOR), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -70,7 +85,7 @@ int main(int argc, char** argv) {
   auto* log_verify_app = log_app->add_subcommand(
       "verify",
       "Check each process's records for gaps, reordering and edits (seq and the prev hash chain); exit 1 when "
-      "anything is wrong");
+      "anything is wrong, an empty log and a process without its start record included");
   log_verify_app->add_option("--key", log_verify.key, "The policy's log.hmac_key file: check each record's hmac")
       ->check(CLI::ExistingFile);
   log_verify_app->add_option("logs", log_verify.logs, "Log files, oldest first (rotated files before the current one)")
@@ -83,9 +98,12 @@ int main(int argc, char** argv) {
                 "and process activity, dynamic code, timelines");
   report_app->add_option("-o,--output", report.output, "HTML file to write, or - for standard output")->required();
   report_app->add_option("--title", report.title, "The report's title");
-  report_app->add_option("--tree", report.trees, "Only this process and its descendants")->allow_extra_args(false);
-  report_app->add_option("--since", report.since, "Only records at or after this time (as for vigil log)");
-  report_app->add_option("--until", report.until, "Only records before this time");
+  report_app->add_option("--tree", report.trees, "Only this process and its descendants")
+      ->allow_extra_args(false)
+      ->check(CLI::PositiveNumber);
+  report_app->add_option("--since", report.since, "Only records at or after this time (as for vigil log)")
+      ->check(non_empty);
+  report_app->add_option("--until", report.until, "Only records before this time")->check(non_empty);
   report_app->add_option("logs", report.logs, "Log files, oldest first, or - for standard input (default: this user's default log)");
   report_app->footer("Example: vigil report --since 1d -o incident.html /var/log/vigil/python.jsonl");
 
@@ -150,28 +168,47 @@ int main(int argc, char** argv) {
   add_source_options(status_app, status.sources);
   status_app->add_option("file", status.file, "The file")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& failure) {
+    // --help and --version exit 0; a wrong option is exit status 2, as the
+    // manual page says, not CLI11's own numbers.
+    return app.exit(failure) == 0 ? 0 : 2;
+  }
   auto use_default_log_if_none = [](std::vector<std::string>& logs) {
     if (logs.empty()) logs.push_back(vigil::default_log_path(getuid()));
   };
-  if (build_app->parsed()) return vigil::trust_build_command(build);
-  if (add_app->parsed()) return vigil::trust_add_command(add);
-  if (remove_app->parsed()) return vigil::trust_remove_command(remove);
-  if (mark_app->parsed()) return vigil::trust_mark_command(mark);
-  if (verify_app->parsed()) return vigil::trust_verify_command(verify);
-  if (status_app->parsed()) return vigil::trust_status_command(status);
-  if (run_app->parsed()) return vigil::run_command(run);
-  if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
-  if (report_app->parsed()) {
-    use_default_log_if_none(report.logs);
-    return vigil::report_command(report);
+  auto run_chosen_command = [&]() -> int {
+    if (build_app->parsed()) return vigil::trust_build_command(build);
+    if (add_app->parsed()) return vigil::trust_add_command(add);
+    if (remove_app->parsed()) return vigil::trust_remove_command(remove);
+    if (mark_app->parsed()) return vigil::trust_mark_command(mark);
+    if (verify_app->parsed()) return vigil::trust_verify_command(verify);
+    if (status_app->parsed()) return vigil::trust_status_command(status);
+    if (run_app->parsed()) return vigil::run_command(run);
+    if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
+    if (report_app->parsed()) {
+      use_default_log_if_none(report.logs);
+      return vigil::report_command(report);
+    }
+    if (log_app->parsed()) {
+      use_default_log_if_none(query.logs);
+      return vigil::log_query_command(query);
+    }
+    if (check_app->parsed()) return vigil::policy_check_command(check);
+    if (explain_app->parsed()) return vigil::policy_explain_command(explain);
+    use_default_log_if_none(summary.logs);
+    return vigil::summary_command(summary);
+  };
+  // The readers are bounded and check every type they read; this is the
+  // last line against a crash on input nobody foresaw: a message and a
+  // failing status, never an abort.
+  try {
+    return run_chosen_command();
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "vigil: out of memory\n");
+  } catch (const std::exception& failure) {
+    std::fprintf(stderr, "vigil: internal error: %s\n", failure.what());
   }
-  if (log_app->parsed()) {
-    use_default_log_if_none(query.logs);
-    return vigil::log_query_command(query);
-  }
-  if (check_app->parsed()) return vigil::policy_check_command(check);
-  if (explain_app->parsed()) return vigil::policy_explain_command(explain);
-  use_default_log_if_none(summary.logs);
-  return vigil::summary_command(summary);
+  return 2;
 }

@@ -1,6 +1,7 @@
 #include "policy_command.h"
 
 #include "event_catalog.h"
+#include "logs/safe_text.h"
 #include "policy_engine.h"
 #include "policy_loader.h"
 #include "policy_selection.h"
@@ -157,7 +158,10 @@ int policy_check_command(const PolicyCheckOptions& options) {
       continue;
     }
     LoadResult result = load_policy(*text, file);
-    for (const Diagnostic& diagnostic : result.diagnostics) std::cout << format_diagnostic(diagnostic, file) << "\n";
+    // A message quotes the file's text, which may hold anything ("\u001b").
+    for (const Diagnostic& diagnostic : result.diagnostics) {
+      std::cout << terminal_safe(format_diagnostic(diagnostic, file)) << "\n";
+    }
     if (!result.policy) {
       failed = true;
       continue;

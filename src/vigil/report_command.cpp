@@ -50,6 +50,10 @@ int report_command(const ReportOptions& options) {
           if (filter.matches(record)) builder.add(record);
         },
         [&] { builder.add_bad_line(); });
+    if (std::string unread = lines.unread(); !unread.empty()) {
+      std::fprintf(stderr, "vigil report: %s: %s\n", path.c_str(), unread.c_str());
+      builder.add_unread(path + ": " + unread);
+    }
   }
   Incident incident = builder.finish();
   ReportHeader header{options.title, options.logs, now_stamp()};
@@ -59,11 +63,12 @@ int report_command(const ReportOptions& options) {
     std::fprintf(stderr, "vigil report: %s\n", error.c_str());
     return 2;
   }
-  if (options.output == "-") return 0;
+  int status = incident.unread.empty() ? 0 : 1;
+  if (options.output == "-") return status;
   std::fprintf(stderr, "vigil report: %s: %zu processes, %zu alerts, %ld records\n", options.output.c_str(),
                incident.processes.size(), incident.alerts.size() + static_cast<std::size_t>(incident.alerts_omitted),
                incident.records);
-  return 0;
+  return status;
 }
 
 }  // namespace vigil

@@ -1,16 +1,19 @@
 #include "summary_command.h"
 
 #include "logs/activity.h"
+#include "logs/log_lines.h"
+#include "logs/safe_text.h"
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <unistd.h>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -20,12 +23,34 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// Alerts and notable events listed.
+constexpr std::size_t kShown = 40;
+
+// Members read with their type checked: a logged program can write a line
+// whose members have any type, and nlohmann's value() throws on a wrong one.
+const json& member(const json& object, const char* key) {
+  static const json absent;
+  if (!object.is_object()) return absent;
+  auto found = object.find(key);
+  return found != object.end() ? *found : absent;
+}
+
+std::string text_of(const json& object, const char* key, const char* fallback = "") {
+  const json& value = member(object, key);
+  return value.is_string() ? value.get<std::string>() : fallback;
+}
+
+long long integer_of(const json& object, const char* key) {
+  const json& value = member(object, key);
+  return value.is_number_integer() ? value.get<long long>() : 0;
+}
+
 struct Process {
   json start;
   std::optional<json> stop;
   std::map<std::string, long> events;
   long records = 0;
-  long last_seq = 0;
+  std::uint64_t last_seq = 0;
   long gaps = 0;
   std::string last_ts;
 };
@@ -50,8 +75,8 @@ std::string this_host() {
 // this host should write a heartbeat every `heartbeat` seconds; more than
 // two missed mean it has been stopped or its records are not arriving.
 std::string without_stop(long pid, const Process& p, bool& silent) {
-  std::string host = p.start.is_object() ? p.start.value("host", "") : "";
-  long heartbeat = p.start.is_object() ? p.start.value("heartbeat", 0L) : 0;
+  std::string host = text_of(p.start, "host");
+  long long heartbeat = integer_of(p.start, "heartbeat");
   bool running = host == this_host() && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
   if (!running) return "no stop record: it ended without one (killed, or its last records were lost)";
   double quiet = static_cast<double>(std::time(nullptr)) - epoch_of(p.last_ts);
@@ -63,37 +88,38 @@ std::string without_stop(long pid, const Process& p, bool& silent) {
   return "running";
 }
 
+// Logged text, made terminal-safe (safe_text.h) and cut at a character.
 std::string short_json(const json& value, std::size_t width = 90) {
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > width) text = text.substr(0, width - 3) + "...";
-  return text;
+  if (value.is_null()) return "";
+  return bounded_text(value.is_string() ? value.get<std::string>()
+                                        : value.dump(-1, ' ', false, json::error_handler_t::replace),
+                      width);
+}
+
+// A logged text member, terminal-safe, for printing.
+std::string shown(const json& object, const char* key, const char* fallback = "") {
+  return terminal_safe(text_of(object, key, fallback));
 }
 
 std::string site_text(const json& record) {
-  const auto& site = record.value("site", json());
+  const json& site = member(record, "site");
   if (!site.is_object()) return "(start-up)";
-  std::string file = site.value("file", json()).is_string() ? site["file"].get<std::string>() : "?";
-  return file + ":" + std::to_string(site.value("line", 0));
-}
-
-std::string string_member(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+  return terminal_safe(text_of(site, "file", "?")) + ":" + std::to_string(integer_of(site, "line"));
 }
 
 // What deserves a line of its own: the program's own doing after start-up.
 bool is_interesting(const std::string& event, const json& record) {
-  const json& site = record.value("site", json());
-  const json& args = record.value("args", json());
-  std::string site_file = site.is_object() ? string_member(site, "file") : "";
-  std::string mode = args.is_object() ? string_member(args, "mode") : "";
+  const json& site = member(record, "site");
+  const json& args = member(record, "args");
+  // EventFacts holds views: the texts live here.
+  std::string site_file = text_of(site, "file");
+  std::string mode = text_of(args, "mode");
   // sys.audit lets a program raise `open` with any flags at all.
-  const json& flags = args.is_object() ? args.value("flags", json()) : json();
   EventFacts facts{.event = event,
                    .has_site = site.is_object(),
                    .site_file = site_file,
                    .open_mode = mode,
-                   .open_flags = flags.is_number_integer() ? flags.get<long long>() : 0};
+                   .open_flags = integer_of(args, "flags")};
   return facts.has_site && is_program_activity(facts);
 }
 
@@ -102,39 +128,68 @@ bool is_interesting(const std::string& event, const json& record) {
 int summary_command(const SummaryOptions& options) {
   std::map<long, Process> processes;
   std::map<std::string, long> kinds;
+  // At most kShown of each per process: enough for the first kShown of
+  // any --tree, and memory does not grow with a log full of alerts.
   std::vector<std::pair<long, json>> notable;
   std::vector<std::pair<long, json>> alerts;
+  std::map<long, std::size_t> notable_kept;
+  std::map<long, std::size_t> alerts_kept;
   long bad_lines = 0;
-  for (const auto& path : options.logs) {
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-      json record = json::parse(line, nullptr, false);
-      if (record.is_discarded() || !record.is_object()) {
-        ++bad_lines;
-        continue;
-      }
-      long pid = record.value("pid", 0L);
-      std::string kind = record.value("kind", "");
-      long seq = record.value("seq", 0L);
-      if (kind == "start" && seq == 1) {
-        processes[pid] = Process();
-        processes[pid].start = record;
-      }
-      Process& process = processes[pid];
-      if (seq != process.last_seq + 1) ++process.gaps;
-      process.last_seq = seq;
-      process.last_ts = record.value("ts", "");
-      ++process.records;
-      ++kinds[kind];
-      if (kind == "stop") process.stop = record;
-      if (kind == "alert") alerts.emplace_back(pid, record);
-      if (kind == "event") {
-        std::string event = record.value("event", "");
-        ++process.events[event];
-        if (is_interesting(event, record)) notable.emplace_back(pid, record);
-      }
+  long records = 0;
+  std::vector<std::string> unread;
+  simdjson::dom::parser parser;
+  auto take = [&](const json& record) {
+    // The members every record has, with their types (docs/records.md).
+    const json& seq_member = member(record, "seq");
+    const json& pid_member = member(record, "pid");
+    const json& kind_member = member(record, "kind");
+    if (!seq_member.is_number_unsigned() || !pid_member.is_number_integer() || !kind_member.is_string()) {
+      ++bad_lines;
+      return;
     }
+    ++records;
+    long pid = pid_member.get<long>();
+    std::string kind = kind_member.get<std::string>();
+    std::uint64_t seq = seq_member.get<std::uint64_t>();
+    if (kind == "start" && seq == 1) {
+      processes[pid] = Process();
+      processes[pid].start = record;
+    }
+    Process& process = processes[pid];
+    if (seq != process.last_seq + 1) ++process.gaps;
+    process.last_seq = seq;
+    process.last_ts = text_of(record, "ts");
+    ++process.records;
+    ++kinds[kind];
+    if (kind == "stop") process.stop = record;
+    if (kind == "alert" && alerts_kept[pid]++ < kShown) alerts.emplace_back(pid, record);
+    if (kind == "event") {
+      std::string event = text_of(record, "event");
+      ++process.events[event];
+      if (is_interesting(event, record) && notable_kept[pid]++ < kShown) notable.emplace_back(pid, record);
+    }
+  };
+  for (const auto& path : options.logs) {
+    LogLines lines(path);
+    std::string error;
+    if (!lines.open(error)) {
+      std::fprintf(stderr, "vigil summary: %s\n", error.c_str());
+      return 2;
+    }
+    // simdjson first: it bounds the depth (1024) that nlohmann's
+    // recursive dump and destruction would otherwise meet unbounded.
+    for_each_record(
+        lines, parser,
+        [&](simdjson::dom::object, std::string_view line) {
+          json record = json::parse(line, nullptr, false);
+          if (record.is_object()) {
+            take(record);
+          } else {
+            ++bad_lines;
+          }
+        },
+        [&] { ++bad_lines; });
+    if (std::string what = lines.unread(); !what.empty()) unread.push_back(path + ": " + what);
   }
 
   std::set<long> selected;
@@ -144,7 +199,7 @@ int summary_command(const SummaryOptions& options) {
     for (bool grew = true; grew;) {
       grew = false;
       for (const auto& [pid, process] : processes) {
-        long ppid = process.start.is_object() ? process.start.value("ppid", 0L) : 0;
+        long ppid = static_cast<long>(integer_of(process.start, "ppid"));
         if (!selected.count(pid) && selected.count(ppid)) grew = selected.insert(pid).second;
       }
     }
@@ -154,18 +209,21 @@ int summary_command(const SummaryOptions& options) {
   std::map<std::string, long> totals;
   long gaps = 0;
   long silent = 0;
+  long without_start = 0;
   for (long pid : selected) {
     auto found = processes.find(pid);
     if (found == processes.end()) continue;
     const Process& p = found->second;
     std::string what = "(no start record)";
     if (p.start.is_object()) {
-      const auto& entry = p.start.value("entry", json::object());
-      what = entry.value("mode", "?") + " " + short_json(entry.value("target", json("")), 60) + "  (" +
-             p.start.value("origin", "?") + ", ppid " + std::to_string(p.start.value("ppid", 0L)) + ")";
+      const json& entry = member(p.start, "entry");
+      what = shown(entry, "mode", "?") + " " + short_json(member(entry, "target"), 60) + "  (" +
+             shown(p.start, "origin", "?") + ", ppid " + std::to_string(integer_of(p.start, "ppid")) + ")";
+    } else {
+      ++without_start;
     }
     bool quiet = false;
-    std::string ending = p.stop ? "exit " + std::to_string(p.stop->value("status", 0L)) : without_stop(pid, p, quiet);
+    std::string ending = p.stop ? "exit " + std::to_string(integer_of(*p.stop, "status")) : without_stop(pid, p, quiet);
     silent += quiet ? 1 : 0;
     long events = 0;
     for (const auto& [name, count] : p.events) {
@@ -181,17 +239,18 @@ int summary_command(const SummaryOptions& options) {
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::printf("\nMost frequent events:\n");
   for (std::size_t i = 0; i < ranked.size() && i < 12; ++i) {
-    std::printf("  %7ld  %s\n", ranked[i].second, ranked[i].first.c_str());
+    std::printf("  %7ld  %s\n", ranked[i].second, terminal_safe(ranked[i].first).c_str());
   }
 
   std::printf("\nAlerts:\n");
   std::size_t alerts_shown = 0;
   for (const auto& [pid, record] : alerts) {
     if (!selected.count(pid)) continue;
-    if (++alerts_shown > 40) break;
-    std::printf("  %-8s pid %-7ld %-24s %s%s\n", record.value("severity", "?").c_str(), pid,
-                record.value("rule", "?").c_str(), record.value("message", "").c_str(),
-                record.value("enforced", false) ? " [enforced]" : "");
+    if (++alerts_shown > kShown) break;
+    const json& enforced = member(record, "enforced");
+    std::printf("  %-8s pid %-7ld %-24s %s%s\n", shown(record, "severity", "?").c_str(), pid,
+                shown(record, "rule", "?").c_str(), shown(record, "message").c_str(),
+                enforced.is_boolean() && enforced.get<bool>() ? " [enforced]" : "");
   }
   if (alerts_shown == 0) std::printf("  none\n");
 
@@ -199,18 +258,23 @@ int summary_command(const SummaryOptions& options) {
   std::size_t shown = 0;
   for (const auto& [pid, record] : notable) {
     if (!selected.count(pid)) continue;
-    std::string event = record.value("event", "");
-    if (++shown > 40) break;
-    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", std::string(activity_name(activity_of(event))).c_str(), pid, event.c_str(),
-                short_json(record.value("args", json())).c_str(), site_text(record).c_str());
+    std::string event = text_of(record, "event");
+    if (++shown > kShown) break;
+    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", std::string(activity_name(activity_of(event))).c_str(), pid, terminal_safe(event).c_str(),
+                short_json(member(record, "args")).c_str(), site_text(record).c_str());
   }
   if (shown == 0) std::printf("  none\n");
 
-  std::printf("\nIntegrity: %s", gaps == 0 ? "every process's seq runs 1, 2, 3... without gaps" : "SEQUENCE GAPS FOUND");
+  std::printf("\nIntegrity: %s", records == 0 ? "NO RECORDS: an empty log (a log begins with a start record)"
+                               : gaps == 0   ? "every process's seq runs 1, 2, 3... without gaps"
+                                             : "SEQUENCE GAPS FOUND");
+  if (without_start) std::printf("; %ld processes have NO START RECORD", without_start);
   if (bad_lines) std::printf("; %ld lines are not JSON records", bad_lines);
+  for (const std::string& what : unread) std::printf("; NOT READ: %s", what.c_str());
   if (silent) std::printf("; %ld running processes have missed their heartbeats", silent);
   std::printf("\n");
-  return gaps == 0 && bad_lines == 0 && silent == 0 ? 0 : 1;
+  bool clean = records > 0 && gaps == 0 && without_start == 0 && bad_lines == 0 && unread.empty() && silent == 0;
+  return clean ? 0 : 1;
 }
 
 }  // namespace vigil

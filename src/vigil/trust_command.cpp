@@ -49,16 +49,12 @@ std::optional<HashedFile> hash_file(const std::string& path, std::string& error,
   // SIGIO, whose default action would end the command.
   static const bool sigio_ignored = signal(SIGIO, SIG_IGN) != SIG_ERR;
   (void)sigio_ignored;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
+  int fd = open_regular_file(path, 0, error);
+  if (fd < 0) return std::nullopt;
   FileBytes bytes;
   std::optional<StatKey> key;
-  struct stat status {};
-  if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || !read_with_stat_key(fd, bytes, key)) {
-    error = path + ": " + (S_ISREG(status.st_mode) ? std::strerror(errno) : "not a regular file");
+  if (!read_with_stat_key(fd, bytes, key)) {
+    error = path + ": " + std::strerror(errno);
     close(fd);
     return std::nullopt;
   }
@@ -295,7 +291,7 @@ int trust_verify_command(const TrustVerifyOptions& options) {
   std::size_t checked = 0;
   for (const std::string& root : paths) {
     for (const std::string& file : code_files_under(root, false)) {
-      int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+      int fd = open_regular_file(file, 0, error);
       FileBytes bytes;
       if (fd < 0 || !read_whole_file(fd, bytes)) {
         if (fd >= 0) close(fd);
@@ -319,11 +315,12 @@ int trust_status_command(const TrustStatusOptions& options) {
   std::string error;
   auto sources = resolve_sources(options.sources, error);
   if (!sources) return fail(error);
-  int fd = open(options.file.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open_regular_file(options.file, 0, error);
+  if (fd < 0) return fail(error);
   FileBytes bytes;
-  if (fd < 0 || !read_whole_file(fd, bytes)) {
+  if (!read_whole_file(fd, bytes)) {
     error = options.file + ": " + std::strerror(errno);
-    if (fd >= 0) close(fd);
+    close(fd);
     return fail(error);
   }
   const TrustSettings& settings = sources->settings;

@@ -25,7 +25,10 @@ TEST(TimeBound, ReadsDatesTimesZonesAndAges) {
   EXPECT_EQ(parse_time_bound("90s", kNow), "2026-11-21T23:58:30.000000Z");
   EXPECT_EQ(parse_time_bound("2h", kNow), "2026-11-21T22:00:00.000000Z");
   EXPECT_EQ(parse_time_bound("7d", kNow), "2026-11-15T00:00:00.000000Z");
-  for (const char* bad : {"", "yesterday", "2026-13-01", "2026-11-22T25:00", "2026-11-22X", "5y", "m", "-3h"}) {
+  EXPECT_EQ(parse_time_bound("2028-02-29", kNow), "2028-02-29T00:00:00.000000Z");
+  for (const char* bad : {"", "yesterday", "2026-13-01", "2026-11-22T25:00", "2026-11-22X", "5y", "m", "-3h",
+                          "2026-02-29", "2026-04-31", "2026-11-22T10:00+99:99", "2026-11-22T10:00-24:00",
+                          "2026-11-22T10:00+01:60"}) {
     EXPECT_FALSE(parse_time_bound(bad, kNow)) << bad;
   }
 }
@@ -183,6 +186,40 @@ TEST(LogLines, YieldsWholeLinesAndHoldsTheUnfinishedOne) {
   EXPECT_TRUE(lines.reopen_if_replaced());
   ASSERT_TRUE(lines.next(line));
   EXPECT_EQ(line, "fresh");
+}
+
+TEST(LogLines, SkipsAndCountsLinesOverTheBoundAndReadsOn) {
+  ScratchPath path("log_lines_bound");
+  std::string too_long(LogLines::kMaxLineBytes + 1, 'x');
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "one\n" << too_long << "\ntwo\n" << too_long << "\n" << too_long;
+  }
+  LogLines lines(static_cast<const std::string&>(path));
+  std::string error;
+  ASSERT_TRUE(lines.open(error)) << error;
+  std::string_view line;
+  ASSERT_TRUE(lines.next(line));
+  EXPECT_EQ(line, "one");
+  EXPECT_TRUE(lines.unread().empty());
+  ASSERT_TRUE(lines.next(line));
+  EXPECT_EQ(line, "two");
+  EXPECT_EQ(lines.line_number(), 3);
+  EXPECT_FALSE(lines.next(line));
+  // The last one never ends: counted all the same.
+  EXPECT_EQ(lines.skipped_lines(), 3);
+  EXPECT_EQ(lines.first_skipped_line(), 2);
+  EXPECT_EQ(lines.unread(), "line 2 and 2 more are longer than 16 MiB: not read");
+  EXPECT_TRUE(lines.read_error().empty());
+}
+
+TEST(LogLines, RefusesDirectoriesAndDevicesAndSaysWhyAReadFailed) {
+  for (const char* path : {"/", "/dev/zero", "/dev/null"}) {
+    LogLines lines(path);
+    std::string error;
+    EXPECT_FALSE(lines.open(error)) << path;
+    EXPECT_NE(error.find("not a log"), std::string::npos) << error;
+  }
 }
 
 }  // namespace

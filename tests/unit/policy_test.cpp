@@ -87,6 +87,16 @@ TEST(Glob, MatchesShellPatterns) {
   EXPECT_FALSE(glob_match("*a*a*a*a*b", std::string(60, 'a')));
 }
 
+TEST(Glob, NamesWhatIsMalformed) {
+  for (const char* good : {"", "/tmp/*", "f?o[0-9]", "[!a-z]x", "a\\[", "[]]", "[a-]", "\\\\"}) {
+    EXPECT_EQ(glob_problem(good), "") << good;
+  }
+  EXPECT_NE(glob_problem("[").find("never closed"), std::string::npos);
+  EXPECT_NE(glob_problem("/tmp/[abc").find("never closed"), std::string::npos);
+  EXPECT_NE(glob_problem("[z-a]").find("runs backwards"), std::string::npos);
+  EXPECT_NE(glob_problem("abc\\").find("lone"), std::string::npos);
+}
+
 TEST(Matchers, EqualsPrefixGlobRegex) {
   EXPECT_TRUE(matches("args.path = \"/etc/passwd\"", text("/etc/passwd")));
   EXPECT_FALSE(matches("args.path = \"/etc/passwd\"", text("/etc/passwd2")));

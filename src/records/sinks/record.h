@@ -18,6 +18,11 @@ inline constexpr std::size_t kRecordFormatCount = 3;
 const char* to_string(RecordFormat format);
 std::optional<RecordFormat> record_format_named(std::string_view name);
 
+// Every record kind docs/records.md defines; a new kind is added here too,
+// so that `vigil log -k` and a sink's `kinds` accept it.
+inline constexpr std::array<std::string_view, 7> kRecordKinds = {"start",     "event",    "alert", "transcript",
+                                                                 "heartbeat", "delivery", "stop"};
+
 // Alert severities in order, as in the policy (info ... critical).
 inline constexpr std::array<std::string_view, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
 // The index of a severity's name, or -1.

@@ -1,7 +1,10 @@
 // Whole lines of a log file or of standard input, read in large blocks:
 // a log of any size streams through one buffer that grows only to the
-// longest line. Every line handed out is followed by at least kPadding
-// readable bytes, which simdjson needs to parse it where it lies.
+// longest line, and never past kMaxLineBytes: a longer line is skipped and
+// counted, not read. Every line handed out is followed by at least
+// kPadding readable bytes, which simdjson needs to parse it where it lies.
+// A log is a regular file or a FIFO; standard input may be anything but a
+// directory. Nothing blocks on opening a FIFO.
 #pragma once
 
 #include <simdjson.h>
@@ -17,6 +20,8 @@ namespace vigil {
 class LogLines {
  public:
   static constexpr std::size_t kPadding = 64;  // SIMDJSON_PADDING
+  // No record Vigil writes comes near it (docs/records.md); docs/analysis.md.
+  static constexpr std::size_t kMaxLineBytes = 16u << 20;
 
   // "-" reads standard input.
   explicit LogLines(std::string path);
@@ -28,12 +33,22 @@ class LogLines {
   bool open(std::string& error);
 
   // The next whole line, without its newline. False when everything
-  // written so far has been read; a last line without its newline stays
-  // pending (a record being written, or a log cut short).
+  // written so far has been read (or a read failed: see read_error); a last
+  // line without its newline stays pending (a record being written, or a
+  // log cut short). Lines longer than kMaxLineBytes are skipped.
   bool next(std::string_view& line);
 
   // Bytes read after the last newline.
   std::size_t pending() const { return end_ - begin_; }
+
+  // Lines longer than kMaxLineBytes, skipped unread, and the first of them.
+  long skipped_lines() const { return skipped_lines_; }
+  long first_skipped_line() const { return first_skipped_line_; }
+  // Why reading stopped before the end of the input; empty when it did not.
+  const std::string& read_error() const { return read_error_; }
+  // Empty when every line so far was read; otherwise says, for a message
+  // after the path, what was not: "line 3 is longer than 16 MiB: not read".
+  std::string unread() const;
 
   // For following: true when the file was truncated or replaced (rotated)
   // since it was opened; reading then starts again at its beginning.
@@ -55,6 +70,10 @@ class LogLines {
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   long line_number_ = 0;
+  bool skipping_ = false;  // inside a line longer than kMaxLineBytes
+  long skipped_lines_ = 0;
+  long first_skipped_line_ = 0;
+  std::string read_error_;
 };
 
 // Parses each whole line of `lines` where it lies: on_record(record, line)

@@ -32,6 +32,13 @@ bool take(std::string_view& text, char expected) {
   return true;
 }
 
+// timegm would take 2026-02-31 for 2026-03-03.
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 std::optional<std::string> parse_age(std::string_view text, std::time_t now) {
   if (text.size() < 2) return std::nullopt;
   long long count = 0;
@@ -79,13 +86,15 @@ std::optional<std::string> parse_time_bound(std::string_view text, std::time_t n
       long sign = text.front() == '-' ? -1 : 1;
       text.remove_prefix(1);
       int zone_hours = 0, zone_minutes = 0;
-      if (!take_number(text, 2, zone_hours) || !take(text, ':') || !take_number(text, 2, zone_minutes)) {
+      if (!take_number(text, 2, zone_hours) || !take(text, ':') || !take_number(text, 2, zone_minutes) ||
+          zone_hours > 23 || zone_minutes > 59) {
         return std::nullopt;
       }
       offset = sign * (zone_hours * 3600L + zone_minutes * 60L);
     }
   }
-  if (!text.empty() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (!text.empty() || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 60) {
     return std::nullopt;
   }
   fields.tm_year = year - 1900;

@@ -139,6 +139,9 @@ class Page {
       out_ << "<p class=\"note\">Integrity: " << gaps << " processes have gaps in their sequence numbers; "
            << incident_.bad_lines << " lines are not records. Check with <span class=\"mono\">vigil log verify</span>.</p>\n";
     }
+    for (const std::string& unread : incident_.unread) {
+      out_ << "<p class=\"note\">Not read: " << html_escape(unread) << ". This report leaves those lines out.</p>\n";
+    }
     if (incident_.processes_omitted > 0) {
       out_ << "<p class=\"note\">" << incident_.processes_omitted
            << " more processes started and are left out of this report.</p>\n";

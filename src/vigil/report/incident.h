@@ -106,6 +106,7 @@ struct Incident {
   long targets_omitted = 0;
   long records = 0;
   long bad_lines = 0;
+  std::vector<std::string> unread;  // "PATH: what was not read", for logs not read whole
   std::set<std::string> hosts;
   std::string first_ts;
   std::string last_ts;
@@ -126,6 +127,7 @@ class IncidentBuilder {
 
   void add(simdjson::dom::object record);
   void add_bad_line() { ++incident_.bad_lines; }
+  void add_unread(std::string what) { incident_.unread.push_back(std::move(what)); }
 
   // Links parents and children and ranks the alerts, most severe first.
   Incident finish();
