@@ -109,6 +109,11 @@ class ChainChecker {
       problem(where, context + ": " + missing(process.expected_seq, seq) + " missing before it");
       process.last_line_hash.clear();
     }
+    if (process.stopped) {
+      // vigil-python writes nothing after a run's stop: a record there was
+      // appended by someone else, however well it continues the chain.
+      problem(where, context + ": after the run's stop record");
+    }
     check_link(where, context, record, process, seq);
     check_seal(where, context, line, process);
     process.expected_seq = seq + 1;

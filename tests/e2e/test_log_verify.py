@@ -221,3 +221,18 @@ def test_a_rotated_log_goes_on_in_a_new_file_and_verifies_with_the_old(vigil_run
     assert after[-1]["kind"] == "stop" and after[0]["seq"] == before[-1]["seq"] + 1
     result = verify(old, log)
     assert result.returncode == 0, result.stdout
+
+
+def test_a_record_appended_after_the_stop_is_found(vigil_run, log, tmp_path):
+    """The red team continued a finished run's chain after its stop record
+    with a forged alert; vigil-python writes nothing after a stop."""
+    lines = logged(vigil_run, log)
+    stop = json.loads(next(line for line in lines if json.loads(line)["kind"] == "stop"))
+    own = [line for line in lines if json.loads(line)["pid"] == stop["pid"]]
+    forged = {"ts": stop["ts"], "seq": stop["seq"] + 1, "kind": "alert", "pid": stop["pid"], "host": stop["host"],
+              "rule": "forged", "severity": "critical", "attack": [], "message": "x", "seq_ref": 2,
+              "prev": hashlib.sha256(own[-1]).hexdigest()}
+    lines.append(json.dumps(forged, separators=(",", ":")).encode())
+    result = verify(write(tmp_path / "after-stop.jsonl", lines))
+    assert result.returncode == 1
+    assert f"seq {forged['seq']}: after the run's stop record" in result.stdout
