@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace vigil {
 namespace {
@@ -63,6 +64,38 @@ double epoch_of(const std::string& stamp) {
   if (rest == nullptr) return -1;
   if (*rest == '.') micros = std::strtod(rest, nullptr);
   return static_cast<double>(timegm(&utc)) + micros;
+}
+
+bool flag_of(const json& object, const char* key) {
+  const json& value = member(object, key);
+  return value.is_boolean() && value.get<bool>();
+}
+
+// What kept a run's records from the run itself: the start record's
+// `protections` (docs/records.md). `rewritable`: every copy was within the
+// reach of a program of the run's user.
+std::string protections_text(const json& start, bool& rewritable) {
+  const json& protections = member(start, "protections");
+  rewritable = false;
+  if (!protections.is_object()) return "protections not recorded";
+  std::vector<std::string> kept;
+  if (flag_of(protections, "chain")) kept.emplace_back("chain");
+  if (flag_of(protections, "sealed")) kept.emplace_back("seal");
+  if (flag_of(protections, "append_only")) kept.emplace_back("append-only log");
+  const json& out_of_reach = member(protections, "out_of_reach");
+  if (out_of_reach.is_array() && !out_of_reach.empty()) {
+    std::string sinks;
+    for (const json& sink : out_of_reach) {
+      if (!sinks.empty()) sinks += ", ";
+      sinks += sink.is_string() ? terminal_safe(sink.get<std::string>()) : "?";
+    }
+    kept.push_back("copies out of its reach: " + sinks);
+  }
+  std::string text = kept.empty() ? "none" : kept.front();
+  for (std::size_t i = 1; i < kept.size(); ++i) text += ", " + kept[i];
+  rewritable = flag_of(protections, "rewritable");
+  if (rewritable) text += "; REWRITABLE in place by a program of its user";
+  return "protections: " + text;
 }
 
 std::string this_host() {
@@ -210,6 +243,7 @@ int summary_command(const SummaryOptions& options) {
   long gaps = 0;
   long silent = 0;
   long without_start = 0;
+  long rewritable = 0;
   for (long pid : selected) {
     auto found = processes.find(pid);
     if (found == processes.end()) continue;
@@ -231,8 +265,12 @@ int summary_command(const SummaryOptions& options) {
       totals[name] += count;
     }
     gaps += p.gaps;
+    bool within_reach = false;
+    std::string protections = p.start.is_object() ? protections_text(p.start, within_reach) : "";
+    rewritable += within_reach ? 1 : 0;
     std::printf("  pid %-7ld %s\n            %ld events, %ld records, %s%s\n", pid, what.c_str(), events, p.records,
                 ending.c_str(), p.gaps ? ", SEQUENCE GAPS" : "");
+    if (!protections.empty()) std::printf("            %s\n", protections.c_str());
   }
 
   std::vector<std::pair<std::string, long>> ranked(totals.begin(), totals.end());
@@ -273,6 +311,13 @@ int summary_command(const SummaryOptions& options) {
   for (const std::string& what : unread) std::printf("; NOT READ: %s", what.c_str());
   if (silent) std::printf("; %ld running processes have missed their heartbeats", silent);
   std::printf("\n");
+  if (rewritable) {
+    // Not a finding: what the log can prove. The chain and the seal show
+    // edits afterwards; only a copy out of reach withstands the writer.
+    std::printf("Protection: %ld of %zu processes had no copy of their records out of their own reach; a program "
+                "running as their user could have rewritten them (docs/records.md)\n",
+                rewritable, selected.size());
+  }
   bool clean = records > 0 && gaps == 0 && without_start == 0 && bad_lines == 0 && unread.empty() && silent == 0;
   return clean ? 0 : 1;
 }

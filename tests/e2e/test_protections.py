@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VIGIL_PYTHON, read_records
+from conftest import VIGIL, VIGIL_PYTHON, read_records
 
 
 def start_of(log):
@@ -49,6 +49,9 @@ def test_a_plain_log_is_rewritable_by_its_writer(vigil_run, log):
     assert run.returncode == 0, run.stderr
     assert start_of(log)["protections"] == {"chain": True, "sealed": False, "append_only": False,
                                             "out_of_reach": [], "rewritable": True}
+    summary = subprocess.run([VIGIL, "summary", str(log)], capture_output=True, text=True)
+    assert "protections: chain; REWRITABLE in place by a program of its user" in summary.stdout
+    assert "Protection: 1 of 1 processes had no copy of their records out of their own reach" in summary.stdout
 
 
 def test_a_remote_collector_is_out_of_reach_even_of_root(vigil_run, log, tmp_path):
@@ -58,6 +61,9 @@ def test_a_remote_collector_is_out_of_reach_even_of_root(vigil_run, log, tmp_pat
     assert run.returncode == 0, run.stderr
     protections = start_of(log)["protections"]
     assert protections["out_of_reach"] == ["siem"] and protections["rewritable"] is False
+    summary = subprocess.run([VIGIL, "summary", str(log)], capture_output=True, text=True)
+    assert "protections: chain, copies out of its reach: siem\n" in summary.stdout
+    assert "Protection:" not in summary.stdout
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="chattr +a and switching users need root; make test runs as root")
