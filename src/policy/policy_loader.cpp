@@ -225,8 +225,9 @@ class Loader {
       return;
     }
     for (const auto& [key, value] : table) {
+      std::string_view name = key.str();  // clang 14 lambdas cannot capture a structured binding
       auto is_key = [&](std::span<const std::string_view> keys) {
-        return std::find(keys.begin(), keys.end(), key.str()) != keys.end();
+        return std::find(keys.begin(), keys.end(), name) != keys.end();
       };
       if (!is_key(common_sink_keys()) && !is_key(type->keys)) {
         error(value, "unknown key `" + std::string(key.str()) + "` for a " + sink.type + " sink");
@@ -387,8 +388,9 @@ class Loader {
         {"write_bytecode", &EntryRestrictions::write_bytecode},
     };
     for (const auto& [key, value] : table) {
-      const auto* field = std::find_if(std::begin(kFields), std::end(kFields),
-                                       [&](const Field& f) { return f.key == key.str(); });
+      std::string_view name = key.str();  // clang 14 lambdas cannot capture a structured binding
+      const auto* field =
+          std::find_if(std::begin(kFields), std::end(kFields), [&](const Field& f) { return f.key == name; });
       if (field == std::end(kFields)) {
         error(value, "unknown key `entry." + std::string(key.str()) + "`");
       } else if (!value.is_boolean()) {
@@ -483,7 +485,9 @@ class Loader {
     const auto* table = table_of(*node, key);
     if (table == nullptr) return;
     for (const auto& [name, value] : *table) {
-      const auto* field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name.str(); });
+      std::string_view field_name = name.str();  // clang 14 lambdas cannot capture a structured binding
+      const auto* field =
+          std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == field_name; });
       if (field == fields.end()) {
         error(value, "unknown key `" + std::string(key) + "." + std::string(name.str()) + "`");
         continue;
