@@ -6,6 +6,7 @@
 #include "sinks/syslog_message.h"
 #include "glob.h"
 #include "sha256.h"
+#include "toml_precheck.h"
 
 #include <algorithm>
 #include <cctype>
@@ -848,6 +849,10 @@ const char* to_string(Severity severity) {
 
 LoadResult load_policy(std::string_view text, const std::string& source, std::string_view sha256) {
   LoadResult result;
+  if (auto unreadable = find_character_toml_cannot_read(text)) {
+    result.diagnostics.push_back(std::move(*unreadable));
+    return result;
+  }
   toml::table root;
   try {
     root = toml::parse(text, source);
