@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 namespace vigil {
 namespace {
@@ -25,47 +26,52 @@ std::size_t decode(std::string_view text, std::size_t at, std::uint32_t& cp) {
   return length;
 }
 
-enum class Context { bare, comment, basic, literal, multi_line_basic, multi_line_literal };
+// Where the scan stands, as toml++'s parser would.
+enum class Place {
+  key,          // a key, a table header, or before either
+  value_start,  // after `=`, `[` or `,` of an array: a value comes
+  value_run,    // inside a value that is not a string: toml++ scans it to a terminator, quotes and all
+  after_value,  // a value ended
+};
 
 class Scanner {
  public:
   explicit Scanner(std::string_view text) : text_(text) {}
 
   std::optional<Diagnostic> run() {
-    Context context = Context::bare;
-    std::uint32_t cp = 0;
     if (text_.starts_with("\xEF\xBB\xBF")) at_ = 3;  // toml++ skips a byte order mark
+    std::uint32_t cp = 0;
     while (next(cp)) {
-      switch (context) {
-        case Context::bare:
-          if (cp >= 0x80) return error(cp, "only ASCII may stand outside strings and comments");
-          if (cp == '#') context = Context::comment;
-          if (cp == '"') context = opens_multi_line('"') ? Context::multi_line_basic : Context::basic;
-          if (cp == '\'') context = opens_multi_line('\'') ? Context::multi_line_literal : Context::literal;
-          break;
-        case Context::comment:
-          if (cp == '\n') context = Context::bare;
-          break;
-        case Context::basic:
-          if (cp == '\\') {
-            if (!next(cp)) return std::nullopt;
-          } else if (cp == '"' || cp == '\n') {
-            context = Context::bare;
-          }
-          break;
-        case Context::literal:
-          if (cp == '\'' || cp == '\n') context = Context::bare;
-          break;
-        case Context::multi_line_basic:
-          if (cp == '\\') {
-            if (auto problem = after_backslash()) return problem;
-          } else if (cp == '"' && closes_multi_line('"')) {
-            context = Context::bare;
-          }
-          break;
-        case Context::multi_line_literal:
-          if (cp == '\'' && closes_multi_line('\'')) context = Context::bare;
-          break;
+      if (cp >= 0x80) return error(cp, "only ASCII may stand outside strings and comments");
+      if (place_ == Place::value_run && !ends_value_run(cp)) continue;
+      if (cp == '#') {
+        skip_comment();
+      } else if (cp == '\n') {
+        if (open_.empty()) {
+          place_ = Place::key;
+        } else if (place_ == Place::value_run) {
+          place_ = Place::after_value;
+        }
+      } else if (cp == ' ' || cp == '\t' || cp == '\r') {
+        if (place_ == Place::value_run) place_ = Place::after_value;
+      } else if (cp == '"' || cp == '\'') {
+        if (auto problem = string(static_cast<char>(cp))) return problem;
+        if (place_ != Place::key) place_ = Place::after_value;
+      } else if (cp == '=' && place_ == Place::key) {
+        place_ = Place::value_start;
+      } else if (cp == '[' && place_ == Place::value_start) {
+        open_.push_back('[');
+      } else if (cp == '{' && place_ == Place::value_start) {
+        open_.push_back('{');
+        place_ = Place::key;
+      } else if (!open_.empty() && ((cp == ']' && place_ != Place::key) || cp == '}')) {
+        open_.pop_back();
+        place_ = Place::after_value;
+      } else if (cp == ',' && !open_.empty()) {
+        place_ = open_.back() == '[' ? Place::value_start : Place::key;
+      } else if (place_ == Place::value_start || place_ == Place::after_value) {
+        // A number, date, boolean… or, after a date and a space, its time.
+        place_ = Place::value_run;
       }
     }
     return std::nullopt;
@@ -77,6 +83,39 @@ class Scanner {
     int line;
     int column;
   };
+
+  // toml++ reads a value that is not a string up to one of these.
+  static bool ends_value_run(std::uint32_t cp) {
+    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == ',' || cp == ']' || cp == '}' || cp == '#';
+  }
+
+  void skip_comment() {
+    std::uint32_t cp = 0;
+    Position before{at_, line_, column_};
+    while (next(cp) && cp != '\n') before = {at_, line_, column_};
+    if (cp == '\n') restore(before);  // the line break counts where the comment stood
+  }
+
+  // After the opening quote. Everything in a string is text but, in a
+  // multi-line basic one, what follows a backslash.
+  std::optional<Diagnostic> string(char quote) {
+    bool multi_line = opens_multi_line(quote);
+    std::uint32_t cp = 0;
+    while (next(cp)) {
+      if (cp == static_cast<unsigned char>(quote)) {
+        if (!multi_line || closes_multi_line(quote)) return std::nullopt;
+      } else if (cp == '\\' && quote == '"') {
+        if (!multi_line) {
+          if (!next(cp)) return std::nullopt;
+        } else if (auto problem = after_backslash()) {
+          return problem;
+        }
+      } else if (cp == '\n' && !multi_line) {
+        return std::nullopt;  // toml++ stops there with an error
+      }
+    }
+    return std::nullopt;
+  }
 
   bool next(std::uint32_t& cp) {
     if (at_ >= text_.size()) return false;
@@ -129,12 +168,14 @@ class Scanner {
       if (!next(cp)) return std::nullopt;
     }
     if (cp >= 0x80) return error(cp, "toml++ cannot read it safely right after a backslash; write it as an escape");
-    if (line_ending) {
-      at_ = before.at;
-      line_ = before.line;
-      column_ = before.column;
-    }
+    if (line_ending) restore(before);
     return std::nullopt;
+  }
+
+  void restore(const Position& position) {
+    at_ = position.at;
+    line_ = position.line;
+    column_ = position.column;
   }
 
   Diagnostic error(std::uint32_t cp, const char* why) const {
@@ -144,6 +185,8 @@ class Scanner {
   }
 
   std::string_view text_;
+  Place place_ = Place::key;
+  std::string open_;  // the arrays ('[') and inline tables ('{') the scan is in
   std::size_t at_ = 0;
   int line_ = 1;
   int column_ = 1;

@@ -369,6 +369,10 @@ TEST(Loader, RefusesWhatToml3CannotReadWithoutUndefinedBehaviour) {
   ASSERT_EQ(after_key.size(), 1u);
   EXPECT_EQ(after_key[0].line, 2);
   EXPECT_EQ(after_key[0].column, 5);
+  // A value that is not a string is scanned to its end, quotes and all.
+  auto in_value = diagnostics_of("s = 0gg\"\\3\xC2\xA7\"\n");
+  ASSERT_EQ(in_value.size(), 1u);
+  EXPECT_EQ(in_value[0].column, 11);
   auto continued = diagnostics_of(kHeader + "description = \"\"\"\\\n  \xC2\xA7\"\"\"\n");
   ASSERT_EQ(continued.size(), 1u);
   EXPECT_EQ(format_diagnostic(continued[0], "t.toml"),
@@ -382,6 +386,10 @@ TEST(Loader, RefusesWhatToml3CannotReadWithoutUndefinedBehaviour) {
   EXPECT_EQ(policy.description, "\xC2\xA7 \"\" \xEF\xBB\x81\xC2\xA7 '''");
   ASSERT_FALSE(policy.rules.empty());
   EXPECT_EQ(policy.rules[0].message, "\xC2\xA7 \xEF\xBB\x81");
+  Policy tight = load(kHeader + "[[rule]]\nid=\"r\"\nevent=[\"open\",\"exec\"]\nmessage=\"\xC2\xA7\"\n" +
+                      "args.path = { one_of = [ \"/\xC2\xA7\", '/\xEF\xBB\x81' ] }\n");
+  ASSERT_FALSE(tight.rules.empty());
+  EXPECT_EQ(tight.rules[0].message, "\xC2\xA7");
 }
 
 TEST(Loader, ReadsSinks) {
