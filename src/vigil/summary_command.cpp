@@ -1,6 +1,7 @@
 #include "summary_command.h"
 
 #include "logs/activity.h"
+#include "logs/safe_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -173,7 +174,8 @@ int summary_command(const SummaryOptions& options) {
       totals[name] += count;
     }
     gaps += p.gaps;
-    std::printf("  pid %-7ld %s\n            %ld events, %ld records, %s%s\n", pid, what.c_str(), events, p.records,
+    std::printf("  pid %-7ld %s\n            %ld events, %ld records, %s%s\n", pid, terminal_safe(what).c_str(), events,
+                p.records,
                 ending.c_str(), p.gaps ? ", SEQUENCE GAPS" : "");
   }
 
@@ -181,7 +183,7 @@ int summary_command(const SummaryOptions& options) {
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::printf("\nMost frequent events:\n");
   for (std::size_t i = 0; i < ranked.size() && i < 12; ++i) {
-    std::printf("  %7ld  %s\n", ranked[i].second, ranked[i].first.c_str());
+    std::printf("  %7ld  %s\n", ranked[i].second, terminal_safe(ranked[i].first).c_str());
   }
 
   std::printf("\nAlerts:\n");
@@ -189,8 +191,8 @@ int summary_command(const SummaryOptions& options) {
   for (const auto& [pid, record] : alerts) {
     if (!selected.count(pid)) continue;
     if (++alerts_shown > 40) break;
-    std::printf("  %-8s pid %-7ld %-24s %s%s\n", record.value("severity", "?").c_str(), pid,
-                record.value("rule", "?").c_str(), record.value("message", "").c_str(),
+    std::printf("  %-8s pid %-7ld %-24s %s%s\n", terminal_safe(record.value("severity", "?")).c_str(), pid,
+                terminal_safe(record.value("rule", "?")).c_str(), terminal_safe(record.value("message", "")).c_str(),
                 record.value("enforced", false) ? " [enforced]" : "");
   }
   if (alerts_shown == 0) std::printf("  none\n");
@@ -201,8 +203,9 @@ int summary_command(const SummaryOptions& options) {
     if (!selected.count(pid)) continue;
     std::string event = record.value("event", "");
     if (++shown > 40) break;
-    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", std::string(activity_name(activity_of(event))).c_str(), pid, event.c_str(),
-                short_json(record.value("args", json())).c_str(), site_text(record).c_str());
+    std::printf("  %-8s pid %-7ld %-20s %s\n           at %s\n", std::string(activity_name(activity_of(event))).c_str(), pid,
+                terminal_safe(event).c_str(), terminal_safe(short_json(record.value("args", json()))).c_str(),
+                terminal_safe(site_text(record)).c_str());
   }
   if (shown == 0) std::printf("  none\n");
 
