@@ -57,6 +57,8 @@ class Scanner {
       } else if (cp == '"' || cp == '\'') {
         if (auto problem = string(static_cast<char>(cp))) return problem;
         if (place_ != Place::key) place_ = Place::after_value;
+      } else if (cp == '[' && place_ == Place::key && open_.empty()) {
+        if (auto problem = table_header()) return problem;
       } else if (cp == '=' && place_ == Place::key) {
         place_ = Place::value_start;
       } else if (cp == '[' && place_ == Place::value_start) {
@@ -94,6 +96,25 @@ class Scanner {
     Position before{at_, line_, column_};
     while (next(cp) && cp != '\n') before = {at_, line_, column_};
     if (cp == '\n') restore(before);  // the line break counts where the comment stood
+  }
+
+  // After a table header's first '['. toml++ takes the first character of
+  // its name (after a second '[' and blanks) for a key's without looking:
+  // anything else trips an assertion, undefined behaviour without one.
+  std::optional<Diagnostic> table_header() {
+    Position name{at_, line_, column_};
+    std::uint32_t cp = 0;
+    bool second = false;
+    while (next(cp) && (cp == ' ' || cp == '\t' || (cp == '[' && !second))) {
+      second = second || cp == '[';
+      name = {at_, line_, column_};
+    }
+    if (at_ == name.at) return std::nullopt;  // the end of the text
+    bool key_start = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+                     cp == '_' || cp == '-' || cp == '"' || cp == '\'' || cp == ']';
+    if (!key_start) return error(cp, "a table header must begin with its name");
+    restore(name);
+    return std::nullopt;
   }
 
   // After the opening quote. Everything in a string is text but, in a

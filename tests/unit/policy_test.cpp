@@ -369,6 +369,13 @@ TEST(Loader, RefusesWhatToml3CannotReadWithoutUndefinedBehaviour) {
   ASSERT_EQ(after_key.size(), 1u);
   EXPECT_EQ(after_key[0].line, 2);
   EXPECT_EQ(after_key[0].column, 5);
+  // A table header's name is taken for a key's without a look (an
+  // assertion in toml++'s debug builds).
+  for (const std::string& header : {std::string("[\n"), std::string("[ !a]"), std::string("[[\0", 3)}) {
+    auto unnamed = diagnostics_of(header);
+    ASSERT_EQ(unnamed.size(), 1u) << header;
+    EXPECT_NE(unnamed[0].message.find("a table header must begin with its name"), std::string::npos) << header;
+  }
   // A value that is not a string is scanned to its end, quotes and all.
   auto in_value = diagnostics_of("s = 0gg\"\\3\xC2\xA7\"\n");
   ASSERT_EQ(in_value.size(), 1u);
