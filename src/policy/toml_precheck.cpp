@@ -66,6 +66,9 @@ class Scanner {
       } else if (cp == '{' && place_ == Place::value_start) {
         open_.push_back('{');
         place_ = Place::key;
+      } else if (cp == '}' && place_ == Place::value_start && !open_.empty() && open_.back() == '[') {
+        // toml++ would take it for a value's first character (an assertion).
+        return error(cp, "an array holds values, and ends with ']'");
       } else if (!open_.empty() && ((cp == ']' && place_ != Place::key) || cp == '}')) {
         open_.pop_back();
         place_ = Place::after_value;

@@ -376,6 +376,11 @@ TEST(Loader, RefusesWhatToml3CannotReadWithoutUndefinedBehaviour) {
     ASSERT_EQ(unnamed.size(), 1u) << header;
     EXPECT_NE(unnamed[0].message.find("a table header must begin with its name"), std::string::npos) << header;
   }
+  for (const std::string& array : {std::string("a = [ }"), std::string("a = [1,\n}]")}) {
+    auto unclosed = diagnostics_of(array);
+    ASSERT_EQ(unclosed.size(), 1u) << array;
+    EXPECT_NE(unclosed[0].message.find("an array holds values, and ends with ']'"), std::string::npos) << array;
+  }
   // A value that is not a string is scanned to its end, quotes and all.
   auto in_value = diagnostics_of("s = 0gg\"\\3\xC2\xA7\"\n");
   ASSERT_EQ(in_value.size(), 1u);
