@@ -1,10 +1,13 @@
 # Vigil: two commands on a fresh Debian 12 machine, as root.
 #   make run    install what is missing, build, run the demo, summarise it
-#   make test   install what is missing, build (normal and ASan/UBSan), run every test
+#   make test   install what is missing, build (normal, ASan/UBSan, fuzz), run every test
 SHELL := /bin/bash
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 DEB_BUILD ?= build-deb
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_JOBS ?= 2
 PYTHON3 := /usr/bin/python3
 PYTEST := $(PYTHON3) -m pytest -p no:cacheprovider
 # Where ccache is installed (a developer's machine), rebuilds reuse its
@@ -20,12 +23,13 @@ DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-d
   python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev \
   libgtest-dev valgrind python3-jinja2 python3-django python3-flask python3.11-venv \
   libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl \
-  chromium tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time
+  chromium tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time \
+  clang-14 libclang-rt-14-dev
 
 BENCH_PACKAGES := python3-jinja2 python3-django
 
-.PHONY: all deps bench-deps install-packages pgo build asan deb run test unit unit-asan e2e e2e-asan package-tests \
-  cpython-tests bench clean
+.PHONY: all deps bench-deps install-packages pgo build asan deb fuzz-build run test unit unit-asan e2e e2e-asan \
+  package-tests cpython-tests fuzz fuzz-regress bench clean
 
 all: build
 
@@ -51,6 +55,14 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD)
 
+# The libFuzzer harnesses (tests/fuzz, docs/fuzzing.md) in a clang tree of
+# their own, every library under ASan and UBSan. The gcc trees hold the
+# code to -Werror; clang's extra warnings only show here.
+fuzz-build: deps
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang-14 \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DVIGIL_FUZZ=ON -DVIGIL_WERROR=OFF >/dev/null
+	cmake --build $(FUZZ_BUILD)
+
 # The Debian package, built by CPack from its own release tree:
 # $(DEB_BUILD)/vigil_<version>_<arch>.deb.
 deb: deps
@@ -68,8 +80,8 @@ run: build
 	  echo; echo "== Verified execution (demo/verified.sh) =="; \
 	  demo/verified.sh $(BUILD)/bin; exit $$status
 
-test: build asan deb
-	$(MAKE) unit unit-asan e2e e2e-asan package-tests cpython-tests
+test: build asan deb fuzz-build
+	$(MAKE) unit unit-asan e2e e2e-asan package-tests cpython-tests fuzz-regress
 
 unit:
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -90,6 +102,14 @@ package-tests:
 cpython-tests:
 	$(PYTHON3) tests/cpython/run_regrtest.py --vigil-python $(BUILD)/bin/vigil-python
 
+# Each harness over its corpus, then 60 s of new inputs; FUZZ_JOBS at once.
+fuzz-regress:
+	$(PYTHON3) tests/fuzz/run_fuzzers.py --bin $(FUZZ_BUILD)/bin --seconds 60 --jobs $(FUZZ_JOBS)
+
+# The same for longer: FUZZ_SECONDS of new inputs per harness.
+fuzz: fuzz-build
+	$(PYTHON3) tests/fuzz/run_fuzzers.py --bin $(FUZZ_BUILD)/bin --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
+
 # Instruction counts (callgrind) and wall times against /usr/bin/python3.11;
 # writes bench/RESULTS.md. Takes about 15 minutes.
 BENCH_OUTPUT ?= bench/RESULTS.md
@@ -106,4 +126,4 @@ pgo: deps
 	cmake --build build-pgo
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(DEB_BUILD) build-pgo
+	rm -rf $(BUILD) $(ASAN_BUILD) $(DEB_BUILD) $(FUZZ_BUILD) build-pgo

@@ -7,6 +7,7 @@
 #include "sinks/syslog_message.h"
 #include "glob.h"
 #include "sha256.h"
+#include "toml_precheck.h"
 
 #include <algorithm>
 #include <cctype>
@@ -253,8 +254,9 @@ class Loader {
       return;
     }
     for (const auto& [key, value] : table) {
+      std::string_view name = key.str();  // clang 14 lambdas cannot capture a structured binding
       auto is_key = [&](std::span<const std::string_view> keys) {
-        return std::find(keys.begin(), keys.end(), key.str()) != keys.end();
+        return std::find(keys.begin(), keys.end(), name) != keys.end();
       };
       if (!is_key(common_sink_keys()) && !is_key(type->keys)) {
         error(value, "unknown key `" + std::string(key.str()) + "` for a " + sink.type + " sink");
@@ -426,8 +428,9 @@ class Loader {
         {"write_bytecode", &EntryRestrictions::write_bytecode},
     };
     for (const auto& [key, value] : table) {
-      const auto* field = std::find_if(std::begin(kFields), std::end(kFields),
-                                       [&](const Field& f) { return f.key == key.str(); });
+      std::string_view name = key.str();  // clang 14 lambdas cannot capture a structured binding
+      const auto* field =
+          std::find_if(std::begin(kFields), std::end(kFields), [&](const Field& f) { return f.key == name; });
       if (field == std::end(kFields)) {
         error(value, "unknown key `entry." + std::string(key.str()) + "`");
       } else if (!value.is_boolean()) {
@@ -522,7 +525,9 @@ class Loader {
     const auto* table = table_of(*node, key);
     if (table == nullptr) return;
     for (const auto& [name, value] : *table) {
-      const auto* field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name.str(); });
+      std::string_view field_name = name.str();  // clang 14 lambdas cannot capture a structured binding
+      const auto* field =
+          std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == field_name; });
       if (field == fields.end()) {
         error(value, "unknown key `" + std::string(key) + "." + std::string(name.str()) + "`");
         continue;
@@ -935,6 +940,10 @@ const char* to_string(Severity severity) {
 
 LoadResult load_policy(std::string_view text, const std::string& source, std::string_view sha256) {
   LoadResult result;
+  if (auto unreadable = find_character_toml_cannot_read(text)) {
+    result.diagnostics.push_back(std::move(*unreadable));
+    return result;
+  }
   toml::table root;
   try {
     root = toml::parse(text, source);

@@ -218,7 +218,9 @@ bool TrustDatabase::add_file(const std::string& path, bool root_only, std::strin
   // Only the lines are indexed here: a lookup parses the few it finds.
   bool sorted = true;
   for_each_line(file->text.view(), [&](int, std::string_view line) {
-    if (!is_entry_line(line)) return;
+    // A line without a path vouches for nothing, and would sit in the
+    // index out of order: lookups search it by path.
+    if (!is_entry_line(line) || path_of(line).empty()) return;
     sorted = sorted && (file->lines.empty() || in_path_order(file->lines.back(), line));
     file->lines.push_back(line);
   });

@@ -71,6 +71,19 @@ def test_summary_and_report_survive_forged_event_arguments(log, tmp_path):
     assert report.returncode == 0, report.stderr
 
 
+def test_summary_prints_logged_text_escaped(log):
+    # A program names its own events, and can write its own log: neither
+    # may drive the terminal of whoever reads the summary.
+    code = ("import sys; [sys.audit('x' + chr(27) + ']0;owned' + chr(7)) for _ in range(100)]; "
+            "open(sys.argv[1], 'a').write('{\"ts\":\"2026-11-22T00:00:00.000000Z\",\"seq\":99,\"kind\":\"alert\",'"
+            "'\"pid\":1,\"host\":\"h\",\"rule\":\"r\\\\u001b[2J\",\"severity\":\"high\",\"message\":\"\\\\u009b31m\"}\\n')")
+    assert vigil("run", "--log", str(log), "--", "-c", code, str(log)).returncode == 0
+    result = vigil("summary", str(log))
+    assert "x\\x1b]0;owned\\x07" in result.stdout
+    assert "r\\x1b[2J" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u009b" not in result.stdout
+
+
 def test_summary_reports_sequence_gaps(log, tmp_path):
     vigil("run", "--log", str(log), "--", "-c", "import sys; sys.audit('x'); sys.audit('y')")
     lines = log.read_text().splitlines()

@@ -1,4 +1,5 @@
 #include "logs/log_lines.h"
+#include "logs/readable_record.h"
 #include "logs/record_filter.h"
 #include "logs/safe_text.h"
 #include "logs/time_bound.h"
@@ -147,6 +148,29 @@ TEST(SafeText, EscapesWhatCouldDriveATerminal) {
   EXPECT_EQ(terminal_safe("\xe2\x81\xa6x"), "\\u2066x");                     // isolate
   EXPECT_EQ(terminal_safe("zé → ü\t\n"), "zé → ü\\t\\n");
   EXPECT_EQ(visible_text("line\n\tnext\x1b", true), "line\n\tnext\\x1b");
+}
+
+TEST(ReadableRecord, EveryMemberAProgramCanForgeReachesTheTerminalEscaped) {
+  // Found by tests/fuzz/log_records_fuzz: a logged program can write any
+  // line into its log, and `vigil log` printed these members as they were.
+  const std::string escape = R"(\u001b]0;owned\u0007\u001b[2J)";
+  const std::vector<std::string> forged = {
+      R"({"kind":"alert","severity":")" + escape + R"(","rule":"r","message":"m","seq_ref":")" + escape + R"("})",
+      R"({"kind":"event","pid":")" + escape + R"(","seq":")" + escape + R"(","event":"open",)"
+      R"("site":{"file":"/a.py","line":")" + escape + R"("}})",
+      R"({"kind":"start","ppid":")" + escape + R"(","uid":")" + escape + R"("})",
+      R"({"kind":"stop","status":")" + escape + R"(","events_seen":")" + escape + R"(","records_dropped":")" +
+          escape + R"("})",
+      R"({"kind":"transcript","size":")" + escape + R"(","sha256":")" + escape + R"("})"};
+  simdjson::dom::parser parser;
+  for (const std::string& line : forged) {
+    simdjson::padded_string padded(line);
+    simdjson::dom::object record;
+    ASSERT_EQ(parser.parse(padded).get_object().get(record), simdjson::SUCCESS) << line;
+    std::string readable = readable_record(record, false);
+    EXPECT_EQ(readable.find('\x1b'), std::string::npos) << readable;
+    EXPECT_EQ(readable.find('\x07'), std::string::npos) << readable;
+  }
 }
 
 TEST(HtmlEscape, EscapesMarkupAndQuotes) {

@@ -368,6 +368,52 @@ TEST(Loader, ReportsErrorsWithLineAndColumn) {
   }
 }
 
+TEST(Loader, RefusesWhatToml3CannotReadWithoutUndefinedBehaviour) {
+  // toml++ 3.3 reaches __builtin_unreachable() when it asks whether these
+  // are whitespace (found by tests/fuzz/policy_fuzz): now an error first.
+  auto bare = diagnostics_of("\xEF\xBB\x81 \"\"");
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_EQ(format_diagnostic(bare[0], "t.toml"),
+            "t.toml:1:1: error: U+FEC1: only ASCII may stand outside strings and comments");
+  auto after_key = diagnostics_of("version = 1\nname\xCC\xAA = 1\n");
+  ASSERT_EQ(after_key.size(), 1u);
+  EXPECT_EQ(after_key[0].line, 2);
+  EXPECT_EQ(after_key[0].column, 5);
+  // A table header's name is taken for a key's without a look (an
+  // assertion in toml++'s debug builds).
+  for (const std::string& header : {std::string("[\n"), std::string("[ !a]"), std::string("[[\0", 3)}) {
+    auto unnamed = diagnostics_of(header);
+    ASSERT_EQ(unnamed.size(), 1u) << header;
+    EXPECT_NE(unnamed[0].message.find("a table header must begin with its name"), std::string::npos) << header;
+  }
+  for (const std::string& array : {std::string("a = [ }"), std::string("a = [1,\n}]")}) {
+    auto unclosed = diagnostics_of(array);
+    ASSERT_EQ(unclosed.size(), 1u) << array;
+    EXPECT_NE(unclosed[0].message.find("an array holds values, and ends with ']'"), std::string::npos) << array;
+  }
+  // A value that is not a string is scanned to its end, quotes and all.
+  auto in_value = diagnostics_of("s = 0gg\"\\3\xC2\xA7\"\n");
+  ASSERT_EQ(in_value.size(), 1u);
+  EXPECT_EQ(in_value[0].column, 11);
+  auto continued = diagnostics_of(kHeader + "description = \"\"\"\\\n  \xC2\xA7\"\"\"\n");
+  ASSERT_EQ(continued.size(), 1u);
+  EXPECT_EQ(format_diagnostic(continued[0], "t.toml"),
+            "t.toml:5:3: error: U+00A7: toml++ cannot read it safely right after a backslash; write it as an escape");
+
+  // Everywhere else such characters are text, as TOML means them; a byte
+  // order mark is skipped.
+  Policy policy = load("\xEF\xBB\xBF" + kHeader + "# r\xC3\xA8gle \xEF\xBB\x81\n" +
+                       R"(description = """§ "\" ﻁ\)" "\n" R"(  \u00A7 '''""")" "\n"
+                       "[[rule]]\nid = \"r\"\nevent = \"open\"\nmessage = '\xC2\xA7 \xEF\xBB\x81'\n");
+  EXPECT_EQ(policy.description, "\xC2\xA7 \"\" \xEF\xBB\x81\xC2\xA7 '''");
+  ASSERT_FALSE(policy.rules.empty());
+  EXPECT_EQ(policy.rules[0].message, "\xC2\xA7 \xEF\xBB\x81");
+  Policy tight = load(kHeader + "[[rule]]\nid=\"r\"\nevent=[\"open\",\"exec\"]\nmessage=\"\xC2\xA7\"\n" +
+                      "args.path = { one_of = [ \"/\xC2\xA7\", '/\xEF\xBB\x81' ] }\n");
+  ASSERT_FALSE(tight.rules.empty());
+  EXPECT_EQ(tight.rules[0].message, "\xC2\xA7");
+}
+
 TEST(Loader, ReadsSinks) {
   Policy policy = load(kHeader + R"([[sink]]
 type = "syslog"

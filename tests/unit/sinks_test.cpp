@@ -84,6 +84,18 @@ TEST(RecordFormats, OcsfChoosesTheClassByKind) {
   EXPECT_EQ(alert["finding_info"]["attacks"][0]["technique"]["uid"], "T1059.006");
 }
 
+TEST(RecordFormats, ALineNlohmannReadsOnlyUpToANulIsCarriedAsAString) {
+  // Found by tests/fuzz/record_formats_fuzz: nlohmann's parser takes a NUL
+  // for the end of its input, so "{…}\0junk" parsed, and the line went
+  // into the output as written: not JSON.
+  const std::string line = std::string(R"({"ts":"2026-11-22T16:04:08.617431Z","seq":7})") + '\0' + "junk\n";
+  Record record(line, "event", 7, 42, {});
+  for (RecordFormat format : {RecordFormat::ecs, RecordFormat::ocsf}) {
+    json converted = json::parse(record.text(format));
+    EXPECT_EQ(converted[format == RecordFormat::ecs ? "vigil" : "unmapped"]["line"], line.substr(0, line.size() - 1));
+  }
+}
+
 TEST(SyslogMessage, IsRfc5424WithStructuredData) {
   std::string message;
   Record alert = alert_record();

@@ -93,6 +93,21 @@ TEST(TrustDatabase, FindsPathsWithSpacesWhoseLinesSortDifferently) {
   EXPECT_TRUE(database->vouches_for("/x 5 a", 1, kHash));
 }
 
+TEST(TrustDatabase, AMalformedLineDoesNotHideTheEntriesAroundIt) {
+  // Found by tests/fuzz/trust_fuzz: "/srv/b.py 3=x" has no path field, yet
+  // line by line it sorts between its neighbours, so a lookup's binary
+  // search by path went astray and missed /srv/a.py, which `vigil trust`
+  // still listed.
+  ScratchPath file("malformed.trust");
+  write_file(file, "/srv/a.py 1 " + kHash + "\n/srv/b.py 3=x\n/usr/c.py 2 " + kHash + "\n");
+  std::string error;
+  auto database = TrustDatabase::load({file}, false, error);
+  ASSERT_TRUE(database) << error;
+  EXPECT_TRUE(database->vouches_for("/srv/a.py", 1, kHash));
+  EXPECT_TRUE(database->vouches_for("/usr/c.py", 2, kHash));
+  EXPECT_EQ(database->problems().size(), 1U);
+}
+
 TEST(TrustDatabase, ReadsOnlyTrustFilesOfADirectory) {
   std::string directory = testing::TempDir() + "/trust.d." + std::to_string(getpid());
   ASSERT_EQ(mkdir(directory.c_str(), 0700), 0);

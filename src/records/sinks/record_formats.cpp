@@ -248,7 +248,9 @@ json ocsf_of(const Record& record, const json& native) {
 
 std::string convert_record(RecordFormat format, const Record& record) {
   json native = json::parse(record.line(), nullptr, false);
-  bool parsed = !native.is_discarded();
+  // nlohmann takes a NUL for the end of its input: what follows one would
+  // reach the output unread.
+  bool parsed = !native.is_discarded() && record.line().find('\0') == std::string_view::npos;
   if (!parsed) native = json::object();
   json converted = format == RecordFormat::ecs ? ecs_of(record, native) : ocsf_of(record, native);
   // Text that is not valid UTF-8 (never in Vigil's own lines) is replaced,

@@ -28,7 +28,10 @@ constexpr auto kIdleCheck = milliseconds(200);
 constexpr auto kFirstRetry = milliseconds(100);
 constexpr auto kLastRetry = milliseconds(5000);
 
-std::string join_frames(const std::deque<auto>& frames) {
+// A template rather than deque<auto>: a placeholder in a template argument
+// is a GCC extension, and the fuzz tree is built with clang.
+template <typename Frame>
+std::string join_frames(const std::deque<Frame>& frames) {
   std::string bytes;
   for (const auto& frame : frames) bytes += frame.bytes;
   return bytes;

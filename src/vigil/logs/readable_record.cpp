@@ -31,7 +31,8 @@ class Line {
     return *this;
   }
   Line& plain(std::string_view text) { return styled({}, text); }
-  // Text from the log: made safe and bounded.
+  // Text from the log: made safe and bounded. Every member is, numbers
+  // too: a program can write its log, and `"pid":"\u001b[2J"` with it.
   Line& logged(std::string_view style, std::string_view text, std::size_t width = kValueWidth) {
     return styled(style, bounded_text(text, width));
   }
@@ -84,14 +85,14 @@ void add_event(Line& line, simdjson::dom::object record) {
   simdjson::dom::object site;
   if (record.at_key("site").get_object().get(site) == simdjson::SUCCESS) {
     line.styled("2", "  @ ").logged("2", member_text(site, "file"), kTextWidth)
-        .styled("2", ":" + member_text(site, "line") + " ")
+        .styled("2", ":").logged("2", member_text(site, "line"), kTextWidth).plain(" ")
         .logged("2", member_text(site, "function"), kTextWidth);
   }
 }
 
 void add_alert(Line& line, simdjson::dom::object record) {
   std::string_view severity = string_member(record, "severity");
-  line.styled(severity_style(severity), severity).plain(" ").logged("1", string_member(record, "rule"), kTextWidth);
+  line.logged(severity_style(severity), severity, kTextWidth).plain(" ").logged("1", string_member(record, "rule"), kTextWidth);
   line.plain(": ").logged({}, string_member(record, "message"));
   std::string attack = member_text(record, "attack");
   if (attack != "[]" && !attack.empty()) line.plain(" ").logged("2", attack);
@@ -99,7 +100,7 @@ void add_alert(Line& line, simdjson::dom::object record) {
   if (record.at_key("enforced").get_bool().get(enforced) == simdjson::SUCCESS && enforced) {
     line.plain(" ").styled("1;31", "ENFORCED");
   }
-  line.styled("2", " (event seq " + member_text(record, "seq_ref") + ")");
+  line.styled("2", " (event seq ").logged("2", member_text(record, "seq_ref"), kTextWidth).styled("2", ")");
 }
 
 void add_start(Line& line, simdjson::dom::object record) {
@@ -107,7 +108,8 @@ void add_start(Line& line, simdjson::dom::object record) {
   if (record.at_key("entry").get_object().get(entry) == simdjson::SUCCESS) {
     line.logged("1", member_text(entry, "mode"), kTextWidth).plain(" ").logged({}, member_text(entry, "target"));
   }
-  line.styled("2", " ppid ").plain(member_text(record, "ppid")).styled("2", " uid ").plain(member_text(record, "uid"));
+  line.styled("2", " ppid ").logged({}, member_text(record, "ppid"), kTextWidth).styled("2", " uid ")
+      .logged({}, member_text(record, "uid"), kTextWidth);
   simdjson::dom::object policy;
   if (record.at_key("policy").get_object().get(policy) == simdjson::SUCCESS) {
     line.styled("2", " policy ").logged({}, member_text(policy, "name"), kTextWidth).plain("/")
@@ -117,17 +119,17 @@ void add_start(Line& line, simdjson::dom::object record) {
 }
 
 void add_stop(Line& line, simdjson::dom::object record) {
-  line.plain("exit ").styled("1", member_text(record, "status"));
-  line.styled("2", " events_seen ").plain(member_text(record, "events_seen"));
+  line.plain("exit ").logged("1", member_text(record, "status"), kTextWidth);
+  line.styled("2", " events_seen ").logged({}, member_text(record, "events_seen"), kTextWidth);
   std::string dropped = member_text(record, "records_dropped");
-  if (!dropped.empty() && dropped != "0") line.styled("1;31", " records_dropped " + dropped);
+  if (!dropped.empty() && dropped != "0") line.styled("1;31", " records_dropped ").logged("1;31", dropped, kTextWidth);
 }
 
 void add_transcript(Line& line, simdjson::dom::object record) {
   line.logged("1", string_member(record, "origin"), kTextWidth).plain(" ")
       .logged({}, string_member(record, "filename"), kTextWidth)
-      .styled("2", " " + member_text(record, "size") + " bytes sha256 " +
-                       std::string(string_member(record, "sha256").substr(0, 12)) + " ")
+      .plain(" ").logged("2", member_text(record, "size"), kTextWidth).styled("2", " bytes sha256 ")
+      .logged("2", string_member(record, "sha256").substr(0, 12), kTextWidth).plain(" ")
       .logged({}, string_member(record, "text"), kTextWidth);
 }
 
@@ -148,7 +150,8 @@ std::string readable_record(simdjson::dom::object record, bool colour) {
     if (ts.back() == 'Z') ts.pop_back();
   }
   line.logged("2", ts, 40).plain(" ").logged({}, string_member(record, "host"), 64)
-      .plain("[" + member_text(record, "pid") + "]").styled("2", "#" + member_text(record, "seq")).plain(" ");
+      .plain("[").logged({}, member_text(record, "pid"), kTextWidth).plain("]")
+      .styled("2", "#").logged("2", member_text(record, "seq"), kTextWidth).plain(" ");
   std::string_view kind = string_member(record, "kind");
   if (kind == "event") {
     add_event(line.plain("event "), record);
