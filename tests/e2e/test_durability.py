@@ -184,10 +184,13 @@ def run_child_as(vigil_run, tmp_path, uid, child_code):
     """Runs `child_code` in a vigil-python child that a root vigil-python
     starts as `uid`, with a log the child may not open and no home to fall
     back to. Returns the child's (status, stdout, stderr)."""
-    code = ("import subprocess, sys\n"
+    # The sanitizer settings of an ASan build pass through; nothing else.
+    code = ("import os, subprocess, sys\n"
             "uid = int(sys.argv[3])\n"
+            "sanitizers = {k: v for k, v in os.environ.items() if k.endswith('SAN_OPTIONS')}\n"
             "out = subprocess.run([sys.executable, '-c', sys.argv[2]], user=uid, group=uid, extra_groups=[],\n"
-            "                     env={'VIGIL_LOG': sys.argv[1], 'HOME': '/nonexistent'}, capture_output=True)\n"
+            "                     env={'VIGIL_LOG': sys.argv[1], 'HOME': '/nonexistent', **sanitizers},\n"
+            "                     capture_output=True)\n"
             "print(repr((out.returncode, out.stdout, out.stderr)))\n")
     run = vigil_run(["-c", code, str(tmp_path / "root-only.jsonl"), child_code, str(uid)])
     assert run.returncode == 0, run.stderr

@@ -17,8 +17,14 @@ def start_of(log):
     return read_records(log)[0]
 
 
+def sanitizer_settings():
+    """An ASan build's settings (make test exports them) pass through."""
+    return {name: value for name, value in os.environ.items() if name.endswith("SAN_OPTIONS")}
+
+
 def run_as(uid, policy, log, tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "VIGIL_POLICY": policy, "VIGIL_LOG": str(log), "HOME": "/nonexistent"}
+    env = {"PATH": "/usr/bin:/bin", "VIGIL_POLICY": policy, "VIGIL_LOG": str(log), "HOME": "/nonexistent",
+           **sanitizer_settings()}
     return subprocess.run([VIGIL_PYTHON, "-c", "pass"], env=env, capture_output=True, text=True, timeout=60,
                           user=uid, group=uid, extra_groups=[], cwd=tmp_path)
 
@@ -85,7 +91,7 @@ def test_an_append_only_log_protects_against_an_ordinary_user(public_directory):
         # away O_APPEND or open the file to rewrite it.
         rewrite = subprocess.run([VIGIL_PYTHON, "-c", f"open({str(log)!r}, 'r+b').write(b'x')"],
                                  env={"VIGIL_LOG": str(tmp_path / "other.jsonl"), "HOME": "/nonexistent",
-                                      "VIGIL_POLICY": "default"},
+                                      "VIGIL_POLICY": "default", **sanitizer_settings()},
                                  capture_output=True, text=True, user=65534, group=65534, extra_groups=[],
                                  cwd=tmp_path)
         assert "PermissionError" in rewrite.stderr or "Operation not permitted" in rewrite.stderr
