@@ -12,15 +12,6 @@
 namespace vigil {
 namespace {
 
-const char* file_type(mode_t mode) {
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISDIR(mode)) return "a directory";
-  return "not a regular file";
-}
-
 std::string describe_flags(int flags) {
   std::string text = (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : (flags & O_ACCMODE) == O_RDWR ? "O_RDWR" : "O_RDONLY";
   if (flags & O_APPEND) text += "|O_APPEND";
@@ -43,7 +34,7 @@ int open_log_descriptor(const std::string& path, bool private_file, std::string*
     // ENXIO: a FIFO without a reader, or a socket; said as what it is.
     bool special = open_error == ENXIO && stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode);
     if (error != nullptr) {
-      *error = path + ": " + (special ? std::string(file_type(status.st_mode)) + ", not a regular file" : std::strerror(open_error));
+      *error = path + ": " + (special ? std::string(file_type_name(status.st_mode)) + ", not a regular file" : std::strerror(open_error));
     }
     errno = open_error;
     return -1;
@@ -52,7 +43,7 @@ int open_log_descriptor(const std::string& path, bool private_file, std::string*
   if (fstat(fd, &status) != 0) {
     refusal = std::strerror(errno);
   } else if (!S_ISREG(status.st_mode)) {
-    refusal = std::string(file_type(status.st_mode)) + ", not a regular file";
+    refusal = std::string(file_type_name(status.st_mode)) + ", not a regular file";
   } else if (private_file && status.st_uid != geteuid()) {
     refusal = "not owned by this user";
   } else if (fcntl(fd, F_SETFL, O_APPEND) != 0) {
@@ -149,7 +140,7 @@ void FileSink::follow_rotation() {
       if (status.st_dev == refused_device_ && status.st_ino == refused_inode_) return;
       refused_device_ = status.st_dev;
       refused_inode_ = status.st_ino;
-      interference_ = "the log's path " + path_ + " now names " + file_type(status.st_mode) + ", not a regular file";
+      interference_ = "the log's path " + path_ + " now names " + file_type_name(status.st_mode) + ", not a regular file";
       struct stat own {};
       std::string fallback_path;
       int fd = -1;

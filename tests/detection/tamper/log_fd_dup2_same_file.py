@@ -9,18 +9,7 @@ import json
 import os
 import sys
 
-
-def log_descriptor(log):
-    """The descriptor Vigil writes the log through: the one open on the log file."""
-    own = os.stat(log)
-    for number in os.listdir("/proc/self/fd"):
-        try:
-            status = os.stat("/proc/self/fd/" + number)
-        except OSError:
-            continue
-        if (status.st_dev, status.st_ino) == (own.st_dev, own.st_ino):
-            return int(number)
-    raise SystemExit("the log descriptor was not found")
+from _internals import log_descriptor
 
 
 log = os.environ["VIGIL_LOG"]

@@ -13,9 +13,9 @@ import os
 import struct
 import sys
 
-LOG = os.path.realpath(os.environ["VIGIL_LOG"])
-log_fd = next(int(fd) for fd in os.listdir("/proc/self/fd")
-              if os.path.realpath(f"/proc/self/fd/{fd}") == LOG)
+from _internals import log_descriptor
+
+log_fd = log_descriptor(os.environ["VIGIL_LOG"])
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_long, ctypes.c_void_p]

@@ -63,3 +63,17 @@ def interpreter_hook_list(marker):
         if items[header[2] - 1] == id(marker):
             return ctypes.c_size_t.from_address(interpreter + WORD * i)
     raise RuntimeError("the interpreter's audit hook list was not found")
+
+
+def log_descriptor(log):
+    """The descriptor Vigil writes the log through: the one open on the log
+    file, found by device and inode."""
+    own = os.stat(log)
+    for number in os.listdir("/proc/self/fd"):
+        try:
+            status = os.stat("/proc/self/fd/" + number)
+        except OSError:
+            continue
+        if (status.st_dev, status.st_ino) == (own.st_dev, own.st_ino):
+            return int(number)
+    raise SystemExit("the log descriptor was not found")
