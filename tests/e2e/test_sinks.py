@@ -323,6 +323,10 @@ def journal(tmp_path):
     shutil.rmtree(f"/run/systemd/journal.{namespace}", ignore_errors=True)
 
 
+def journal_alive(namespace):
+    return subprocess.run(["pgrep", "-f", f"systemd-journald {namespace}"], capture_output=True).returncode == 0
+
+
 def journal_entries(namespace, pid):
     result = subprocess.run(["journalctl", f"--namespace={namespace}", "-o", "json", "--all", "--no-pager",
                              f"_PID={pid}"], capture_output=True, text=True)
@@ -343,8 +347,14 @@ def test_journald_gets_structured_entries_with_the_native_protocol(journal, tmp_
     pid = local[0]["pid"]
     wanted = [r for r in local if r["kind"] in ("start", "stop") or
               (r["kind"] == "event" and (r["event"] == "open" or r["event"].startswith("odd")))]
-    entries = wait_for(lambda: (lambda e: e if len(e) >= len(wanted) else None)(journal_entries(namespace, pid)))
-    assert entries, "journald has no entries from the process"
+    entries = wait_for(lambda: (lambda e: e if len(e) >= len(wanted) else None)(journal_entries(namespace, pid)),
+                       timeout=30)
+    if not entries:
+        # Seen twice in full e2e runs, never alone: say what was there.
+        found = journal_entries(namespace, pid)
+        deliveries = [r for r in local if r["kind"] == "delivery"]
+        pytest.fail(f"journald holds {len(found)} of {len(wanted)} entries from the process; "
+                    f"its delivery records: {deliveries}; journald alive: {journal_alive(namespace)}")
     assert [json.loads(e["MESSAGE"]) for e in entries] == wanted
     for entry, record in zip(entries, wanted):
         assert entry["VIGIL_SEQ"] == str(record["seq"]) and entry["VIGIL_KIND"] == record["kind"]
