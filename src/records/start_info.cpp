@@ -1,12 +1,12 @@
 #include "start_info.h"
 
+#include "file_io.h"
 #include "version.h"
 
 #include <climits>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vigil {
@@ -40,14 +40,13 @@ bool out_of_reach_of(const SinkSettings& sink, uid_t euid) {
 }  // namespace
 
 bool has_append_only_attribute(const std::string& path) {
-  // Non-blocking and regular files only: the path is whatever the log
-  // choice named, and a FIFO there must not stop the start.
-  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  // Never blocks: the path is whatever the log choice named, and a FIFO
+  // there must not stop the start.
+  std::string error;
+  int fd = open_regular_file(path, O_NOCTTY, error);
   if (fd < 0) return false;
-  struct stat status {};
   int flags = 0;
-  bool append_only = fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
-                     (flags & FS_APPEND_FL) != 0;
+  bool append_only = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_APPEND_FL) != 0;
   close(fd);
   return append_only;
 }

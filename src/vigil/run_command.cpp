@@ -1,10 +1,10 @@
 #include "run_command.h"
 
 #include "exit_status.h"
+#include "file_io.h"
 #include "start_info.h"
 
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,21 +19,14 @@ std::string vigil_python_path() {
   return self.substr(0, self.rfind('/') + 1) + "vigil-python";
 }
 
-std::string absolute(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  char cwd[PATH_MAX];
-  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
-  return std::string(cwd) + "/" + path;
-}
-
 }  // namespace
 
 int run_command(const RunOptions& options) {
   // Environment, not arguments: children started through sys.executable
   // inherit the same log and policy.
-  if (options.log) setenv("VIGIL_LOG", absolute(*options.log).c_str(), 1);
+  if (options.log) setenv("VIGIL_LOG", absolute_path(*options.log).c_str(), 1);
   if (options.policy) {
-    std::string policy = *options.policy == "default" ? "default" : absolute(*options.policy);
+    std::string policy = *options.policy == "default" ? "default" : absolute_path(*options.policy);
     setenv("VIGIL_POLICY", policy.c_str(), 1);
   }
   std::string interpreter = vigil_python_path();
