@@ -1,0 +1,25 @@
+# technique: T1059.006 T1036.005
+"""Renamed copy of the Python interpreter fed its program on stdin (T1059.006, T1036.005).
+
+The script copies /usr/bin/python3.11 to $HOME/.cache/systemd-journal
+and runs it with subprocess, giving it the program through a pipe on
+standard input ("-"). Neither the command line nor the file name betrays
+Python or the code; the copied interpreter has no audit hook.
+
+A good detector raises a medium or higher alert: a Python program runs a
+copy of an interpreter under another name (the executable's content is a
+known interpreter), here with code on stdin.
+"""
+import os
+import shutil
+import subprocess
+
+cache = os.path.join(os.path.expanduser("~"), ".cache")
+os.makedirs(cache, exist_ok=True)
+copy = os.path.join(cache, "systemd-journal")
+shutil.copyfile("/usr/bin/python3.11", copy)
+os.chmod(copy, 0o755)
+program = b"import os\nprint('copied interpreter pid', os.getpid())\n"
+result = subprocess.run([copy, "-"], input=program, capture_output=True, timeout=8)
+print(result.returncode, result.stdout.decode().strip())
+os.unlink(copy)
