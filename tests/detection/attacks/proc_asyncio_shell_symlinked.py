@@ -1,5 +1,5 @@
-# technique: T1059.004 T1036.004
-"""Unix shell behind a symlink with an innocent name, started by asyncio.create_subprocess_shell (T1059.004, T1036.004).
+# technique: T1059.004 T1036.003
+"""Unix shell behind a symlink with an innocent name, started by asyncio.create_subprocess_shell (T1059.004, T1036.003).
 
 The script makes a symlink "$HOME/.local/bin/update-notifier" pointing at
 /bin/bash, then asks asyncio to run a shell command that calls it with

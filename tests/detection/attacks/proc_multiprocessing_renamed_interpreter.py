@@ -1,5 +1,5 @@
-# technique: T1059.006 T1036.005
-"""Python run as a renamed copy of an interpreter through multiprocessing.set_executable (T1059.006, T1036.005).
+# technique: T1059.006 T1036.003
+"""Python run as a renamed copy of an interpreter through multiprocessing.set_executable (T1059.006, T1036.003).
 
 The script copies Debian's plain python3.11 (no audit hook) to a temporary
 directory as "dbus-daemon-helper", points multiprocessing at it with

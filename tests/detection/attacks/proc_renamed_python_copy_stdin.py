@@ -1,5 +1,5 @@
-# technique: T1059.006 T1036.005
-"""Renamed copy of the Python interpreter fed its program on stdin (T1059.006, T1036.005).
+# technique: T1059.006 T1036.003
+"""Renamed copy of the Python interpreter fed its program on stdin (T1059.006, T1036.003).
 
 The script copies /usr/bin/python3.11 to $HOME/.cache/systemd-journal
 and runs it with subprocess, giving it the program through a pipe on
