@@ -82,7 +82,7 @@ server_context.load_cert_chain(cert_path, key_path)
 listener = socket.socket()
 listener.bind(("127.0.0.1", 0))
 listener.listen(1)
-listener.settimeout(8)
+listener.settimeout(4)
 port = listener.getsockname()[1]
 replies = []
 
@@ -118,7 +118,7 @@ with client_context.wrap_socket(socket.create_connection(("127.0.0.1", port), ti
         channel.sendall(subprocess.check_output(command, shell=True, timeout=5))
     stream.close()
     channel.unwrap()
-thread.join(6)
+thread.join(3)
 for name in (key_path, cert_path):
     os.unlink(name)
 os.rmdir(material)

@@ -31,6 +31,6 @@ server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Repo)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 url = "http://127.0.0.1:%d/s" % server.server_address[1]
 command = "f=/tmp/.X11-$$; wget -q -T 5 -O $f %s && bash $f; rm -f $f" % url
-result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=8)
+result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=5)
 server.shutdown()
 print(result.returncode, result.stdout.strip())

@@ -52,13 +52,13 @@ def recv_frame(sock):
 listener = socket.socket()
 listener.bind(("127.0.0.1", 0))
 listener.listen(1)
-listener.settimeout(8)
+listener.settimeout(4)
 results = []
 
 
 def controller():
     conn, _ = listener.accept()
-    conn.settimeout(5)
+    conn.settimeout(3)
     for task in (b"id -un", b"cat /etc/hostname", b"\x00quit"):
         send_frame(conn, task)
         if task != b"\x00quit":

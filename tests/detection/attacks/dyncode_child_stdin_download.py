@@ -39,4 +39,4 @@ base, server = serve({"/i.py": b"import os\nmarker = os.path.join(os.path.expand
 stage = urllib.request.urlopen(base + "/i.py", timeout=5).read()
 server.shutdown()
 child = subprocess.Popen([sys.executable, "-"], stdin=subprocess.PIPE)
-child.communicate(stage, timeout=8)
+child.communicate(stage, timeout=5)

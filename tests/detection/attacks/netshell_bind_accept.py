@@ -19,7 +19,7 @@ server = socket.socket()
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(("127.0.0.1", 0))
 server.listen(1)
-server.settimeout(8)
+server.settimeout(4)
 port = server.getsockname()[1]
 transcript = []
 
@@ -42,7 +42,7 @@ def remote_operator():
 threading.Thread(target=remote_operator, daemon=True).start()
 client, _ = server.accept()
 fd = client.fileno()
-subprocess.call(["/bin/sh"], stdin=fd, stdout=fd, stderr=fd, timeout=8)
+subprocess.call(["/bin/sh"], stdin=fd, stdout=fd, stderr=fd, timeout=5)
 client.close()
 server.close()
 print("operator transcript:", transcript)

@@ -19,7 +19,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -27,7 +27,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -56,5 +56,5 @@ if pid == 0:
     finally:
         os._exit(1)
 os.waitpid(pid, 0)
-operator.join(6)
+operator.join(3)
 print("operator transcript:", transcript)

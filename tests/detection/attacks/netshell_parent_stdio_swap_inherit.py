@@ -20,7 +20,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -28,7 +28,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -52,11 +52,11 @@ saved = [os.dup(fd) for fd in (0, 1, 2)]
 try:
     for fd in (0, 1, 2):
         os.dup2(sock.fileno(), fd)
-    subprocess.call(["sh"], timeout=8)
+    subprocess.call(["sh"], timeout=5)
 finally:
     for fd, copy in zip((0, 1, 2), saved):
         os.dup2(copy, fd)
         os.close(copy)
 sock.close()
-operator.join(6)
+operator.join(3)
 print("operator transcript:", transcript)

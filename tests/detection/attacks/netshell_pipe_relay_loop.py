@@ -21,7 +21,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -29,7 +29,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -72,5 +72,5 @@ while open_streams:
             shell.stdin.flush()
 shell.wait(timeout=5)
 sock.close()
-operator.join(6)
+operator.join(3)
 print("operator transcript:", transcript)

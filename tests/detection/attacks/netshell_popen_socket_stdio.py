@@ -18,7 +18,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -26,7 +26,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -49,6 +49,6 @@ sock = socket.socket()
 sock.connect(("127.0.0.1", port))
 proc = subprocess.Popen(["/usr/bin/env", "bash", "--noprofile", "--norc"], stdin=sock, stdout=sock, stderr=sock)
 sock.close()
-proc.wait(timeout=8)
-operator.join(6)
+proc.wait(timeout=5)
+operator.join(3)
 print("operator transcript:", transcript)

