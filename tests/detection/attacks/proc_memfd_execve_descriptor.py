@@ -12,7 +12,7 @@ import os
 
 with open(os.path.realpath("/bin/sh"), "rb") as source:
     image = source.read()
-fd = os.memfd_create("", 0)  # no MFD_CLOEXEC: fexecve of a script-less ELF needs none, keeps it simple
+fd = os.memfd_create("", 0)  # an ELF image needs no MFD_CLOEXEC care: the kernel does not reopen it by path
 os.write(fd, image)
 pid = os.fork()
 if pid == 0:

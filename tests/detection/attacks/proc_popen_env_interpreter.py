@@ -2,8 +2,8 @@
 """Python interpreter reached through env inside a shell: os.popen("env python3 -c …") (T1059.006, T1059.004).
 
 The script runs `/usr/bin/env python3.11 -c <code>` with os.popen, so the
-interpreter that runs the inline code is Debian's plain python (no audit
-hook), found by env in PATH, behind a shell. The inline code is never
+interpreter that runs the inline code is whichever python3.11 env finds in
+PATH (a plain interpreter without vigil's hook), behind a shell. The inline code is never
 seen by vigil: only the command text is.
 
 A good detector raises a medium or higher alert: a shell command starts an

@@ -2,7 +2,7 @@
 """Python reached through a shell: os.spawnlp("bash", "-c", "python3 -c …") (T1059.006, T1059.004).
 
 os.spawnlp searches PATH for bash, which runs a command line that starts
-python3 (the system interpreter, not the audited one) with inline code
+python3.11 from PATH (a plain interpreter, not the audited one) with inline code
 that is itself base64-encoded. The code ends up running in a Python that
 records nothing.
 
