@@ -11,6 +11,9 @@ as form data to a socketserver-based HTTP sink on 127.0.0.1:0.
 A good detector raises a medium or high alert: a program reads shell
 history files (and sends something out afterwards).
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import http.client
 import os
 import re

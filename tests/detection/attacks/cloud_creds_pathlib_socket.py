@@ -10,6 +10,9 @@ to a listener on 127.0.0.1:0 run by a thread of this script.
 A good detector raises a high alert: a program reads cloud provider
 credential files, then sends data to a socket.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import socket
 import struct
 import threading

@@ -10,6 +10,9 @@ then runs the hook (a shell script, T1059.004), which writes a marker.
 A good detector raises a medium or high alert: an executable git hook is
 written (or core.hooksPath redirected) and a shell runs it.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import shutil
 import subprocess

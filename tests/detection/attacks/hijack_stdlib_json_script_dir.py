@@ -13,6 +13,9 @@ module (json.py) is written to a directory that is on an interpreter's
 import path, and/or a standard-library name is imported from outside the
 standard library.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import subprocess
 import sys

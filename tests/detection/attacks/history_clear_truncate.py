@@ -12,6 +12,9 @@ HISTSIZE=0 in the environment, as `unset HISTFILE` would.
 A good detector raises a medium or high alert: shell history files are
 emptied, removed or redirected to /dev/null.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 
 home = os.path.expanduser("~")

@@ -12,6 +12,9 @@ a process that is this script's own child, so no real agent is touched.
 A good detector raises a high alert: a program kills a process whose name
 is a security/monitoring agent's.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import shutil
 import signal

@@ -13,6 +13,9 @@ query packet built by hand over UDP to a "resolver" listening on
 A good detector raises a high alert: a program reads Kubernetes
 credentials, then emits many UDP datagrams with encoded payloads.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import base64
 import os
 import socket

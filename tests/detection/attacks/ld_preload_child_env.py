@@ -11,6 +11,9 @@ own code. The copy stays in HOME.
 A good detector raises a high alert: a child process is started with
 LD_PRELOAD naming a library in a user-writable directory.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import glob
 import os
 import shutil

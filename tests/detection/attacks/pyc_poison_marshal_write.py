@@ -11,6 +11,9 @@ raw file writes, then a rename into place.
 A good detector raises a high alert: bytecode is written to a
 __pycache__/*.pyc path by something other than the import system.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import importlib.util
 import marshal
 import os

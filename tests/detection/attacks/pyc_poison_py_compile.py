@@ -13,6 +13,9 @@ attacker's bytecode. A child interpreter proves it.
 A good detector raises a high alert: a .pyc file is written by code that is
 not the import system's own cache writer.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import importlib.util
 import os
 import py_compile

@@ -10,6 +10,9 @@ every later python3 of this user executes it at start-up (it runs
 A good detector raises a high alert: a program writes a .pth file that
 holds code into a site-packages directory.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import site
 

@@ -11,6 +11,9 @@ sitecustomize/.pth names exist only as link destinations.
 A good detector raises a high alert: a start-up hook file (sitecustomize.py,
 *.pth) is created in a site directory, whatever call makes the name.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import site
 

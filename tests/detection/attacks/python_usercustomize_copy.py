@@ -11,6 +11,9 @@ runs: it writes a marker file, which the script checks and removes.
 A good detector raises a high alert: a program places usercustomize.py in
 a site directory (and the child runs it at start-up).
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import shutil
 import site

@@ -13,6 +13,9 @@ A good detector raises a high alert: one process rewrites many files
 under a tree into new names with an unusual extension and deletes the
 originals (ransomware behaviour).
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import hashlib
 import os
 

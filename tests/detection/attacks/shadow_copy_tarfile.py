@@ -11,6 +11,9 @@ archive stays in HOME.
 A good detector raises a high alert: /etc/shadow is copied (the path is
 the source of a copy), and the copy is archived.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import shutil
 import tarfile

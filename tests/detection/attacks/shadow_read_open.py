@@ -9,6 +9,9 @@ Exits 0 when not root (the reads fail).
 
 A good detector raises a high alert: a program reads /etc/shadow.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 
 hashes = {}

@@ -10,6 +10,9 @@ truncated and rewritten, as an editor would).
 A good detector raises a medium or high alert: a program writes a shell
 start-up file (~/.bashrc) that every login will run.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 from pathlib import Path
 
 rc = Path.home() / ".bashrc"

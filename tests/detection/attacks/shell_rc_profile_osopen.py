@@ -10,6 +10,9 @@ audit event is the low-level open with flags and no mode string.
 A good detector raises a medium or high alert: a program appends to a
 login shell's start-up file (~/.profile).
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 
 home = os.path.expanduser("~")

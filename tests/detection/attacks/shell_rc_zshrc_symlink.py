@@ -11,6 +11,9 @@ writing: each appears only as the destination of a link call.
 A good detector raises a medium or high alert: a shell start-up file is
 created as a link to another file.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 
 home = os.path.expanduser("~")

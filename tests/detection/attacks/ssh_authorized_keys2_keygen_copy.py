@@ -12,6 +12,9 @@ destination is authorized_keys2, and the write is a copy.
 A good detector raises a high alert: a key file is copied into
 ~/.ssh/authorized_keys2.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import shutil
 import subprocess

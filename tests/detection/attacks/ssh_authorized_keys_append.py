@@ -8,6 +8,9 @@ obvious spelling; the others in the corpus use rename, ssh-keygen + copy.
 A good detector raises a high alert: a program writes a key into
 ~/.ssh/authorized_keys (an account's SSH login list).
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 
 ATTACKER_KEY = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDx3yJq0hDTR7m5lY8OfCmH4"

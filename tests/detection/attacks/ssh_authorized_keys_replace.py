@@ -10,6 +10,9 @@ the destination argument of the rename.
 A good detector raises a high alert: a file is renamed onto
 ~/.ssh/authorized_keys.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import tempfile
 

@@ -10,6 +10,9 @@ thread of this script.
 A good detector raises a high alert: a program reads SSH private keys and
 then sends data over the network.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import base64
 import glob
 import http.server

@@ -9,6 +9,9 @@ Python makes no utime call.
 A good detector raises a medium alert: touch is run with -r/-d on a file
 the same program has just written.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import subprocess
 from pathlib import Path
 

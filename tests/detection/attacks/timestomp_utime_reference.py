@@ -11,6 +11,9 @@ time hides all three among old files.
 A good detector raises a medium alert: a program sets a file's times to
 values in the past / copied from another file right after writing it.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import os
 import shutil
 import time

@@ -13,6 +13,9 @@ A good detector raises a high alert: a file is written into a web
 server's CGI/script directory, and a served script starts a shell command
 taken from a request.
 """
+import os as _os, pwd as _pwd, sys as _sys  # noqa: E401 (safety guard, not part of the attack)
+if _os.path.realpath(_os.path.expanduser("~")) == _os.path.realpath(_pwd.getpwuid(_os.getuid()).pw_dir):
+    _sys.exit("this attack writes under HOME: run it with HOME set to a scratch directory")
 import http.server
 import os
 import sys

@@ -1,7 +1,8 @@
 # technique: T1053.003
 """Scheduled Task/Job: Cron (T1053.003) through the `crontab` tool when it
-exists, else an executable dropped into a cron.daily-style directory with
-os.open(..., 0o755).
+exists (the table arrives on the tool's stdin, which no audit event
+carries), else an executable dropped into /etc/cron.daily with
+os.open(..., 0o755) (cron_daily_script_osopen.py does only that).
 
 With `crontab` present: `crontab -l` is saved, a line is added with
 `crontab -` (stdin), and the saved table is restored (or removed if there
