@@ -1,4 +1,4 @@
-# technique: T1082 T1033 T1087.001 T1057 T1016 T1049 T1083 T1059.004 T1041
+# technique: T1082 T1033 T1087.001 T1057 T1016 T1049 T1083 T1041
 """Discovery with the classic shell one-liners (one /bin/sh per command,
 via os.popen and subprocess.getoutput), then the output is sent over a
 raw TCP socket to a loopback listener (T1041).

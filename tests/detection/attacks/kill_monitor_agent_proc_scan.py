@@ -1,4 +1,4 @@
-# technique: T1562.001 T1057
+# technique: T1562.001
 """Impair Defenses: Disable or Modify Tools (T1562.001): find a security
 agent by scanning /proc (Process Discovery, T1057) and SIGKILL it with
 os.kill.

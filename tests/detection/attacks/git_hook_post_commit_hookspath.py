@@ -1,4 +1,4 @@
-# technique: T1546 T1059.004
+# technique: T1546
 """Event Triggered Execution (T1546) through a git hook, then triggered.
 
 Creates a repository under HOME (git init), writes .git/hooks/post-commit
