@@ -12,7 +12,7 @@ std::string rule_message(const Rule& rule, std::string_view event, std::string_v
 }
 
 void append_alert_members(JsonText& json, const Rule& rule, std::string_view event, bool enforced,
-                          std::uint64_t seq_ref, std::string_view detail) {
+                          std::uint64_t seq_ref, std::string_view detail, std::string_view subject) {
   json.key("rule");
   json.string(rule.id);
   json.key("severity");
@@ -32,6 +32,10 @@ void append_alert_members(JsonText& json, const Rule& rule, std::string_view eve
   json.string(to_string(rule.action));
   json.key("enforced");
   json.boolean(enforced && rule.action >= Action::deny);
+  if (!subject.empty()) {
+    json.key("subject");
+    json.string(subject);
+  }
 }
 
 void append_decision_member(JsonText& json, const Verdict& verdict) {

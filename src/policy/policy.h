@@ -54,6 +54,15 @@ inline constexpr std::string_view kTrustCodeRule = "trust.code";
 inline constexpr std::string_view kTrustNativeRule = "trust.native";
 inline constexpr std::string_view kTrustProvenanceRule = "trust.provenance";
 
+// A value a rule names its alert and its facts by: an event argument, the
+// call site's file or the script (`subject = "args.path"`).
+struct SubjectRef {
+  Subject subject = Subject::argument;
+  std::string field;
+  std::optional<std::size_t> position;
+  bool operator==(const SubjectRef&) const = default;
+};
+
 struct Rule {
   std::string id;
   std::string description;
@@ -69,6 +78,14 @@ struct Rule {
   // within `within_seconds` of now when that is not 0.
   std::vector<std::string> after;
   long long within_seconds = 0;
+  // Facts (docs/policy.md): names this rule establishes when it matches,
+  // and facts that must hold (all of `given`, one of `given_any`) for it
+  // to match. `within` bounds their age too.
+  std::vector<std::string> sets;
+  std::vector<std::string> given;
+  std::vector<std::string> given_any;
+  // What the alert and the facts this rule sets are about.
+  std::optional<SubjectRef> subject;
   Refusal refusal = Refusal::permission_error;
   int line = 0;  // where the rule starts in its file; 0 for entry rules
   bool operator==(const Rule&) const = default;

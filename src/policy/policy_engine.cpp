@@ -3,7 +3,9 @@
 #include "glob.h"
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,6 +55,21 @@ PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
       prerequisite_[index] = 1;
     }
   }
+  std::set<std::string> names;
+  for (const Rule& rule : policy_.rules) {
+    for (const auto* list : {&rule.sets, &rule.given, &rule.given_any}) names.insert(list->begin(), list->end());
+  }
+  fact_names_.assign(names.begin(), names.end());
+  facts_.resize(fact_names_.size());
+  sets_.resize(policy_.rules.size());
+  given_.resize(policy_.rules.size());
+  given_any_.resize(policy_.rules.size());
+  for (std::size_t i = 0; i < policy_.rules.size(); ++i) {
+    const Rule& rule = policy_.rules[i];
+    for (const std::string& name : rule.sets) sets_[i].push_back(fact_index(name));
+    for (const std::string& name : rule.given) given_[i].push_back(fact_index(name));
+    for (const std::string& name : rule.given_any) given_any_[i].push_back(fact_index(name));
+  }
   for (const Rule& rule : policy_.rules) {
     if (std::any_of(rule.events.begin(), rule.events.end(), has_glob_characters)) glob_bucket_.rules.push_back(&rule);
   }
@@ -84,10 +101,11 @@ const PolicyEngine::Bucket* PolicyEngine::candidates(std::string_view event) con
   return glob_bucket_.rules.empty() ? nullptr : &glob_bucket_;
 }
 
-void Verdict::add(const Rule& rule) {
+void Verdict::add(const Rule& rule, std::string subject) {
   // A record that raises an alert is never thinned.
   suppressed = false;
   if (alert_count < kMaxReported) {
+    subjects[alert_count] = std::move(subject);
     alerts[alert_count++] = &rule;
   } else {
     ++alerts_not_reported;
@@ -111,22 +129,34 @@ Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& 
   for (const Lookup& lookup : lookups) {
     if (lookup.bucket == nullptr) continue;
     bool from_globs = lookup.bucket == &glob_bucket_;
+    ArgumentSource& own = lookup.arguments != nullptr ? *lookup.arguments : arguments;
     for (const Rule* rule : lookup.bucket->rules) {
       if (from_globs && !names_event(*rule, lookup.event)) continue;
       std::size_t index = rule_index(policy_, *rule);
-      if (!after_[index].empty()) {
+      if (!after_[index].empty() || !given_[index].empty() || !given_any_[index].empty()) {
         if (now_ms < 0) now_ms = monotonic_ms();
-        if (!follows_its_prerequisites(index, now_ms)) continue;
+        if (!follows_its_prerequisites(index, now_ms) || !given_facts_hold(index, now_ms)) continue;
       }
-      if (failing_condition(*rule, lookup.bucket->signature, arguments, site) >= 0) continue;
+      if (failing_condition(*rule, lookup.bucket->signature, own, site) >= 0) continue;
       if (prerequisite_[index] && verdict.prerequisite_count < Verdict::kMaxReported) {
         verdict.prerequisites[verdict.prerequisite_count++] = rule;
       }
-      if (rule->action == Action::log) {
+      std::string subject;
+      bool alerts = rule->action != Action::log;
+      if (rule->subject && (alerts || !sets_[index].empty())) {
+        ArgValue scratch;
+        subject = subject_text(subject_value(rule->subject->subject, rule->subject->field, rule->subject->position,
+                                             lookup.bucket->signature, own, site, scratch));
+      }
+      if (!sets_[index].empty() && verdict.establishing_count < Verdict::kMaxReported) {
+        verdict.established_subjects[verdict.establishing_count] = alerts ? subject : std::move(subject);
+        verdict.establishing[verdict.establishing_count++] = rule;
+      }
+      if (!alerts) {
         if (rule->limit.active() && limiting == nullptr) limiting = rule;
         continue;
       }
-      verdict.add(*rule);
+      verdict.add(*rule, std::move(subject));
     }
   }
   // Only a plain record may be thinned; the first limiting rule decides.
@@ -139,50 +169,49 @@ int PolicyEngine::failing_condition(const Rule& rule, std::string_view event, Ar
   return failing_condition(rule, find_event_signature(event), arguments, site);
 }
 
+const ArgValue& PolicyEngine::subject_value(Subject subject, const std::string& field,
+                                            std::optional<std::size_t> position, const EventSignature* signature,
+                                            ArgumentSource& arguments, SiteSource& site, ArgValue& scratch) const {
+  static const ArgValue kMissing;
+  switch (subject) {
+    case Subject::argument: {
+      std::size_t at = position.value_or(SIZE_MAX);
+      if (!position && signature != nullptr) {
+        const auto& fields = signature->fields;
+        auto found = std::find(fields.begin(), fields.end(), field);
+        if (found != fields.end()) at = static_cast<std::size_t>(found - fields.begin());
+      }
+      return at < arguments.count() ? arguments.value(at) : kMissing;
+    }
+    case Subject::site_file:
+      return site.file();
+    case Subject::site_verified:
+      scratch = ArgValue::of_boolean(site.verified());
+      return scratch;
+    case Subject::site_entry:
+      scratch = ArgValue::of_boolean(site_is_entry(site.file()));
+      return scratch;
+    case Subject::process_uid:
+      return uid_value_;
+    case Subject::process_script:
+      return script_value_;
+    case Subject::process_entry:
+      return entry_value_;
+    case Subject::process_socket_stdio:
+      scratch = ArgValue::of_boolean(standard_stream_is_socket());
+      return scratch;
+  }
+  return kMissing;
+}
+
 int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
                                     SiteSource& site) const {
-  static const ArgValue kMissing;
   for (std::size_t index = 0; index < rule.conditions.size(); ++index) {
     const Condition& condition = rule.conditions[index];
-    const ArgValue* value = &kMissing;
-    ArgValue fact;  // a value read when the rule asks
-    switch (condition.subject) {
-      case Subject::argument: {
-        std::size_t position = condition.position.value_or(SIZE_MAX);
-        if (!condition.position && signature != nullptr) {
-          const auto& fields = signature->fields;
-          auto at = std::find(fields.begin(), fields.end(), condition.field);
-          if (at != fields.end()) position = static_cast<std::size_t>(at - fields.begin());
-        }
-        if (position < arguments.count()) value = &arguments.value(position);
-        break;
-      }
-      case Subject::site_file:
-        value = &site.file();
-        break;
-      case Subject::site_verified:
-        fact = ArgValue::of_boolean(site.verified());
-        value = &fact;
-        break;
-      case Subject::site_entry:
-        fact = ArgValue::of_boolean(site_is_entry(site.file()));
-        value = &fact;
-        break;
-      case Subject::process_uid:
-        value = &uid_value_;
-        break;
-      case Subject::process_script:
-        value = &script_value_;
-        break;
-      case Subject::process_entry:
-        value = &entry_value_;
-        break;
-      case Subject::process_socket_stdio:
-        fact = ArgValue::of_boolean(standard_stream_is_socket());
-        value = &fact;
-        break;
-    }
-    if (!condition.matches(*value)) return static_cast<int>(index);
+    ArgValue scratch;  // a value read when the rule asks
+    const ArgValue& value =
+        subject_value(condition.subject, condition.field, condition.position, signature, arguments, site, scratch);
+    if (!condition.matches(value)) return static_cast<int>(index);
   }
   return -1;
 }
@@ -196,9 +225,163 @@ bool PolicyEngine::follows_its_prerequisites(std::size_t rule, std::int64_t now_
   return true;
 }
 
-void PolicyEngine::note(const Verdict& verdict, std::uint64_t seq) {
-  if (verdict.prerequisite_count == 0) return;
+bool PolicyEngine::fact_holds(std::size_t fact, long long within_seconds, std::int64_t now_ms) const {
+  std::int64_t at = facts_[fact].at_ms;
+  return at >= 0 && (within_seconds == 0 || now_ms - at <= within_seconds * 1000);
+}
+
+bool PolicyEngine::given_facts_hold(std::size_t rule, std::int64_t now_ms) const {
+  long long within = policy_.rules[rule].within_seconds;
+  for (std::size_t fact : given_[rule]) {
+    if (!fact_holds(fact, within, now_ms)) return false;
+  }
+  if (given_any_[rule].empty()) return true;
+  return std::any_of(given_any_[rule].begin(), given_any_[rule].end(),
+                     [&](std::size_t fact) { return fact_holds(fact, within, now_ms); });
+}
+
+std::size_t PolicyEngine::fact_index(std::string_view name) const {
+  return static_cast<std::size_t>(std::lower_bound(fact_names_.begin(), fact_names_.end(), name) - fact_names_.begin());
+}
+
+void PolicyEngine::append_because(JsonText& json, const Rule& rule) const {
+  std::size_t index = rule_index(policy_, rule);
+  if (given_[index].empty() && given_any_[index].empty()) return;
   std::int64_t now_ms = monotonic_ms();
+  json.key("because");
+  json.begin_array();
+  for (const auto* list : {&given_[index], &given_any_[index]}) {
+    for (std::size_t fact : *list) {
+      if (!fact_holds(fact, rule.within_seconds, now_ms)) continue;
+      const FactState& state = facts_[fact];
+      json.begin_object();
+      json.key("fact");
+      json.string(fact_names_[fact]);
+      json.key("pid");
+      json.integer(state.pid);
+      json.key("seq");
+      json.unsigned_integer(state.seq);
+      if (!state.subject.empty()) {
+        json.key("subject");
+        json.string(state.subject);
+      }
+      json.end_object();
+    }
+  }
+  json.end_array();
+}
+
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+std::string hex_of(std::string_view text) {
+  std::string hex;
+  hex.reserve(text.size() * 2);
+  for (unsigned char c : text) {
+    hex += kHexDigits[c >> 4];
+    hex += kHexDigits[c & 15];
+  }
+  return hex;
+}
+
+std::optional<std::string> unhex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string text;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    int high = digit(hex[i]);
+    int low = digit(hex[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    text += static_cast<char>(high * 16 + low);
+  }
+  return text;
+}
+
+template <typename Number>
+std::optional<Number> number_of(std::string_view text) {
+  Number value{};
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// A subject travels in the environment, which has a size limit: it names,
+// it does not carry a payload.
+constexpr std::size_t kInheritedSubjectBytes = 120;
+constexpr std::size_t kMaxInheritedFacts = 64;
+
+}  // namespace
+
+std::string PolicyEngine::inheritable_facts() const {
+  if (!facts_held_) return {};
+  std::string text = std::to_string(getpid());
+  for (std::size_t i = 0; i < facts_.size(); ++i) {
+    const FactState& state = facts_[i];
+    if (state.at_ms < 0) continue;
+    text += ';';
+    text += fact_names_[i];
+    text += ',';
+    text += std::to_string(state.pid);
+    text += ',';
+    text += std::to_string(state.seq);
+    text += ',';
+    text += hex_of(std::string_view(state.subject).substr(0, kInheritedSubjectBytes));
+  }
+  return text;
+}
+
+std::vector<InheritedFact> PolicyEngine::parse_inherited_facts(std::string_view text,
+                                                               bool (*accept_writer)(long long pid)) {
+  std::vector<InheritedFact> facts;
+  std::size_t separator = text.find(';');
+  auto writer = number_of<long long>(text.substr(0, separator));
+  if (!writer || !accept_writer(*writer)) return facts;
+  while (separator != std::string_view::npos && facts.size() < kMaxInheritedFacts) {
+    text.remove_prefix(separator + 1);
+    separator = text.find(';');
+    std::string_view entry = text.substr(0, separator);
+    std::string_view parts[4];
+    std::size_t count = 0;
+    for (; count < 4; ++count) {
+      std::size_t comma = entry.find(',');
+      parts[count] = entry.substr(0, comma);
+      if (comma == std::string_view::npos) break;
+      entry.remove_prefix(comma + 1);
+    }
+    if (count != 3) continue;
+    auto pid = number_of<long long>(parts[1]);
+    auto seq = number_of<std::uint64_t>(parts[2]);
+    auto subject = unhex(parts[3].substr(0, kInheritedSubjectBytes * 2));
+    if (parts[0].empty() || parts[0].size() > 64 || !pid || !seq || !subject) continue;
+    facts.push_back({std::string(parts[0]), *pid, *seq, std::move(*subject)});
+  }
+  return facts;
+}
+
+void PolicyEngine::inherit(const std::vector<InheritedFact>& facts) {
+  std::int64_t now_ms = monotonic_ms();
+  for (const InheritedFact& inherited : facts) {
+    std::size_t index = fact_index(inherited.fact);
+    if (index >= fact_names_.size() || fact_names_[index] != inherited.fact) continue;
+    facts_[index] = {now_ms, inherited.seq, inherited.pid, inherited.subject};
+    facts_held_ = true;
+  }
+}
+
+void PolicyEngine::note(const Verdict& verdict, std::uint64_t seq) {
+  if (verdict.prerequisite_count == 0 && verdict.establishing_count == 0) return;
+  std::int64_t now_ms = monotonic_ms();
+  for (std::size_t i = 0; i < verdict.establishing_count; ++i) {
+    for (std::size_t fact : sets_[rule_index(policy_, *verdict.establishing[i])]) {
+      facts_[fact] = {now_ms, seq, getpid(), verdict.established_subjects[i]};
+      facts_held_ = true;
+    }
+  }
   for (std::size_t i = 0; i < verdict.prerequisite_count; ++i) {
     RuleCounters& counters = counters_[rule_index(policy_, *verdict.prerequisites[i])];
     counters.matched_seq.store(seq, std::memory_order_relaxed);
@@ -223,6 +406,40 @@ void PolicyEngine::append_prerequisites(JsonText& json, const Rule& rule) const 
     json.end_object();
   }
   json.end_array();
+}
+
+namespace {
+
+// At most `limit` bytes, not cutting a UTF-8 sequence in two.
+std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+std::string subject_text(const ArgValue& value) {
+  constexpr std::size_t kMaxBytes = 300;
+  switch (value.kind) {
+    case ValueKind::text:
+    case ValueKind::bytes:
+      return std::string(utf8_prefix(value.text, kMaxBytes));
+    case ValueKind::integer:
+    case ValueKind::boolean:
+      return std::to_string(value.integer);
+    case ValueKind::sequence:
+      if (value.items.size() == 2 && value.items[0].kind == ValueKind::text &&
+          value.items[1].kind == ValueKind::integer) {
+        return std::string(utf8_prefix(value.items[0].text, kMaxBytes)) + ":" + std::to_string(value.items[1].integer);
+      }
+      return std::string(value.type);
+    case ValueKind::missing:
+      return {};
+    default:
+      return std::string(value.type);
+  }
 }
 
 bool PolicyEngine::site_is_entry(const ArgValue& file) const {

@@ -6,6 +6,7 @@
 #include "event_catalog.h"
 #include "json_text.h"
 #include "policy.h"
+#include "start_info.h"
 
 #include <array>
 #include <atomic>
@@ -20,6 +21,9 @@
 namespace vigil {
 
 // Facts about the process, fixed at start.
+// The environment variable facts cross exec in.
+inline constexpr const char* kInheritedFactsVariable = "VIGIL_FACTS";
+
 struct ProcessFacts {
   long long uid = 0;
   std::string script;  // the file run, for entry mode "file"; empty otherwise
@@ -38,6 +42,9 @@ struct Verdict {
   std::array<const Rule*, kMaxReported> alerts{};
   std::size_t alert_count = 0;
   std::size_t alerts_not_reported = 0;
+  // What each reported alert is about, by the rule's `subject`; empty
+  // for rules without one.
+  std::array<std::string, kMaxReported> subjects;
   const Rule* decisive = nullptr;  // the rule whose action is `action`
   // A `log` rule's rate limit or sampling dropped this event's record.
   bool suppressed = false;
@@ -50,9 +57,14 @@ struct Verdict {
   // remembers them once the event's record has its seq.
   std::array<const Rule*, kMaxReported> prerequisites{};
   std::size_t prerequisite_count = 0;
+  // Matching rules that set facts, and each one's subject: note()
+  // establishes the facts once the event's record has its seq.
+  std::array<const Rule*, kMaxReported> establishing{};
+  std::array<std::string, kMaxReported> established_subjects;
+  std::size_t establishing_count = 0;
   bool denies() const { return enforced && action >= Action::deny; }
   // Counts a matching rule that raises an alert (alert, deny or kill).
-  void add(const Rule& rule);
+  void add(const Rule& rule, std::string subject = {});
   std::string_view detail_of(const Rule& rule) const { return &rule == detailed ? detail : std::string_view(); }
 };
 
@@ -80,6 +92,9 @@ class PolicyEngine {
   struct Lookup {
     std::string_view event;
     const Bucket* bucket;  // from candidates(event); may be null
+    // The arguments of this name when they are not the event's own: a
+    // view such as vigil.process_start, which the runtime derives.
+    ArgumentSource* arguments = nullptr;
   };
   Verdict evaluate(std::span<const Lookup> lookups, ArgumentSource& arguments, SiteSource& site);
   // candidates() and evaluate() together.
@@ -89,9 +104,24 @@ class PolicyEngine {
   // conditions that fails for this event, or -1 when the rule matches.
   int failing_condition(const Rule& rule, std::string_view event, ArgumentSource& arguments, SiteSource& site) const;
 
-  // Remembers the verdict's prerequisite matches: now, by this process,
-  // in the record numbered `seq`.
+  // Remembers the verdict's prerequisite matches and establishes its
+  // facts: now, by this process, in the record numbered `seq`.
   void note(const Verdict& verdict, std::uint64_t seq);
+  // For an alert of a rule with `given` or `given_any`: `"because":
+  // [{"fact", "pid", "seq", "subject"}]`, the facts it followed.
+  void append_because(JsonText& json, const Rule& rule) const;
+
+  // Facts cross exec in the environment (docs/detection.md):
+  // "PID;FACT,SEQ,HEXSUBJECT;…" for the facts this process holds, or empty.
+  std::string inheritable_facts() const;
+  // The facts in the text of inheritable_facts(), when the process that
+  // wrote it is `accept_writer(pid)`; malformed entries are skipped.
+  static std::vector<InheritedFact> parse_inherited_facts(std::string_view text,
+                                                          bool (*accept_writer)(long long pid));
+  // Takes facts a parent passed on; facts this policy does not name are
+  // left out.
+  void inherit(const std::vector<InheritedFact>& facts);
+  bool holds_facts() const { return facts_held_; }
   // For the alert of a rule with `after`: `"after": [{"rule", "pid",
   // "seq_ref"}]`, the matches it followed.
   void append_prerequisites(JsonText& json, const Rule& rule) const;
@@ -118,6 +148,11 @@ class PolicyEngine {
                         SiteSource& site) const;
   bool keeps_record(const Rule& rule);
   bool follows_its_prerequisites(std::size_t rule, std::int64_t now_ms) const;
+  bool given_facts_hold(std::size_t rule, std::int64_t now_ms) const;
+  bool fact_holds(std::size_t fact, long long within_seconds, std::int64_t now_ms) const;
+  const ArgValue& subject_value(Subject subject, const std::string& field, std::optional<std::size_t> position,
+                                const EventSignature* signature, ArgumentSource& arguments, SiteSource& site,
+                                ArgValue& scratch) const;
   bool site_is_entry(const ArgValue& file) const;
 
   Policy policy_;
@@ -134,6 +169,26 @@ class PolicyEngine {
   // after it.
   std::vector<std::vector<std::size_t>> after_;
   std::vector<char> prerequisite_;
+
+  // Facts by index; names sorted.
+  struct FactState {
+    std::int64_t at_ms = -1;  // monotonic; -1: not established
+    std::uint64_t seq = 0;
+    std::int64_t pid = 0;
+    std::string subject;
+  };
+  std::vector<std::string> fact_names_;
+  std::vector<FactState> facts_;
+  bool facts_held_ = false;
+  // By rule index: the facts it sets, needs all of, needs one of.
+  std::vector<std::vector<std::size_t>> sets_;
+  std::vector<std::vector<std::size_t>> given_;
+  std::vector<std::vector<std::size_t>> given_any_;
+  std::size_t fact_index(std::string_view name) const;
 };
+
+// How an alert or a fact names a value: text as it is (at most 300 bytes),
+// a socket address as host:port, a number in digits.
+std::string subject_text(const ArgValue& value);
 
 }  // namespace vigil

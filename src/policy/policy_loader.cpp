@@ -128,6 +128,7 @@ class Loader {
           policy.rules.push_back(std::move(*rule));
         }
         check_correlations(policy.rules, ids, correlations);
+        check_facts(policy.rules);
       }
     }
     bool failed = std::any_of(diagnostics_.begin(), diagnostics_.end(),
@@ -443,7 +444,8 @@ class Loader {
 
   std::optional<Rule> load_rule(const toml::table& table) {
     check_keys(table, {"id", "description", "event", "action", "severity", "attack", "message", "args", "site",
-                       "process", "max_per_second", "sample_one_in", "after", "within"});
+                       "process", "max_per_second", "sample_one_in", "after", "within", "sets", "given",
+                       "given_any", "subject"});
     Rule rule;
     rule.line = static_cast<int>(table.source().begin.line);
     rule.id = string_or(table, "id", "");
@@ -477,12 +479,16 @@ class Loader {
                        {{"file", Subject::site_file}, {"verified", Subject::site_verified}, {"entry", Subject::site_entry}},
                        rule);
     if (const auto* after = table.get("after")) rule.after = strings(*after, "after");
+    if (const auto* sets = table.get("sets")) rule.sets = fact_names(*sets, "sets");
+    if (const auto* given = table.get("given")) rule.given = fact_names(*given, "given");
+    if (const auto* given_any = table.get("given_any")) rule.given_any = fact_names(*given_any, "given_any");
+    if (const auto* subject = table.get("subject")) rule.subject = subject_of(*subject, rule.events);
     if (const auto* within = table.get("within")) {
       auto seconds = within->value<long long>();
       if (!within->is_integer() || !seconds || *seconds <= 0) {
         error(*within, "`within` must be a whole number of seconds above 0");
-      } else if (rule.after.empty()) {
-        error(*within, "rule \"" + rule.id + "\": `within` needs `after`");
+      } else if (rule.after.empty() && !table.contains("given") && !table.contains("given_any")) {
+        error(*within, "rule \"" + rule.id + "\": `within` needs `after`, `given` or `given_any`");
       } else {
         rule.within_seconds = *seconds;
       }
@@ -501,6 +507,64 @@ class Loader {
     }
     if (rule.action == Action::deny || rule.action == Action::kill) warn_if_notification_only(table, rule);
     return rule;
+  }
+
+  // Fact names are dotted words ("net.connected"): they travel to child
+  // processes in VIGIL_FACTS, whose separators they must not contain.
+  std::vector<std::string> fact_names(const toml::node& node, std::string_view key) {
+    std::vector<std::string> names = strings(node, key);
+    for (const std::string& name : names) {
+      bool valid = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      });
+      if (!valid) error(node, "fact \"" + name + "\" must be 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+    }
+    return names;
+  }
+
+  // "args.NAME", "args.N", "site.file" or "process.script".
+  std::optional<SubjectRef> subject_of(const toml::node& node, const std::vector<std::string>& events) {
+    auto text = node.value<std::string>();
+    if (!text) {
+      error(node, "`subject` must be a string such as \"args.path\"");
+      return std::nullopt;
+    }
+    SubjectRef subject;
+    if (text->starts_with("args.") && text->size() > 5) {
+      subject.field = text->substr(5);
+      if (is_position(subject.field)) {
+        subject.position = std::stoul(subject.field);
+      } else {
+        check_field(node, events, subject.field);
+      }
+      return subject;
+    }
+    if (*text == "site.file") {
+      subject.subject = Subject::site_file;
+      return subject;
+    }
+    if (*text == "process.script") {
+      subject.subject = Subject::process_script;
+      return subject;
+    }
+    error(node, "`subject` is \"args.NAME\", \"site.file\" or \"process.script\"");
+    return std::nullopt;
+  }
+
+  // Every fact a rule is `given` is set by some rule: a misspelt fact
+  // would make the rule never match while `policy check` said ok.
+  void check_facts(const std::vector<Rule>& rules) {
+    std::set<std::string> established;
+    for (const Rule& rule : rules) established.insert(rule.sets.begin(), rule.sets.end());
+    for (const Rule& rule : rules) {
+      for (const auto* names : {&rule.given, &rule.given_any}) {
+        for (const std::string& name : *names) {
+          if (!established.contains(name)) {
+            error_at(rule.line, 1, "rule \"" + rule.id + "\" is given fact \"" + name + "\", which no rule `sets`");
+          }
+        }
+      }
+    }
   }
 
   // `after` names rules of this file, other than the rule itself.

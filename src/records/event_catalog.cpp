@@ -16,6 +16,11 @@ constexpr CatalogRow kCatalog[] = {
     // it see every file opened to run as code (io.open_code), with the
     // arguments of the `open` event recorded for that open.
     {"vigil.open_code", "path,mode,flags"},
+    // Views (src/runtime/event_views.h, docs/detection.md): one behaviour
+    // seen through every event that spells it, with resolved arguments.
+    {"vigil.process_start", "program,argv,command,via,kind,disguised,stdio_socket,interactive"},
+    {"vigil.file_write", "path,via,source"},
+    {"vigil.file_read", "path,via"},
     // Raised by vigil-python's wrappers of calls no CPython audits
     // (src/runtime/audited_wrappers.h).
     {"os.chroot", "path"},

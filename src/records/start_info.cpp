@@ -167,6 +167,25 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
     for (const std::string& sink : info.sinks) json.string(sink);
     json.end_array();
   }
+  if (!info.inherited_facts.empty() && std::string_view(origin) == "exec") {
+    json.key("inherited_facts");
+    json.begin_array();
+    for (const InheritedFact& fact : info.inherited_facts) {
+      json.begin_object();
+      json.key("fact");
+      json.string(fact.fact);
+      json.key("pid");
+      json.integer(fact.pid);
+      json.key("seq");
+      json.unsigned_integer(fact.seq);
+      if (!fact.subject.empty()) {
+        json.key("subject");
+        json.string(fact.subject);
+      }
+      json.end_object();
+    }
+    json.end_array();
+  }
   if (!info.unusable_logs.empty()) {
     json.key("unusable_logs");
     json.begin_array();

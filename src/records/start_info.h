@@ -31,6 +31,16 @@ struct UnusableLog {
   std::string error;
 };
 
+// A fact a parent process established and passed on across exec
+// (docs/detection.md): the event record that established it is `seq` of
+// process `pid`.
+struct InheritedFact {
+  std::string fact;
+  long long pid = 0;
+  unsigned long long seq = 0;
+  std::string subject;
+};
+
 struct StartInfo {
   std::vector<std::string> argv;
   std::string exe;
@@ -58,6 +68,8 @@ struct StartInfo {
   // program of this process's user cannot rewrite.
   bool append_only_log = false;
   std::vector<std::string> out_of_reach;
+  // Facts taken from the parent that started this program.
+  std::vector<InheritedFact> inherited_facts;
 };
 
 // Whether the file at `path` carries the append-only attribute.

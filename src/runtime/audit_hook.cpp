@@ -3,6 +3,7 @@
 #include "audited_wrappers.h"
 #include "code_verifier.h"
 #include "decision_record.h"
+#include "event_views.h"
 #include "event_catalog.h"
 #include "import_plumbing.h"
 #include "integrity_alerts.h"
@@ -271,9 +272,8 @@ void find_target(std::string_view event, PyObject* args, Findings& findings) {
   PyObject* first = PyTuple_GET_ITEM(args, 0);
   if (event == "open") {
     findings.target = find_open_target(first, current_open_directory());
-    if (findings.target && PyTuple_GET_SIZE(args) >= 3) {
-      findings.writes = opens_for_writing(PyTuple_GET_ITEM(args, 1), PyTuple_GET_ITEM(args, 2));
-    }
+    // A file the open creates has no target yet, and is still written.
+    if (PyTuple_GET_SIZE(args) >= 3) findings.writes = opens_for_writing(PyTuple_GET_ITEM(args, 1), PyTuple_GET_ITEM(args, 2));
   } else if (event == "mmap.__new__") {
     findings.target = find_descriptor_target(first);
     findings.writes = true;
@@ -343,7 +343,9 @@ const Rule* verify(Registration& registration, std::string_view event, PyObject*
 
 Verdict judge(Registration& registration, std::string_view event, PyObject* args, Findings& findings) {
   PolicyEngine& engine = *registration.engine;
-  PolicyEngine::Lookup lookups[2] = {{event, engine.candidates(event)}, {kOpenCodeEvent, nullptr}};
+  // The event under its own name, as a code file's open, and under its views.
+  PolicyEngine::Lookup lookups[4] = {{event, engine.candidates(event)}, {kOpenCodeEvent, nullptr}, {}, {}};
+  std::size_t lookup_count = 2;
   bool opening_code = false;
   if (t_opening_code.active && event == "open") {
     // Only the open-code hook's own event: a Python hook that opens a
@@ -355,22 +357,44 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
     lookups[1].bucket = engine.candidates(kOpenCodeEvent);
   }
   find_target(event, args, findings);
+  ViewArguments views[2];
+  if (!opening_code) {
+    EventViews names = views_of(event, findings.writes);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const PolicyEngine::Bucket* bucket = names[i].empty() ? nullptr : engine.candidates(names[i]);
+      if (bucket != nullptr && views[i].build(names[i], event, args)) {
+        lookups[lookup_count++] = {names[i], bucket, &views[i]};
+      }
+    }
+  }
   PythonSite site(registration.verifier);
   const Rule* broken = registration.verifier != nullptr
                            ? verify(registration, event, args, opening_code, site, findings)
                            : nullptr;
-  if (lookups[0].bucket == nullptr && lookups[1].bucket == nullptr && broken == nullptr) return {};
+  bool any = broken != nullptr;
+  for (std::size_t i = 0; i < lookup_count; ++i) any = any || lookups[i].bucket != nullptr;
+  if (!any) return {};
   PythonArguments spelled(args);
   std::string_view proc_path = findings.target ? std::string_view(findings.target->proc_path) : std::string_view();
   ProcPathArguments canonical(spelled, proc_path);
   ArgumentSource& arguments = proc_path.empty() ? static_cast<ArgumentSource&>(spelled) : canonical;
-  Verdict verdict = engine.evaluate(lookups, arguments, site);
+  Verdict verdict = engine.evaluate(std::span(lookups, lookup_count), arguments, site);
   if (broken != nullptr) {
     verdict.add(*broken);
     verdict.detailed = broken;
     verdict.detail = findings.detail;
   }
   return verdict;
+}
+
+// Facts cross exec in the environment the child inherits
+// (docs/detection.md): set just before a process starts, with the GIL
+// held. A program that gives its child an environment of its own leaves
+// them out; the parent's own rules judged the start already.
+void pass_facts_to_children(const PolicyEngine& engine) {
+  if (!engine.holds_facts()) return;
+  std::string facts = engine.inheritable_facts();
+  setenv(kInheritedFactsVariable, facts.c_str(), 1);
 }
 
 void append_provenance_member(JsonText& json, const Provenance& provenance) {
@@ -446,12 +470,14 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
       std::uint64_t seq = recorder.emit("event", members, {name, {}, -1});
       t_last_event_seq = seq;
       registration.engine->note(verdict, seq);
+      if (views_of(name, false)[0] == kProcessStartView) pass_facts_to_children(*registration.engine);
       for (std::size_t i = 0; i < verdict.alert_count; ++i) {
         members.clear();
         JsonText alert(members, true);
         const Rule& rule = *verdict.alerts[i];
-        append_alert_members(alert, rule, name, verdict.enforced, seq, verdict.detail_of(rule));
+        append_alert_members(alert, rule, name, verdict.enforced, seq, verdict.detail_of(rule), verdict.subjects[i]);
         registration.engine->append_prerequisites(alert, rule);
+        registration.engine->append_because(alert, rule);
         recorder.emit("alert", members, {name, rule.id, static_cast<int>(rule.severity)});
       }
       alert_if_own_log(registration, name, findings, seq);

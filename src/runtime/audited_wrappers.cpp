@@ -26,6 +26,34 @@ thread_local bool t_raised_by_sys_audit = false;
 PyCFunction g_sys_audit_original = nullptr;
 PyCFunction g_fork_exec_original = nullptr;
 PyCFunction g_os_open_original = nullptr;
+PyCFunction g_posix_spawn_original = nullptr;
+PyCFunction g_posix_spawnp_original = nullptr;
+
+// Set by the fork_exec and posix_spawn wrappers for the duration of the
+// call, read by the hook at the call's event.
+thread_local ChildStdio t_child_stdio;
+
+// An int read from its storage; `fallback` for anything else (an object
+// with __index__ would run Python code).
+int exact_descriptor(PyObject* value, int fallback) {
+  if (value == nullptr || !PyLong_CheckExact(value)) return fallback;
+  int overflow = 0;
+  long fd = PyLong_AsLongAndOverflow(value, &overflow);
+  if (overflow != 0 || fd < -1 || fd > INT32_MAX) return fallback;
+  return static_cast<int>(fd);
+}
+
+// Keeps what the call gives its child for the duration of the call.
+class ChildStdioScope {
+ public:
+  explicit ChildStdioScope(const ChildStdio& stdio) : outer_(std::exchange(t_child_stdio, stdio)) {}
+  ~ChildStdioScope() { t_child_stdio = outer_; }
+  ChildStdioScope(const ChildStdioScope&) = delete;
+  ChildStdioScope& operator=(const ChildStdioScope&) = delete;
+
+ private:
+  ChildStdio outer_;
+};
 
 // The directory the relative path of the `open` event os.open raises is
 // resolved in: set by the wrapper around os.open, taken by the hook.
@@ -76,6 +104,13 @@ void wrap_sys_audit() {
 // env_list, ...) in 3.8–3.13; the event is 3.14's.
 int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
   if (nargs < 6) return 0;  // the original reports the malformed call
+  if (nargs >= 12) {
+    // p2cread, c2pwrite and errwrite become the child's 0, 1 and 2; -1
+    // leaves it this process's own.
+    t_child_stdio.fds[0] = exact_descriptor(args[6], ChildStdio::kInherited);
+    t_child_stdio.fds[1] = exact_descriptor(args[9], ChildStdio::kInherited);
+    t_child_stdio.fds[2] = exact_descriptor(args[11], ChildStdio::kInherited);
+  }
   HookWitness witness;
   if (PySys_Audit("_posixsubprocess.fork_exec", "OOO", args[1], args[0], args[5]) < 0) return -1;
   if (!witness.missed()) return 0;
@@ -85,11 +120,13 @@ int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
 }
 
 PyObject* fork_exec_audited_varargs(PyObject* module, PyObject* args) {
+  ChildStdioScope scope({});
   if (PyTuple_Check(args) && audit_fork_exec(&PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args)) < 0) return nullptr;
   return g_fork_exec_original(module, args);
 }
 
 PyObject* fork_exec_audited_fastcall(PyObject* module, PyObject* const* args, Py_ssize_t nargs) {
+  ChildStdioScope scope({});
   if (audit_fork_exec(args, nargs) < 0) return nullptr;
   return reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_fork_exec_original))(module, args,
                                                                                                  nargs);
@@ -167,6 +204,53 @@ PyObject* os_open_noting_dir_fd(PyObject* module, PyObject* const* args, Py_ssiz
       module, args, nargs, kwnames);
   t_open_directory = outer;
   return result;
+}
+
+// posix_spawn's file_actions: (POSIX_SPAWN_OPEN, fd, path, flags, mode),
+// (POSIX_SPAWN_CLOSE, fd), (POSIX_SPAWN_DUP2, fd, new_fd), applied in order
+// in the child. Only exact tuples in an exact list or tuple are read.
+ChildStdio spawn_file_actions_stdio(PyObject* actions) {
+  ChildStdio stdio;
+  if (actions == nullptr || (!PyList_CheckExact(actions) && !PyTuple_CheckExact(actions))) return stdio;
+  bool list = PyList_CheckExact(actions);
+  Py_ssize_t count = list ? PyList_GET_SIZE(actions) : PyTuple_GET_SIZE(actions);
+  int current[3] = {0, 1, 2};  // what each stream is: a descriptor of this process, or kNotSocket
+  for (Py_ssize_t i = 0; i < count; ++i) {
+    PyObject* action = list ? PyList_GET_ITEM(actions, i) : PyTuple_GET_ITEM(actions, i);
+    if (!PyTuple_CheckExact(action) || PyTuple_GET_SIZE(action) < 2) continue;
+    int tag = exact_descriptor(PyTuple_GET_ITEM(action, 0), -1);
+    int fd = exact_descriptor(PyTuple_GET_ITEM(action, 1), -1);
+    if (tag == 2 && PyTuple_GET_SIZE(action) >= 3) {  // dup2(fd, new_fd)
+      int target = exact_descriptor(PyTuple_GET_ITEM(action, 2), -1);
+      if (target >= 0 && target <= 2) current[target] = fd >= 0 && fd <= 2 ? current[fd] : fd;
+    } else if (tag == 0 && fd >= 0 && fd <= 2) {  // open onto a standard stream
+      current[fd] = ChildStdio::kNotSocket;
+    }
+  }
+  for (int stream = 0; stream < 3; ++stream) stdio.fds[stream] = current[stream] == stream ? ChildStdio::kInherited : current[stream];
+  return stdio;
+}
+
+template <PyCFunction* Original>
+PyObject* posix_spawn_noting_stdio(PyObject* module, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  ChildStdioScope scope(spawn_file_actions_stdio(keyword_argument(args, nargs, kwnames, "file_actions")));
+  return reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(*Original))(module, args, nargs,
+                                                                                                   kwnames);
+}
+
+void wrap_posix_spawn() {
+  PyModuleDef* definition = builtin_module_definition("posix");
+  if (definition == nullptr || definition->m_methods == nullptr) return;
+  for (PyMethodDef* entry = definition->m_methods; entry->ml_name != nullptr; ++entry) {
+    if (entry->ml_flags != (METH_FASTCALL | METH_KEYWORDS)) continue;
+    if (std::strcmp(entry->ml_name, "posix_spawn") == 0) {
+      patch(entry, g_posix_spawn_original,
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(posix_spawn_noting_stdio<&g_posix_spawn_original>)));
+    } else if (std::strcmp(entry->ml_name, "posix_spawnp") == 0) {
+      patch(entry, g_posix_spawnp_original,
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(posix_spawn_noting_stdio<&g_posix_spawnp_original>)));
+    }
+  }
 }
 
 void wrap_os_open() {
@@ -361,9 +445,12 @@ void install_audited_wrappers() {
   wrap_fork_exec();
   wrap_unaudited_calls(std::make_index_sequence<std::size(g_unaudited_calls)>());
   wrap_os_open();
+  wrap_posix_spawn();
 }
 
 OpenDirectory current_open_directory() { return t_open_directory; }
+
+ChildStdio current_child_stdio() { return t_child_stdio; }
 
 bool take_raised_by_sys_audit() {
   bool raised = t_raised_by_sys_audit;

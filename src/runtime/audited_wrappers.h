@@ -47,4 +47,16 @@ struct OpenDirectory {
 // current directory otherwise.
 OpenDirectory current_open_directory();
 
+// The descriptors the process-starting call running on this thread gives
+// its child as standard input, output and error, where the call says so
+// itself: fork_exec's p2cread, c2pwrite and errwrite (subprocess's
+// stdin=, stdout=, stderr=), posix_spawn's file_actions. kInherited: the
+// child gets this process's own; kNotSocket: a file opened for it.
+struct ChildStdio {
+  static constexpr int kInherited = -1;
+  static constexpr int kNotSocket = -2;
+  int fds[3] = {kInherited, kInherited, kInherited};
+};
+ChildStdio current_child_stdio();
+
 }  // namespace vigil

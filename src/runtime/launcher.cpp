@@ -15,6 +15,7 @@
 #include "sinks/sink_registry.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -83,6 +84,41 @@ PolicyIdentity identity_of(const PolicySelection& selection) {
   const Policy& policy = selection.policy;
   return {policy.name, policy.sha256, policy.source, to_string(policy.mode), selection.locked,
           selection.ignored_overrides};
+}
+
+// Whether `pid` is this process (which exec'd itself) or one of its
+// ancestors: facts are taken only from the line of processes that led here
+// (a shell or env between them included), not from a variable some
+// unrelated process once set.
+bool is_self_or_ancestor(long long pid) {
+  constexpr int kMaxGenerations = 8;
+  long long current = getpid();
+  for (int generation = 0; generation <= kMaxGenerations && current > 1; ++generation) {
+    if (current == pid) return true;
+    std::string stat;
+    std::string error;
+    int fd = open_regular_file("/proc/" + std::to_string(current) + "/stat", 0, error);
+    if (fd < 0) return false;
+    bool read = read_up_to(fd, 4096, stat, error);
+    close(fd);
+    if (!read) return false;
+    // pid (comm) state ppid …; comm may hold spaces and parentheses.
+    std::size_t close = stat.rfind(')');
+    if (close == std::string::npos || close + 4 > stat.size()) return false;
+    current = std::atoll(stat.c_str() + close + 4);
+  }
+  return false;
+}
+
+// Facts the parent passed on (docs/detection.md), taken out of the
+// environment before Python starts, so this program's own children get
+// this process's facts and not a stale copy.
+std::vector<InheritedFact> take_inherited_facts() {
+  const char* text = std::getenv(kInheritedFactsVariable);
+  if (text == nullptr) return {};
+  std::vector<InheritedFact> facts = PolicyEngine::parse_inherited_facts(text, is_self_or_ancestor);
+  unsetenv(kInheritedFactsVariable);
+  return facts;
 }
 
 void append_suppressed_counts(const PolicyEngine& engine, JsonText& json) {
@@ -200,8 +236,10 @@ int run_python(int argc, char** argv) {
     // never written.
     config.get()->write_bytecode = 0;
   }
+  start.inherited_facts = take_inherited_facts();
   ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "", entry.mode};
   auto* engine = new PolicyEngine(std::move(selection->policy), std::move(process));
+  engine->inherit(start.inherited_facts);
   auto* recorder = new Recorder(std::move(sink), std::move(start), std::move(hmac_key));
   for (const SinkSettings& settings : engine->policy().sinks) {
     recorder->add_sink(settings, find_sink_type(settings.type)->make(settings, log_directory));
