@@ -155,6 +155,13 @@ bool Matcher::matches(const ArgValue& value) const {
         if (glob_match(std::get<std::string>(literal), value.text)) return true;
       }
       return false;
+    case Op::except_glob:
+      // Text that matches none of them; anything else is not excepted.
+      if (!is_textual(value)) return true;
+      for (const Literal& literal : literals) {
+        if (glob_match(std::get<std::string>(literal), value.text)) return false;
+      }
+      return true;
     case Op::regex:
       return is_textual(value) &&
              RE2::PartialMatch(re2::StringPiece(value.text.data(), value.text.size()), *regex);

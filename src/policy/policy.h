@@ -84,6 +84,10 @@ struct Rule {
   std::vector<std::string> sets;
   std::vector<std::string> given;
   std::vector<std::string> given_any;
+  // The rule matches once per window: on the `threshold_count`th event
+  // that meets its conditions within `threshold_seconds` of the first.
+  unsigned threshold_count = 0;
+  long long threshold_seconds = 0;
   // What the alert and the facts this rule sets are about.
   std::optional<SubjectRef> subject;
   Refusal refusal = Refusal::permission_error;

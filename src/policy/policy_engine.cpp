@@ -138,6 +138,10 @@ Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& 
         if (!follows_its_prerequisites(index, now_ms) || !given_facts_hold(index, now_ms)) continue;
       }
       if (failing_condition(*rule, lookup.bucket->signature, own, site) >= 0) continue;
+      if (rule->threshold_count != 0) {
+        if (now_ms < 0) now_ms = monotonic_ms();
+        if (!reaches_threshold(index, now_ms)) continue;
+      }
       if (prerequisite_[index] && verdict.prerequisite_count < Verdict::kMaxReported) {
         verdict.prerequisites[verdict.prerequisite_count++] = rule;
       }
@@ -228,6 +232,17 @@ bool PolicyEngine::follows_its_prerequisites(std::size_t rule, std::int64_t now_
 bool PolicyEngine::fact_holds(std::size_t fact, long long within_seconds, std::int64_t now_ms) const {
   std::int64_t at = facts_[fact].at_ms;
   return at >= 0 && (within_seconds == 0 || now_ms - at <= within_seconds * 1000);
+}
+
+bool PolicyEngine::reaches_threshold(std::size_t rule, std::int64_t now_ms) {
+  RuleCounters& counters = counters_[rule];
+  const Rule& definition = policy_.rules[rule];
+  std::int64_t start = counters.burst_start_ms.load(std::memory_order_relaxed);
+  if (start < 0 || now_ms - start > definition.threshold_seconds * 1000) {
+    counters.burst_start_ms.store(now_ms, std::memory_order_relaxed);
+    counters.burst_count.store(0, std::memory_order_relaxed);
+  }
+  return counters.burst_count.fetch_add(1, std::memory_order_relaxed) + 1 == definition.threshold_count;
 }
 
 bool PolicyEngine::given_facts_hold(std::size_t rule, std::int64_t now_ms) const {

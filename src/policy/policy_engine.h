@@ -142,6 +142,9 @@ class PolicyEngine {
     std::atomic<std::int64_t> matched_at_ms{-1};
     std::atomic<std::uint64_t> matched_seq{0};
     std::atomic<std::int64_t> matched_pid{0};
+    // threshold: when the current window began, and its matches so far.
+    std::atomic<std::int64_t> burst_start_ms{-1};
+    std::atomic<std::uint64_t> burst_count{0};
   };
 
   int failing_condition(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
@@ -149,6 +152,7 @@ class PolicyEngine {
   bool keeps_record(const Rule& rule);
   bool follows_its_prerequisites(std::size_t rule, std::int64_t now_ms) const;
   bool given_facts_hold(std::size_t rule, std::int64_t now_ms) const;
+  bool reaches_threshold(std::size_t rule, std::int64_t now_ms);
   bool fact_holds(std::size_t fact, long long within_seconds, std::int64_t now_ms) const;
   const ArgValue& subject_value(Subject subject, const std::string& field, std::optional<std::size_t> position,
                                 const EventSignature* signature, ArgumentSource& arguments, SiteSource& site,

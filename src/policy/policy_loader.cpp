@@ -445,7 +445,7 @@ class Loader {
   std::optional<Rule> load_rule(const toml::table& table) {
     check_keys(table, {"id", "description", "event", "action", "severity", "attack", "message", "args", "site",
                        "process", "max_per_second", "sample_one_in", "after", "within", "sets", "given",
-                       "given_any", "subject"});
+                       "given_any", "subject", "threshold"});
     Rule rule;
     rule.line = static_cast<int>(table.source().begin.line);
     rule.id = string_or(table, "id", "");
@@ -483,6 +483,7 @@ class Loader {
     if (const auto* given = table.get("given")) rule.given = fact_names(*given, "given");
     if (const auto* given_any = table.get("given_any")) rule.given_any = fact_names(*given_any, "given_any");
     if (const auto* subject = table.get("subject")) rule.subject = subject_of(*subject, rule.events);
+    if (const auto* threshold = table.get("threshold")) load_threshold(*threshold, rule);
     if (const auto* within = table.get("within")) {
       auto seconds = within->value<long long>();
       if (!within->is_integer() || !seconds || *seconds <= 0) {
@@ -520,6 +521,24 @@ class Loader {
       if (!valid) error(node, "fact \"" + name + "\" must be 1 to 64 of a-z, 0-9, '.', '_' and '-'");
     }
     return names;
+  }
+
+  // threshold = { count = N, seconds = S }: bursts, such as a port scan or
+  // files renamed by the hundred.
+  void load_threshold(const toml::node& node, Rule& rule) {
+    const auto* table = table_of(node, "threshold");
+    if (table == nullptr) return;
+    check_keys(*table, {"count", "seconds"});
+    auto count = (*table)["count"].value<long long>();
+    auto seconds = (*table)["seconds"].value<long long>();
+    if (!count || *count < 2 || *count > 1'000'000) {
+      error(node, "`threshold.count` must be a whole number from 2 to 1000000");
+    } else if (!seconds || *seconds < 1 || *seconds > 86'400) {
+      error(node, "`threshold.seconds` must be a whole number of seconds from 1 to 86400");
+    } else {
+      rule.threshold_count = static_cast<unsigned>(*count);
+      rule.threshold_seconds = *seconds;
+    }
   }
 
   // "args.NAME", "args.N", "site.file" or "process.script".
@@ -745,8 +764,8 @@ class Loader {
       if (auto literal = literal_of(node)) condition.matchers.push_back({Matcher::Op::equals, {*literal}, {}, {}, {}});
       return condition;
     }
-    check_keys(*table, {"equals", "prefix", "glob", "regex", "lt", "le", "gt", "ge", "one_of", "cidr", "port", "type",
-                        "key", "not"});
+    check_keys(*table, {"equals", "prefix", "glob", "except_glob", "regex", "lt", "le", "gt", "ge", "one_of", "cidr",
+                        "port", "type", "key", "not"});
     for (const auto& [key, value] : *table) {
       std::string_view op = key.str();
       if (op == "not") {
@@ -768,13 +787,14 @@ class Loader {
       auto literal = literal_of(value);
       if (!literal) return std::nullopt;
       matcher.literals.push_back(*literal);
-    } else if (op == "prefix" || op == "glob" || op == "type" || op == "key") {
-      matcher.op = op == "prefix"  ? Matcher::Op::prefix
-                   : op == "glob"  ? Matcher::Op::glob
-                   : op == "type"  ? Matcher::Op::type
-                                   : Matcher::Op::key;
+    } else if (op == "prefix" || op == "glob" || op == "except_glob" || op == "type" || op == "key") {
+      matcher.op = op == "prefix"        ? Matcher::Op::prefix
+                   : op == "glob"        ? Matcher::Op::glob
+                   : op == "except_glob" ? Matcher::Op::except_glob
+                   : op == "type"        ? Matcher::Op::type
+                                         : Matcher::Op::key;
       for (auto& text : strings(value, op)) {
-        if (matcher.op == Matcher::Op::glob) check_glob(value, text);
+        if (matcher.op == Matcher::Op::glob || matcher.op == Matcher::Op::except_glob) check_glob(value, text);
         matcher.literals.emplace_back(std::move(text));
       }
     } else if (op == "regex") {

@@ -18,7 +18,7 @@ constexpr CatalogRow kCatalog[] = {
     {"vigil.open_code", "path,mode,flags"},
     // Views (src/runtime/event_views.h, docs/detection.md): one behaviour
     // seen through every event that spells it, with resolved arguments.
-    {"vigil.process_start", "program,argv,command,via,kind,disguised,stdio_socket,interactive"},
+    {"vigil.process_start", "program,argv,command,via,kind,disguised,stdio_socket,interactive,shell_text,written"},
     {"vigil.file_write", "path,via,source"},
     {"vigil.file_read", "path,via"},
     // Raised by vigil-python's wrappers of calls no CPython audits

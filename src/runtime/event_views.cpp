@@ -425,6 +425,70 @@ std::string joined(const std::vector<std::string>& argv) {
   return line.substr(0, kMaxText);
 }
 
+// Shell text as the shell will read it, for rules on what it runs:
+// quotes and backslashes that split words ("s''h", "c\\url") taken out,
+// $IFS spellings turned into the space they expand to, blanks collapsed.
+std::string unquoted_shell_text(std::string_view text) {
+  static constexpr std::string_view kFieldSeparators[] = {"${IFS}", "$IFS", "${IFS%??}", "${IFS:0:1}"};
+  std::string plain;
+  for (std::size_t i = 0; i < text.size() && plain.size() < kMaxText;) {
+    bool separator = false;
+    for (std::string_view spelling : kFieldSeparators) {
+      if (text.substr(i).starts_with(spelling)) {
+        plain += ' ';
+        i += spelling.size();
+        separator = true;
+        break;
+      }
+    }
+    if (separator) continue;
+    char c = text[i++];
+    if (c == '\'' || c == '"' || c == '\\') continue;
+    if (c == '\t' || c == '\n') c = ' ';
+    if (c == ' ' && !plain.empty() && plain.back() == ' ') continue;
+    plain += c;
+  }
+  return plain;
+}
+
+// The files this process wrote most recently (where each write landed),
+// so a program started from one of them is known as one it dropped. With
+// the GIL held, like every view.
+class WrittenFiles {
+ public:
+  void add(const std::string& path) {
+    if (contains(path)) return;
+    paths_[next_] = path;
+    next_ = (next_ + 1) % paths_.size();
+  }
+  bool contains(std::string_view path) const {
+    return !path.empty() && std::find(paths_.begin(), paths_.end(), path) != paths_.end();
+  }
+
+ private:
+  std::array<std::string, 64> paths_;
+  std::size_t next_ = 0;
+};
+
+WrittenFiles& written_files() {
+  static WrittenFiles files;
+  return files;
+}
+
+// Whether a program or the script it is given is a file this process
+// wrote: the program itself, or the first argument that is not an option.
+bool runs_written_file(const Program& program, const std::vector<std::string>& argv, std::size_t first) {
+  const WrittenFiles& written = written_files();
+  if (written.contains(program.path)) return true;
+  for (std::size_t i = first + 1; i < argv.size(); ++i) {
+    if (argv[i].starts_with('-')) continue;
+    char resolved[PATH_MAX];
+    std::string path = absolute_path(argv[i]);
+    return written.contains(realpath(path.c_str(), resolved) != nullptr ? std::string(resolved) : path);
+  }
+  return false;
+}
+
 PyObject* argument(PyObject* args, Py_ssize_t position) {
   return position < PyTuple_GET_SIZE(args) ? PyTuple_GET_ITEM(args, position) : nullptr;
 }
@@ -532,6 +596,8 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
                                            ? current_child_stdio()
                                            : ChildStdio{}));
   set_boolean(7, line.interactive && (kind == Kind::shell || kind == Kind::python || kind == Kind::interpreter));
+  set_text(8, unquoted_shell_text(kind == Kind::shell && !line.command.empty() ? line.command : texts_[1]));
+  set_boolean(9, runs_written_file(program, argv, first));
   return true;
 }
 
@@ -558,6 +624,7 @@ bool ViewArguments::build_file(std::string_view view, std::string_view event, Py
   if (!spelled || spelled->empty() || *spelled == ":memory:") return false;
   std::string absolute = absolute_path(*spelled, directory);
   set_text(0, view == kFileWriteView ? landing_path(absolute) : read_path(absolute));
+  if (view == kFileWriteView) written_files().add(texts_[0]);
   set_text(1, std::string(event));
   if (auto source_text = source != nullptr ? text_of(source) : std::nullopt) {
     // A symbolic link's source is text stored in the link, not a path to resolve.

@@ -42,7 +42,7 @@ EventViews views_of(std::string_view event, bool open_writes);
 // name, in order.
 class ViewArguments final : public ArgumentSource {
  public:
-  static constexpr std::size_t kMaxFields = 8;
+  static constexpr std::size_t kMaxFields = 10;
   std::size_t count() const override { return count_; }
   const ArgValue& value(std::size_t position) override { return values_[position]; }
 
