@@ -5,7 +5,9 @@ Every attack script in tests/detection/attacks starts with
 when its run raises at least one alert of severity medium or above whose
 `attack` list holds one of those ids, a sub-technique of one or its parent.
 An optional `# expect: rule …` line names rules that must also be raised.
-Each attack runs with HOME set to a fresh directory of its own.
+An optional `# gap: …` line says why CPython's hooks cannot show the
+technique: such a script, when it runs and is not detected, is an expected
+failure. Each attack runs with HOME set to a fresh directory of its own.
 
 No benign workload in tests/detection/benign may raise an alert of
 severity medium or above.
@@ -123,8 +125,11 @@ def run_and_record(vigil_run, script, suite, header, env, cwd, timeout):
 def test_attack_is_detected(vigil_run, script, home):
     header = read_header(script)
     assert header["techniques"], f"{script.name} must start with `# technique: T1234[.567] ...`"
-    _, _, failure = run_and_record(vigil_run, script, "attack", header,
-                                   env={"VIGIL_POLICY": "default", "HOME": str(home)}, cwd=home, timeout=120)
+    result, _, failure = run_and_record(vigil_run, script, "attack", header,
+                                        env={"VIGIL_POLICY": "default", "HOME": str(home)}, cwd=home, timeout=120)
+    if failure and header["gap"] and result["returncode"] == 0 and not result["detected"]:
+        # The script documents what CPython's hooks cannot show; the matrix lists it with its reason.
+        pytest.xfail(f"a visibility gap: {header['gap']}")
     assert failure is None, failure
 
 
