@@ -275,7 +275,7 @@ def technique_rows(attacks):
     techniques = sorted({t for record in attacks for t in record.get("techniques", [])})
     for technique in techniques:
         scripts = [r for r in attacks if technique in r.get("techniques", [])]
-        detected, rules, highest, gaps = 0, set(), None, []
+        detected, rules, highest, gaps, missed, broken = 0, set(), None, [], [], []
         for record in scripts:
             alerts = record.get("alerts", [])
             related = [a for a in alerts if any(technique_matches(technique, str(i)) for i in a.get("attack") or [])]
@@ -286,12 +286,17 @@ def technique_rows(attacks):
             rules.update(a["rule"] for a in found)
             if found:
                 detected += 1
+            elif record.get("gap"):
+                gaps.append(f"`{script_name(record)}`: {record['gap']}")
+            elif record.get("returncode") != 0:
+                broken.append(f"`{script_name(record)}`")
             else:
-                why = record.get("gap") or ("did not run to the end" if record.get("returncode") not in (0, None)
-                                            else "no medium+ alert for it")
-                gaps.append(f"`{script_name(record)}`: {why}")
+                missed.append(f"`{script_name(record)}`")
+        # Why each undetected script was: its gap line, else a plain miss, else a run that failed.
+        why = gaps + ([f"missed (no gap named): {', '.join(missed)}"] if missed else []) + \
+            ([f"did not run to the end: {', '.join(broken)}"] if broken else [])
         rows.append({"technique": technique, "name": TECHNIQUE_NAMES.get(technique, ""), "scripts": len(scripts),
-                     "detected": detected, "highest": highest or "none", "rules": sorted(rules), "gaps": gaps})
+                     "detected": detected, "highest": highest or "none", "rules": sorted(rules), "why": why})
     return rows
 
 
@@ -321,7 +326,7 @@ def render(results):
     for row in rows:
         lines.append("| " + " | ".join(cell(value) for value in (
             row["technique"], row["name"], row["scripts"], f"{row['detected']}/{row['scripts']}", row["highest"],
-            ", ".join(f"`{rule}`" for rule in row["rules"]) or "–", "; ".join(row["gaps"]) or "–")) + " |")
+            ", ".join(f"`{rule}`" for rule in row["rules"]) or "–", "; ".join(row["why"]) or "–")) + " |")
     if not rows:
         lines.append("| – | no attack results | 0 | – | – | – | – |")
     lines += ["", END]

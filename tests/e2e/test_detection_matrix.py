@@ -28,6 +28,9 @@ RESULTS = [
     {"script": "attacks/mmap_rwx.py", "suite": "attack", "techniques": ["T1620"],
      "gap": "mmap's event has no prot argument", "returncode": 0,
      "alerts": [alert("ctypes", "low", "T1620")]},
+    # A run that failed is told apart from a miss.
+    {"script": "attacks/crashed.py", "suite": "attack", "techniques": ["T1620"], "gap": None, "returncode": 1,
+     "alerts": []},
     # A sibling sub-technique does not count; no gap line.
     {"script": "attacks/sibling.py", "suite": "attack", "techniques": ["T1055.009"], "gap": None, "returncode": 0,
      "alerts": [alert("ptrace", "critical", "T1055.008")]},
@@ -72,20 +75,21 @@ def test_the_matrix_has_a_row_per_technique_with_what_was_detected(tmp_path):
     assert "`reverse-shell`" in shell[5] and "`shell-wired`" in shell[5] and "ctypes" not in shell[5]
     assert shell[6] == "–"
     assert rows["T1071.001"][3:6] == ["0/1", "none", "–"]
-    assert "`shell_b`" in rows["T1071.001"][6]
+    assert rows["T1071.001"][6] == "missed (no gap named): `shell_b`"
     memory = rows["T1620"]
-    assert memory[1] == "Reflective Code Loading" and memory[3:5] == ["0/1", "low"]
-    assert "`mmap_rwx`: mmap's event has no prot argument" in memory[6]
+    assert memory[1] == "Reflective Code Loading" and memory[2:5] == ["2", "0/2", "low"]
+    assert memory[6] == "`mmap_rwx`: mmap's event has no prot argument; did not run to the end: `crashed`"
     sibling = rows["T1055.009"]
-    assert sibling[3:5] == ["0/1", "none"] and "`sibling`" in sibling[6]
+    assert sibling[3:5] == ["0/1", "none"] and sibling[6] == "missed (no gap named): `sibling`"
     assert "1 of 4 techniques" in text
-    assert "2 of 4 scripts" in text
+    assert "2 of 5 scripts" in text
     assert "1 of 2" in text and "`code-object`" in text and "`noisy`" in text and "`quiet`" not in text
 
 
 def test_the_latest_result_of_a_script_counts(tmp_path):
     undetected = dict(RESULTS[2], alerts=[])
     detected = dict(RESULTS[2], alerts=[alert("rwx-memory", "high", "T1620")])
+    assert RESULTS[2]["script"] == "attacks/mmap_rwx.py"
     run, doc = generate(tmp_path, f"{BEGIN}\n{END}\n", [undetected, detected])
     assert run.returncode == 0, run.stderr
     assert rows_of(doc.read_text())["T1620"][3:6] == ["1/1", "high", "`rwx-memory`"]
