@@ -29,7 +29,7 @@ DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-d
 BENCH_PACKAGES := python3-jinja2 python3-django
 
 .PHONY: all deps bench-deps install-packages pgo build asan deb fuzz-build run test unit unit-asan e2e e2e-asan \
-  package-tests cpython-tests fuzz fuzz-regress bench clean
+  package-tests cpython-tests fuzz fuzz-regress bench detection-matrix clean
 
 all: build
 
@@ -109,6 +109,15 @@ fuzz-regress:
 # The same for longer: FUZZ_SECONDS of new inputs per harness.
 fuzz: fuzz-build
 	$(PYTHON3) tests/fuzz/run_fuzzers.py --bin $(FUZZ_BUILD)/bin --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
+
+# The detection suites (tests/e2e/test_detection.py), then the matrix of
+# docs/detection.md regenerated from their results. Attacks that are not
+# detected are what the matrix reports, so their failures do not stop it.
+DETECTION_RESULTS ?= $(BUILD)/detection-results.jsonl
+detection-matrix: build
+	-VIGIL_BIN=$(CURDIR)/$(BUILD)/bin VIGIL_DETECTION_RESULTS=$(CURDIR)/$(DETECTION_RESULTS) \
+	  $(PYTEST) -q tests/e2e/test_detection.py
+	$(PYTHON3) tools/detection_matrix.py --results $(DETECTION_RESULTS) --doc docs/detection.md
 
 # Instruction counts (callgrind) and wall times against /usr/bin/python3.11;
 # writes bench/RESULTS.md. Takes about 15 minutes.

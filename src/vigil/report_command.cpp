@@ -48,6 +48,7 @@ int report_command(const ReportOptions& options) {
         lines, parser,
         [&](simdjson::dom::object record, std::string_view) {
           if (filter.matches(record)) builder.add(record);
+          builder.see(record);
         },
         [&] { builder.add_bad_line(); });
     if (std::string unread = lines.unread(); !unread.empty()) {
@@ -55,6 +56,7 @@ int report_command(const ReportOptions& options) {
       builder.add_unread(path + ": " + unread);
     }
   }
+  builder.resolve_facts(options.logs);
   Incident incident = builder.finish();
   ReportHeader header{options.title, options.logs, now_stamp()};
   std::ostringstream page;

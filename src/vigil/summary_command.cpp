@@ -1,6 +1,7 @@
 #include "summary_command.h"
 
 #include "logs/activity.h"
+#include "logs/because_chain.h"
 #include "logs/log_lines.h"
 #include "logs/safe_text.h"
 
@@ -156,6 +157,45 @@ bool is_interesting(const std::string& event, const json& record) {
   return facts.has_site && is_program_activity(facts);
 }
 
+// How the process `pid` is related to `to`: by the ppid of start records.
+Kinship kinship_of(long pid, long to, const std::map<long, Process>& processes) {
+  if (pid == to) return Kinship::same;
+  long current = to;
+  // Bounded: a log can hold a ppid cycle.
+  for (int depth = 0; depth < 256; ++depth) {
+    auto found = processes.find(current);
+    if (found == processes.end() || !found->second.start.is_object()) break;
+    current = static_cast<long>(integer_of(found->second.start, "ppid"));
+    if (current == pid) return depth == 0 ? Kinship::parent : Kinship::ancestor;
+  }
+  return Kinship::other;
+}
+
+// The alert's subject and, under it, each fact of its because chain with
+// the event that established it.
+void print_explanation(const AlertExplanation& explanation, long pid, const std::string& host,
+                       const std::map<long, Process>& processes, const FactEvents& fact_events) {
+  if (!explanation.subject.empty()) std::printf("           subject %s\n", explanation.subject.c_str());
+  const char* label = "because";
+  for (const BecauseFact& fact : explanation.because) {
+    std::printf("           %-7s %s%s%s\n", label, fact.fact.c_str(), fact.subject.empty() ? "" : " ",
+                fact.subject.c_str());
+    label = "";
+    std::string where = kinship_text(kinship_of(static_cast<long>(fact.pid), pid, processes), fact.pid);
+    if (!where.empty()) where += ", ";
+    where += "seq " + std::to_string(fact.seq);
+    const FactEvent* event = fact_events.find(host, fact.pid, fact.seq);
+    if (event == nullptr) {
+      std::printf("                     %s (not in the logs read)\n", where.c_str());
+      continue;
+    }
+    std::printf("                     %s: %s%s%s%s%s\n", where.c_str(), event->event.c_str(),
+                event->argument.empty() ? "" : " ", event->argument.c_str(), event->site.empty() ? "" : " at ",
+                event->site.c_str());
+  }
+  if (explanation.facts_omitted > 0) std::printf("                   and %ld more facts\n", explanation.facts_omitted);
+}
+
 }  // namespace
 
 int summary_command(const SummaryOptions& options) {
@@ -171,6 +211,10 @@ int summary_command(const SummaryOptions& options) {
   long records = 0;
   std::vector<std::string> unread;
   simdjson::dom::parser parser;
+  // Per kept alert, its subject and because chain, and the events they name.
+  std::vector<AlertExplanation> explanations;
+  FactEvents fact_events;
+  // True when the record is an alert kept for listing.
   auto take = [&](const json& record) {
     // The members every record has, with their types (docs/records.md).
     const json& seq_member = member(record, "seq");
@@ -178,7 +222,7 @@ int summary_command(const SummaryOptions& options) {
     const json& kind_member = member(record, "kind");
     if (!seq_member.is_number_unsigned() || !pid_member.is_number_integer() || !kind_member.is_string()) {
       ++bad_lines;
-      return;
+      return false;
     }
     ++records;
     long pid = pid_member.get<long>();
@@ -195,12 +239,16 @@ int summary_command(const SummaryOptions& options) {
     ++process.records;
     ++kinds[kind];
     if (kind == "stop") process.stop = record;
-    if (kind == "alert" && alerts_kept[pid]++ < kShown) alerts.emplace_back(pid, record);
     if (kind == "event") {
       std::string event = text_of(record, "event");
       ++process.events[event];
       if (is_interesting(event, record) && notable_kept[pid]++ < kShown) notable.emplace_back(pid, record);
     }
+    if (kind == "alert" && alerts_kept[pid]++ < kShown) {
+      alerts.emplace_back(pid, record);
+      return true;
+    }
+    return false;
   };
   for (const auto& path : options.logs) {
     LogLines lines(path);
@@ -213,10 +261,10 @@ int summary_command(const SummaryOptions& options) {
     // recursive dump and destruction would otherwise meet unbounded.
     for_each_record(
         lines, parser,
-        [&](simdjson::dom::object, std::string_view line) {
+        [&](simdjson::dom::object object, std::string_view line) {
           json record = json::parse(line, nullptr, false);
           if (record.is_object()) {
-            take(record);
+            if (take(record)) explanations.push_back(explanation_of(object));
           } else {
             ++bad_lines;
           }
@@ -280,15 +328,29 @@ int summary_command(const SummaryOptions& options) {
     std::printf("  %7ld  %s\n", ranked[i].second, terminal_safe(ranked[i].first).c_str());
   }
 
+  // The events the listed alerts' chains name lie before them in their
+  // logs, or in other logs: a second reading finds them.
+  std::size_t listed = 0;
+  for (std::size_t i = 0; i < alerts.size() && listed < kShown; ++i) {
+    if (!selected.count(alerts[i].first)) continue;
+    ++listed;
+    for (const BecauseFact& fact : explanations[i].because) {
+      fact_events.want(text_of(alerts[i].second, "host"), fact.pid, fact.seq);
+    }
+  }
+  fact_events.read_again(options.logs);
+
   std::printf("\nAlerts:\n");
   std::size_t alerts_shown = 0;
-  for (const auto& [pid, record] : alerts) {
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    const auto& [pid, record] = alerts[i];
     if (!selected.count(pid)) continue;
     if (++alerts_shown > kShown) break;
     const json& enforced = member(record, "enforced");
     std::printf("  %-8s pid %-7ld %-24s %s%s\n", shown(record, "severity", "?").c_str(), pid,
                 shown(record, "rule", "?").c_str(), shown(record, "message").c_str(),
                 enforced.is_boolean() && enforced.get<bool>() ? " [enforced]" : "");
+    print_explanation(explanations[i], pid, text_of(record, "host"), processes, fact_events);
   }
   if (alerts_shown == 0) std::printf("  none\n");
 

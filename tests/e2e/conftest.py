@@ -241,3 +241,49 @@ class StrictPolicy:
 @pytest.fixture
 def strict(tmp_path, stdlib_trust):
     return StrictPolicy(tmp_path, stdlib_trust)
+
+
+def write_explained_incident(directory):
+    """A log written by hand in which an alert carries a subject and a
+    because chain: a parent (pid 100) connects out and starts a child
+    (pid 101) that compiles text and starts a shell; the child's alert
+    names facts from both. The parent's records are in a log of their own,
+    given after the child's, so readers must look across logs and back.
+    Returns (child log, parent log)."""
+    def record(pid, seq, kind, **members):
+        return json.dumps({"ts": f"2026-11-26T04:00:00.{pid * 100 + seq:06d}Z", "seq": seq, "kind": kind, "pid": pid,
+                           "host": "h", **members})
+
+    def event(pid, seq, name, args, file, line):
+        return record(pid, seq, "event", event=name, tid=pid, site={"file": file, "line": line, "function": "<module>"},
+                      args=args)
+
+    parent = [
+        record(100, 1, "start", ppid=1, uid=0, entry={"mode": "script", "target": "/srv/stage1.py"},
+               argv=["vigil-python", "/srv/stage1.py"]),
+        event(100, 2, "socket.connect", {"self": "<socket>", "address": ["127.0.0.1", 4444]}, "/srv/stage1.py", 7),
+        event(100, 3, "subprocess.Popen", {"executable": "/usr/bin/vigil-python",
+                                           "args": ["vigil-python", "-c", "exec(payload)"], "cwd": None, "env": None},
+              "/srv/stage1.py", 9),
+        record(100, 4, "alert", rule="old-style", severity="high", attack=["T1105"],
+               message="an alert from a log written before chains", seq_ref=2),
+        record(100, 5, "stop", status=0),
+    ]
+    child = [
+        record(101, 1, "start", ppid=100, uid=0, entry={"mode": "command", "target": "exec(payload)"},
+               argv=["vigil-python", "-c", "exec(payload)"]),
+        event(101, 2, "compile", {"source": {"bytes": "import os; os.system('/bin/sh -i')"}, "filename": "<string>"},
+              "<string>", 1),
+        event(101, 3, "os.system", {"command": {"bytes": "/bin/sh -i <script>x</script>\u001b[2J"}}, "<string>", 1),
+        record(101, 4, "alert", rule="shell-wired-to-network", severity="critical", attack=["T1059.004"],
+               message="a shell starts with a socket on its standard input", seq_ref=3,
+               subject="/bin/sh -i <script>x</script>\u001b[2J",
+               because=[{"fact": "net.connected", "pid": 100, "seq": 2, "subject": "127.0.0.1:4444"},
+                        {"fact": "code.compiled", "pid": 101, "seq": 2, "subject": "<string>"},
+                        {"fact": "net.received", "pid": 100, "seq": 77}]),
+        record(101, 5, "stop", status=0),
+    ]
+    child_log, parent_log = directory / "child.jsonl", directory / "parent.jsonl"
+    child_log.write_text("\n".join(child) + "\n")
+    parent_log.write_text("\n".join(parent) + "\n")
+    return child_log, parent_log

@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 
-from conftest import VIGIL, VIGIL_PYTHON, read_records
+from conftest import VIGIL, VIGIL_PYTHON, read_records, write_explained_incident
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -93,3 +93,27 @@ def test_summary_reports_sequence_gaps(log, tmp_path):
     assert result.returncode == 1
     assert "SEQUENCE GAPS" in result.stdout
     assert json.loads(lines[3])["seq"] == 4
+
+
+def test_summary_explains_an_alert_with_its_subject_and_the_events_behind_it(tmp_path):
+    child_log, parent_log = write_explained_incident(tmp_path)
+    result = vigil("summary", str(child_log), str(parent_log))
+    assert result.returncode == 0, result.stdout
+    alerts = result.stdout.split("Alerts:\n")[1].split("\n\nNotable activity:")[0].splitlines()
+    start = next(i for i, line in enumerate(alerts) if "shell-wired-to-network" in line)
+    assert "critical" in alerts[start] and "pid 101" in alerts[start]
+    # The subject under the alert, made safe for the terminal.
+    assert alerts[start + 1].split() == ["subject", "/bin/sh", "-i", "<script>x</script>\\x1b[2J"]
+    # Each fact, and under it the event that established it: in the parent
+    # (another log, read before the alert's), then in the child itself.
+    assert alerts[start + 2].split() == ["because", "net.connected", "127.0.0.1:4444"]
+    assert alerts[start + 3].strip() == "in its parent, pid 100, seq 2: socket.connect 127.0.0.1:4444 at /srv/stage1.py:7"
+    assert alerts[start + 4].split() == ["code.compiled", "<string>"]
+    assert alerts[start + 5].strip() == "seq 2: compile import os; os.system('/bin/sh -i') at <string>:1"
+    assert alerts[start + 6].split() == ["net.received"]
+    assert alerts[start + 7].strip() == "in its parent, pid 100, seq 77 (not in the logs read)"
+    # An alert from an older log, without subject or chain, stays one line.
+    old = next(i for i, line in enumerate(alerts) if "old-style" in line)
+    assert old == len(alerts) - 1 or not alerts[old + 1].startswith("           ")
+    assert "\x1b" not in result.stdout
+

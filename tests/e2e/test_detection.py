@@ -1,59 +1,165 @@
-"""The detection suites: every attack script in tests/detection/attacks must
-raise the alerts its `# expect:` line names under the built-in default
-policy, and no benign workload in tests/detection/benign may raise an
-alert of severity medium or above."""
+"""The detection suites, under the built-in default policy.
+
+Every attack script in tests/detection/attacks starts with
+`# technique: T1059.004 [T1071 …]`, the ATT&CK ids it performs; it passes
+when its run raises at least one alert of severity medium or above whose
+`attack` list holds one of those ids, a sub-technique of one or its parent.
+An optional `# expect: rule …` line names rules that must also be raised.
+An optional `# gap: …` line says why CPython's hooks cannot show the
+technique: such a script, when it runs and is not detected, is an expected
+failure. Each attack runs with HOME set to a fresh directory of its own.
+
+No benign workload in tests/detection/benign may raise an alert of
+severity medium or above.
+
+Every result (script, suite, techniques, pass or fail, every alert with its
+rule, severity, ATT&CK ids and subject) is appended as a JSON line to
+$VIGIL_DETECTION_RESULTS (build/detection-results.jsonl by default), which
+tools/detection_matrix.py turns into the matrix of docs/detection.md."""
+import json
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, alerts
+from conftest import ROOT, alerts, assert_contract
+
+sys.path.insert(0, str(ROOT / "tools"))
+from detection_matrix import DETECTING, TECHNIQUE_ID, detecting_alerts, read_header  # noqa: E402
 
 SUITES = ROOT / "tests" / "detection"
 ATTACKS = sorted((SUITES / "attacks").glob("*.py"))
 BENIGN = sorted((SUITES / "benign").glob("*.py"))
-SERIOUS = {"medium", "high", "critical"}
+RESULTS = Path(os.environ.get("VIGIL_DETECTION_RESULTS", ROOT / "build" / "detection-results.jsonl"))
+
+# The sizes issue 19 asks of the corpora.
+MINIMUM_ATTACKS = 80
+MINIMUM_TECHNIQUES = 25
+MINIMUM_BENIGN = 40
 
 
-def expected_rules(script):
-    first = script.read_text().splitlines()[0]
-    assert first.startswith("# expect: "), f"{script.name} must start with `# expect: rule ...`"
-    return set(first.removeprefix("# expect: ").split())
+@pytest.fixture(scope="module", autouse=True)
+def results_file():
+    """The results of this run only: emptied before the first test of the
+    suites, appended to by each."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("")
+    return RESULTS
+
+
+def scratch_directory(prefix):
+    """A directory only root can reach the parent of, when we are root:
+    files the scripts create there are not in a world-writable place, as a
+    real home or project directory is not."""
+    parent = "/run" if os.access("/run", os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
 
 
 @pytest.fixture
 def workdir():
-    """Scratch space only root can write: files benign workloads create there
-    are not code from a world-writable directory."""
-    directory = Path(tempfile.mkdtemp(prefix="vigil-benign-", dir="/run"))
+    directory = scratch_directory("vigil-benign-")
     yield directory
-    shutil.rmtree(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def home():
+    directory = scratch_directory("vigil-home-")
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def alert_summary(alert):
+    return {"rule": alert.get("rule"), "severity": alert.get("severity"), "attack": alert.get("attack", []),
+            "subject": alert.get("subject"), "pid": alert.get("pid"), "message": alert.get("message")}
 
 
 def describe(found):
-    return sorted(f"{a['rule']} ({a['severity']}): {a['message']}" for a in found)
+    return sorted(f"{a['rule']} ({a['severity']}, {' '.join(a.get('attack') or [])}): {a['message']}" for a in found)
+
+
+def run_and_record(vigil_run, script, suite, header, env, cwd, timeout):
+    """Runs a suite script, appends its result to the results file and
+    returns (the result, its alerts, why it failed or None)."""
+    result = {"script": str(script.relative_to(SUITES)), "suite": suite, "techniques": header["techniques"],
+              "expect": header["expect"], "gap": header["gap"], "returncode": None, "passed": False,
+              "detected": False, "alerts": []}
+    found, failure = [], None
+    try:
+        run = vigil_run([str(script)], env=env, timeout=timeout, cwd=cwd)
+        result["returncode"] = run.returncode
+        records = run.records
+        found = alerts(records)
+        result["alerts"] = [alert_summary(a) for a in found]
+        if run.returncode != 0:
+            failure = f"exit status {run.returncode}: {run.stderr.decode(errors='replace')[-2000:]}"
+        assert_contract(records)
+    except AssertionError as error:
+        failure = failure or f"the records break their contract: {error}"
+    except Exception as error:  # a timeout, a log that cannot be read
+        failure = f"{type(error).__name__}: {error}"
+    if suite == "attack":
+        result["detected"] = bool(detecting_alerts(found, header["techniques"]))
+        missing = set(header["expect"]) - {a["rule"] for a in found}
+        if failure is None and not result["detected"]:
+            failure = (f"no alert of severity medium or above carries {' '.join(header['techniques'])} (or a "
+                       f"parent or sub-technique); alerts: {describe(found)}")
+        elif failure is None and missing:
+            failure = f"the rules {sorted(missing)} were not raised; alerts: {describe(found)}"
+    else:
+        serious = [a for a in found if a.get("severity") in DETECTING]
+        result["detected"] = bool(serious)
+        if failure is None and serious:
+            failure = f"alerts of severity medium or above: {describe(serious)}"
+    result["passed"] = failure is None
+    result["failure"] = failure
+    with RESULTS.open("a") as results:
+        results.write(json.dumps(result) + "\n")
+    return result, found, failure
 
 
 @pytest.mark.parametrize("script", ATTACKS, ids=lambda path: path.stem)
-def test_attack_raises_its_alerts(vigil_run, script):
-    run = vigil_run([str(script)], env={"VIGIL_POLICY": "default"}, timeout=120)
-    assert run.returncode == 0, run.stderr.decode()[-2000:]
-    raised = {a["rule"] for a in alerts(run.checked_records())}
-    assert expected_rules(script) <= raised, describe(alerts(run.records))
+def test_attack_is_detected(vigil_run, script, home):
+    header = read_header(script)
+    assert header["techniques"], f"{script.name} must start with `# technique: T1234[.567] ...`"
+    result, _, failure = run_and_record(vigil_run, script, "attack", header,
+                                        env={"VIGIL_POLICY": "default", "HOME": str(home)}, cwd=home, timeout=120)
+    if failure and header["gap"] and result["returncode"] == 0 and not result["detected"]:
+        # The script documents what CPython's hooks cannot show; the matrix lists it with its reason.
+        pytest.xfail(f"a visibility gap: {header['gap']}")
+    assert failure is None, failure
 
 
 @pytest.mark.parametrize("script", BENIGN, ids=lambda path: path.stem)
 def test_benign_workload_raises_nothing_serious(vigil_run, script, workdir):
-    run = vigil_run([str(script)], env={"VIGIL_POLICY": "default", "BENIGN_WORKDIR": str(workdir)}, timeout=600,
-                    cwd=workdir)
-    assert run.returncode == 0, run.stderr.decode()[-2000:]
-    serious = [a for a in alerts(run.checked_records()) if a["severity"] in SERIOUS]
-    assert serious == [], describe(serious)
+    _, _, failure = run_and_record(vigil_run, script, "benign", read_header(script),
+                                   env={"VIGIL_POLICY": "default", "BENIGN_WORKDIR": str(workdir)}, cwd=workdir,
+                                   timeout=600)
+    assert failure is None, failure
 
 
-def test_the_suites_cover_every_family():
-    assert len(ATTACKS) >= 12 and len(BENIGN) >= 10
+def test_every_attack_script_names_its_technique_and_explains_itself():
+    import ast
+    for script in ATTACKS:
+        header = read_header(script)
+        line = header["technique_line"] or ""
+        words = line.removeprefix("# technique:").split()
+        assert words and all(TECHNIQUE_ID.fullmatch(word) for word in words), \
+            f"{script.name}: line 1 must be `# technique: T1234[.567] ...`, not {line!r}"
+        docstring = ast.get_docstring(ast.parse(script.read_text()))
+        assert docstring and any(technique in docstring for technique in header["techniques"]), \
+            f"{script.name}: a docstring must name the technique ({' '.join(header['techniques'])}) and the alert"
+
+
+def test_the_corpora_meet_the_issue_sizes():
+    techniques = {technique for script in ATTACKS for technique in read_header(script)["techniques"]}
+    assert len(ATTACKS) >= MINIMUM_ATTACKS, f"{len(ATTACKS)} attack scripts, fewer than {MINIMUM_ATTACKS}"
+    assert len(techniques) >= MINIMUM_TECHNIQUES, \
+        f"{len(techniques)} techniques ({' '.join(sorted(techniques))}), fewer than {MINIMUM_TECHNIQUES}"
+    assert len(BENIGN) >= MINIMUM_BENIGN, f"{len(BENIGN)} benign workloads, fewer than {MINIMUM_BENIGN}"
 
 
 def test_conditions_see_non_ascii_text(vigil_run, tmp_path):

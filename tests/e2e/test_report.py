@@ -6,13 +6,14 @@ fetch what the logged program planted in its text."""
 
 import html.parser
 import http.server
+import re
 import shutil
 import subprocess
 import threading
 
 import pytest
 
-from conftest import VIGIL, read_records
+from conftest import VIGIL, read_records, write_explained_incident
 
 CHROMIUM = shutil.which("chromium")
 TESSERACT = shutil.which("tesseract")
@@ -196,3 +197,45 @@ def test_screenshot_shows_the_alerts_and_the_tree(incident, tmp_path):
     image = Image.open(shot).convert("RGB")
     reds = sum(1 for pixel in image.getdata() if pixel == (0xC6, 0x28, 0x28))
     assert reds > 200, reds
+
+
+def test_report_explains_alerts_with_links_to_the_events_behind_them(tmp_path):
+    child_log, parent_log = write_explained_incident(tmp_path)
+    report = tmp_path / "report.html"
+    made = subprocess.run([VIGIL, "report", "-o", str(report), str(child_log), str(parent_log)],
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    page = parse(report)
+    alerts = page.section("alerts")
+    assert "Subject: /bin/sh -i <script>x</script>\\x1b[2J" in alerts  # as text, escaped
+    assert not [tag for tag, _ in page.tags if tag == "script"]
+    assert "Because:" in alerts and "net.connected" in alerts and "code.compiled" in alerts
+    assert "in its parent, pid 100, seq 2: socket.connect 127.0.0.1:4444 at /srv/stage1.py:7" in alerts
+    assert "seq 2: compile import os; os.system('/bin/sh -i') at <string>:1" in alerts
+    assert "in its parent, pid 100, seq 77: not in the logs read" in alerts
+    # Each resolved fact links to its event's row in its process's timeline.
+    text = report.read_text()
+    links = re.findall(r'<a href="#(p\d+-e\d+)">([^<]*)</a>', text)
+    assert [label for _, label in links] == ["in its parent, pid 100, seq 2", "seq 2"]
+    for anchor, label in links:
+        row = re.search(rf'<tr id="{anchor}">(.*?)</tr>', text)
+        assert row, anchor
+        assert ("socket.connect" if "parent" in label else "compile") in row.group(1)
+    parent_anchor = links[0][0].split("-")[0]
+    assert re.search(rf'<details id="{parent_anchor}"[^>]*><summary>pid 100 ', text)
+    # The alert from an older log has neither.
+    assert alerts.count("Because:") == 1 and alerts.count("Subject:") == 1
+
+
+def test_report_shows_the_parent_of_a_chain_left_out_by_tree(tmp_path):
+    child_log, parent_log = write_explained_incident(tmp_path)
+    report = tmp_path / "report.html"
+    made = subprocess.run([VIGIL, "report", "--tree", "101", "-o", str(report), str(parent_log), str(child_log)],
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    alerts = parse(report).section("alerts")
+    # Resolved from the records --tree leaves out, without a link to a process not in the report.
+    assert "in its parent, pid 100, seq 2: socket.connect 127.0.0.1:4444 at /srv/stage1.py:7" in alerts
+    facts = re.findall(r"<li>(.*?)</li>", re.search(r'<ol class="because">(.*?)</ol>', report.read_text()).group(1))
+    assert "net.connected" in facts[0] and "<a " not in facts[0]
+    assert "code.compiled" in facts[1] and '<a href="#p0-e2">seq 2</a>' in facts[1]

@@ -1,3 +1,4 @@
+#include "logs/because_chain.h"
 #include "logs/log_lines.h"
 #include "logs/readable_record.h"
 #include "logs/record_filter.h"
@@ -139,6 +140,112 @@ TEST(Incident, KeepsAtMostTheProcessLimitAndCountsTheRest) {
   // The new run's stop must not end the first run of pid 10.
   EXPECT_FALSE(incident.processes[0].exit_status);
   EXPECT_EQ(incident.processes[0].records, 1);
+}
+
+// Parses one JSON object line, kept alive by the parser until the next parse.
+simdjson::dom::object object_of(simdjson::dom::parser& parser, const std::string& line) {
+  simdjson::dom::object record;
+  EXPECT_EQ(parser.parse(line).get_object().get(record), simdjson::SUCCESS) << line;
+  return record;
+}
+
+TEST(BecauseChain, ReadsSubjectAndFactsAndSkipsFactsWithoutAnEvent) {
+  simdjson::dom::parser parser;
+  AlertExplanation old = explanation_of(object_of(parser, R"({"kind":"alert","pid":7,"seq":3,"rule":"r"})"));
+  EXPECT_TRUE(old.subject.empty());
+  EXPECT_TRUE(old.because.empty());
+  AlertExplanation explained = explanation_of(object_of(parser, R"({"kind":"alert","pid":7,"seq":9,
+      "subject":"/bin/sh\u001b[2J","because":[{"fact":"net.connected","pid":6,"seq":4,"subject":"10.0.0.1:80"},
+      {"fact":"no.event"},{"fact":"own","seq":5},"not an object",{"fact":"bad seq","seq":-1}]})"));
+  EXPECT_EQ(explained.subject, "/bin/sh\\x1b[2J");
+  ASSERT_EQ(explained.because.size(), 2u);
+  EXPECT_EQ(explained.because[0].fact, "net.connected");
+  EXPECT_EQ(explained.because[0].pid, 6);
+  EXPECT_EQ(explained.because[0].seq, 4u);
+  EXPECT_EQ(explained.because[0].subject, "10.0.0.1:80");
+  EXPECT_EQ(explained.because[1].pid, 7);  // without a pid: the alert's own process
+  std::string many = R"({"kind":"alert","pid":1,"seq":2,"because":[)";
+  for (int i = 0; i < 40; ++i) many += std::string(i ? "," : "") + R"({"fact":"f","seq":1})";
+  AlertExplanation bounded = explanation_of(object_of(parser, many + "]}"));
+  EXPECT_EQ(bounded.because.size(), AlertExplanation::kMaxFacts);
+  EXPECT_EQ(bounded.facts_omitted, 40 - static_cast<long>(AlertExplanation::kMaxFacts));
+}
+
+TEST(BecauseChain, FindsTheEventsChainsNameByHostPidAndSeq) {
+  simdjson::dom::parser parser;
+  FactEvents events;
+  EXPECT_TRUE(events.complete());
+  events.want("h", 6, 4);
+  events.want("h", 6, 5);
+  EXPECT_FALSE(events.complete());
+  events.offer(object_of(parser, R"({"kind":"event","host":"other","pid":6,"seq":4,"event":"open","args":{}})"));
+  events.offer(object_of(parser, R"({"ts":"t1","kind":"event","host":"h","pid":6,"seq":4,"event":"socket.connect",
+      "site":{"file":"/a.py","line":3},"args":{"self":"s","address":["10.0.0.1",80]}})"));
+  events.offer(object_of(parser, R"({"ts":"t2","kind":"event","host":"h","pid":6,"seq":4,"event":"later"})"));
+  events.offer(object_of(parser, R"({"ts":"t3","kind":"stop","host":"h","pid":6,"seq":5,"status":0})"));
+  EXPECT_TRUE(events.complete());
+  const FactEvent* connect = events.find("h", 6, 4);
+  ASSERT_NE(connect, nullptr);
+  EXPECT_EQ(connect->event, "socket.connect");
+  EXPECT_EQ(connect->argument, "10.0.0.1:80");
+  EXPECT_EQ(connect->site, "/a.py:3");
+  const FactEvent* stop = events.find("h", 6, 5);
+  ASSERT_NE(stop, nullptr);
+  EXPECT_EQ(stop->event, "(stop record, not an event)");
+  EXPECT_TRUE(stop->site.empty());
+  EXPECT_EQ(events.find("other", 6, 4), nullptr);
+  EXPECT_EQ(kinship_text(Kinship::same, 6), "");
+  EXPECT_EQ(kinship_text(Kinship::parent, 6), "in its parent, pid 6");
+  EXPECT_EQ(kinship_text(Kinship::ancestor, 6), "in an ancestor, pid 6");
+}
+
+TEST(Incident, ResolvesBecauseChainsToEventsInAncestorsAndGivesThemTimelineRows) {
+  IncidentBuilder builder;
+  simdjson::dom::parser parser;
+  std::vector<std::string> lines = {
+      R"({"ts":"a","seq":1,"kind":"start","pid":10,"host":"h","ppid":1})",
+      // An import: not program activity, so not in the timeline until a chain names it.
+      R"({"ts":"b","seq":2,"kind":"event","pid":10,"host":"h","event":"import","site":{"file":"/x.py","line":1},
+          "args":{"module":"evil"}})",
+      R"({"ts":"c","seq":1,"kind":"start","pid":11,"host":"h","ppid":10})",
+      R"({"ts":"d","seq":1,"kind":"start","pid":12,"host":"h","ppid":11})",
+      R"({"ts":"e","seq":2,"kind":"event","pid":12,"host":"h","event":"os.system","site":{"file":"/y.py","line":2},
+          "args":{"command":"sh"}})",
+      R"({"ts":"f","seq":3,"kind":"alert","pid":12,"host":"h","rule":"r","severity":"high","attack":[],"message":"m",
+          "seq_ref":2,"subject":"sh","because":[{"fact":"module.loaded","pid":10,"seq":2},
+          {"fact":"ran","pid":12,"seq":2},{"fact":"lost","pid":11,"seq":9}]})"};
+  for (const std::string& line : lines) {
+    simdjson::dom::object record = object_of(parser, line);
+    builder.add(record);
+    builder.see(record);
+  }
+  ScratchPath log("because.jsonl");
+  {
+    std::ofstream out(log.c_str());
+    // One record a line, as in a log: the literals above wrap.
+    for (std::string line : lines) {
+      std::erase(line, '\n');
+      out << line << "\n";
+    }
+  }
+  builder.resolve_facts({std::string(log)});
+  Incident incident = builder.finish();
+  ASSERT_EQ(incident.alerts.size(), 1u);
+  const AlertRow& alert = incident.alerts[0];
+  EXPECT_EQ(alert.subject, "sh");
+  ASSERT_EQ(alert.because.size(), 3u);
+  EXPECT_EQ(alert.because[0].kinship, Kinship::ancestor);
+  ASSERT_TRUE(alert.because[0].process && alert.because[0].event);
+  EXPECT_EQ(incident.processes[*alert.because[0].process].pid, 10);
+  EXPECT_EQ(alert.because[0].event->event, "import");
+  const auto& timeline = incident.processes[*alert.because[0].process].timeline;
+  EXPECT_TRUE(std::any_of(timeline.begin(), timeline.end(),
+                          [](const TimelineRow& row) { return row.kind == "event" && row.seq == 2 && row.name == "import"; }));
+  EXPECT_EQ(alert.because[1].kinship, Kinship::same);
+  ASSERT_TRUE(alert.because[1].event);
+  EXPECT_EQ(alert.because[1].event->argument, "sh");
+  EXPECT_EQ(alert.because[2].kinship, Kinship::parent);
+  EXPECT_FALSE(alert.because[2].event);
 }
 
 TEST(SafeText, EscapesWhatCouldDriveATerminal) {

@@ -33,6 +33,7 @@ ul.tree{padding-left:0;border:0}ul.tree li{margin:6px 0}
 details{margin:8px 0;border:1px solid var(--line);border-radius:6px;padding:6px 10px}
 summary{cursor:pointer;font-weight:bold}
 tr.alert td{background:#fdecec}.note{color:#4a545d;font-style:italic}
+.subject{margin-top:4px}ol.because{margin:4px 0 0;padding-left:20px}ol.because li{margin:2px 0}
 )";
 
 std::string severity_badge(std::string_view severity) {
@@ -167,7 +168,9 @@ class Page {
       out_ << "<tr><td>" << severity_badge(alert.severity) << (alert.enforced ? " <span class=\"denied\">ENFORCED</span>" : "")
            << "</td><td class=\"mono\">" << html_escape(alert.ts) << "</td><td><b>" << html_escape(alert.rule) << "</b></td><td>"
            << attack_links(alert.attack) << "</td><td>" << process_link(alert.process) << "</td><td>"
-           << html_escape(alert.message) << "</td><td>";
+           << html_escape(alert.message);
+      write_explanation(alert);
+      out_ << "</td><td>";
       if (alert.trigger) {
         write_event_cell(*alert.trigger);
       } else {
@@ -180,6 +183,42 @@ class Page {
       out_ << "<p class=\"note\">" << incident_.alerts_omitted << " more alerts are not listed.</p>";
     }
     out_ << "</section>\n";
+  }
+
+  // The alert's subject, and each fact of its because chain with a link to
+  // the event that established it, in this process or an ancestor.
+  void write_explanation(const AlertRow& alert) {
+    if (!alert.subject.empty()) {
+      out_ << "<div class=\"subject\">Subject: <span class=\"mono\">" << html_escape(alert.subject) << "</span></div>";
+    }
+    if (alert.because.empty()) return;
+    out_ << "<div class=\"subject\">Because:</div><ol class=\"because\">";
+    for (const BecauseRow& row : alert.because) {
+      out_ << "<li><b>" << html_escape(row.fact.fact) << "</b>";
+      if (!row.fact.subject.empty()) out_ << " <span class=\"mono\">" << html_escape(row.fact.subject) << "</span>";
+      std::string where = kinship_text(row.kinship, row.fact.pid);
+      where = (where.empty() ? "" : where + ", ") + "seq " + std::to_string(row.fact.seq);
+      out_ << " · ";
+      if (!row.event) {
+        out_ << "<span class=\"note\">" << html_escape(where) << ": not in the logs read</span></li>";
+        continue;
+      }
+      if (row.process && !row.event->site.empty()) {
+        out_ << "<a href=\"#" << event_anchor(*row.process, row.fact.seq) << "\">" << html_escape(where) << "</a>";
+      } else {
+        out_ << html_escape(where);
+      }
+      out_ << ": <b>" << html_escape(row.event->event) << "</b>";
+      if (!row.event->argument.empty()) out_ << " <span class=\"mono\">" << html_escape(row.event->argument) << "</span>";
+      if (!row.event->site.empty()) out_ << " at <span class=\"mono\">" << html_escape(row.event->site) << "</span>";
+      out_ << "</li>";
+    }
+    if (alert.facts_omitted > 0) out_ << "<li class=\"note\">and " << alert.facts_omitted << " more facts</li>";
+    out_ << "</ol>";
+  }
+
+  static std::string event_anchor(std::size_t process, std::uint64_t seq) {
+    return "p" + std::to_string(process) + "-e" + std::to_string(seq);
   }
 
   void write_process_node(std::size_t index, int depth) {
@@ -283,8 +322,12 @@ class Page {
            << "<span class=\"mono\">" << html_escape(run.cwd) << "</span> · policy " << html_escape(run.policy)
            << (run.gaps > 0 ? " · <b>SEQUENCE GAPS</b>" : "") << "</p>";
       out_ << "<table><tr><th>Time</th><th>Seq</th><th>Kind</th><th>What</th><th>Area</th></tr>\n";
+      std::set<std::uint64_t> anchored;
       for (const TimelineRow& row : run.timeline) {
-        out_ << "<tr" << (row.kind == "alert" ? " class=\"alert\"" : "") << "><td class=\"mono\">" << html_escape(row.ts)
+        out_ << "<tr" << (row.kind == "alert" ? " class=\"alert\"" : "");
+        // Events are what because chains link to; a forged log could repeat a seq.
+        if (row.kind == "event" && anchored.insert(row.seq).second) out_ << " id=\"" << event_anchor(i, row.seq) << "\"";
+        out_ << "><td class=\"mono\">" << html_escape(row.ts)
              << "</td><td>" << row.seq << "</td><td>" << html_escape(row.kind) << "</td><td>";
         write_event_cell(row);
         out_ << "</td><td>" << (row.kind == "alert" ? severity_badge(row.area) : html_escape(row.area)) << "</td></tr>\n";

@@ -1,6 +1,7 @@
 #include "incident.h"
 
 #include "logs/activity.h"
+#include "logs/event_target.h"
 #include "logs/readable_record.h"
 #include "logs/record_filter.h"
 #include "logs/safe_text.h"
@@ -17,88 +18,6 @@ constexpr std::size_t kTargetWidth = 300;
 long long integer_member(simdjson::dom::object object, std::string_view key, long long otherwise) {
   std::int64_t value = 0;
   return object.at_key(key).get_int64().get(value) == simdjson::SUCCESS ? value : otherwise;
-}
-
-// A string, or the text of a {"bytes": …} value, or compact JSON.
-std::string word_of(simdjson::dom::element value) {
-  simdjson::dom::object object;
-  std::string_view text;
-  if (value.get_object().get(object) == simdjson::SUCCESS && object.at_key("bytes").get_string().get(text) == simdjson::SUCCESS) {
-    return std::string(text);
-  }
-  return value_text(value);
-}
-
-// An argv-like array as one command line; anything else as its text.
-std::string command_of(simdjson::dom::object args, std::string_view key) {
-  simdjson::dom::element value;
-  if (args.at_key(key).get(value) != simdjson::SUCCESS) return {};
-  simdjson::dom::array words;
-  if (value.get_array().get(words) != simdjson::SUCCESS) return word_of(value);
-  std::string line;
-  for (simdjson::dom::element word : words) {
-    if (!line.empty()) line += ' ';
-    line += word_of(word);
-  }
-  return line;
-}
-
-// ["host", port, …] as host:port; other addresses (unix paths) as text.
-std::string address_of(simdjson::dom::object args, std::string_view key) {
-  simdjson::dom::element value;
-  if (args.at_key(key).get(value) != simdjson::SUCCESS) return {};
-  simdjson::dom::array parts;
-  simdjson::dom::element host;
-  simdjson::dom::element port;
-  if (value.get_array().get(parts) == simdjson::SUCCESS && parts.at(0).get(host) == simdjson::SUCCESS &&
-      parts.at(1).get(port) == simdjson::SUCCESS) {
-    std::string host_text = word_of(host);
-    if (host_text.find(':') != std::string::npos) host_text = "[" + host_text + "]";
-    return host_text + ":" + value_text(port);
-  }
-  return word_of(value);
-}
-
-std::string host_port(simdjson::dom::object args) {
-  std::string host = member_text(args, "host");
-  std::string port = member_text(args, "port");
-  return port.empty() || port == "null" ? host : host + ":" + port;
-}
-
-std::string network_target(std::string_view event, simdjson::dom::object args) {
-  if (event.starts_with("socket.") && args.at_key("address").error() == simdjson::SUCCESS) {
-    return address_of(args, "address");
-  }
-  if (event == "socket.getaddrinfo" || event.ends_with(".connect") || event == "imaplib.open" ||
-      event == "telnetlib.Telnet.open") {
-    return host_port(args);
-  }
-  if (event == "urllib.Request") return member_text(args, "method") + " " + member_text(args, "fullurl");
-  if (event == "webbrowser.open") return member_text(args, "url");
-  if (event == "socket.gethostbyname" || event == "socket.gethostbyaddr") return member_text(args, "hostname");
-  return {};
-}
-
-std::string file_target(std::string_view event, simdjson::dom::object args) {
-  for (auto [from, to] : {std::pair{"src", "dst"}, std::pair{"source", "destination"}}) {
-    std::string source = member_text(args, from);
-    if (!source.empty()) return source + " → " + member_text(args, to);
-  }
-  if (event == "shutil.make_archive") return member_text(args, "base_name");
-  if (event == "shutil.unpack_archive") return member_text(args, "filename") + " → " + member_text(args, "extract_dir");
-  std::string path = member_text(args, "path");
-  return path.empty() ? member_text(args, "dir") : path;
-}
-
-std::string command_target(std::string_view event, simdjson::dom::object args) {
-  if (event == "os.system") return command_of(args, "command");
-  if (event == "os.kill" || event == "os.killpg") {
-    return "signal " + member_text(args, "sig") + " to " + member_text(args, event == "os.kill" ? "pid" : "pgid");
-  }
-  if (event == "os.fork" || event == "os.forkpty") return "(fork)";
-  if (event == "pty.spawn" || event == "os.posix_spawn") return command_of(args, "argv");
-  std::string line = command_of(args, "args");
-  return line.empty() ? command_of(args, "path") : line;
 }
 
 std::string site_of(simdjson::dom::object record) {
@@ -286,6 +205,15 @@ void IncidentBuilder::add_alert(std::size_t process, simdjson::dom::object recor
   for (const TimelineRow& event : run.recent_events) {
     if (event.seq == alert.seq_ref) alert.trigger = event;
   }
+  AlertExplanation explanation = explanation_of(record);
+  alert.subject = std::move(explanation.subject);
+  alert.facts_omitted = explanation.facts_omitted;
+  for (BecauseFact& fact : explanation.because) {
+    fact_events_.want(run.host, fact.pid, fact.seq);
+    BecauseRow row;
+    row.fact = std::move(fact);
+    alert.because.push_back(std::move(row));
+  }
   if (alert.rank >= 0) ++run.alerts[static_cast<std::size_t>(alert.rank)];
   TimelineRow row = base;
   row.name = alert.rule;
@@ -339,6 +267,50 @@ void IncidentBuilder::add_transcript(std::size_t process, simdjson::dom::object 
   }
 }
 
+// Each fact's event and the run it belongs to: the alert's own, one of its
+// ancestors, or another run of that pid. The event gets a row in that
+// run's timeline, for the alert to link to, if the timeline left it out.
+void IncidentBuilder::explain(AlertRow& alert,
+                              const std::map<std::pair<std::string, long long>, std::vector<std::size_t>>& runs_of) {
+  const ProcessRun& alerting = incident_.processes[alert.process];
+  for (BecauseRow& row : alert.because) {
+    if (const FactEvent* event = fact_events_.find(alerting.host, row.fact.pid, row.fact.seq)) row.event = *event;
+    if (row.fact.pid == alerting.pid) {
+      row.kinship = Kinship::same;
+      row.process = alert.process;
+    } else {
+      std::optional<std::size_t> current = alerting.parent;
+      for (int depth = 0; current && depth < 256; ++depth) {
+        if (incident_.processes[*current].pid == row.fact.pid) {
+          row.kinship = depth == 0 ? Kinship::parent : Kinship::ancestor;
+          row.process = current;
+          break;
+        }
+        current = incident_.processes[*current].parent;
+      }
+      // A parent left out of the report (--tree, --since) is still the parent.
+      if (!row.process && alerting.started && alerting.ppid == row.fact.pid) row.kinship = Kinship::parent;
+      auto runs = runs_of.find({alerting.host, row.fact.pid});
+      if (!row.process && runs != runs_of.end()) row.process = runs->second.back();
+    }
+    if (!row.event || !row.process || row.event->site.empty()) continue;
+    std::vector<TimelineRow>& timeline = incident_.processes[*row.process].timeline;
+    auto same_event = [&](const TimelineRow& r) { return r.kind == "event" && r.seq == row.fact.seq; };
+    if (std::any_of(timeline.begin(), timeline.end(), same_event)) continue;
+    TimelineRow added;
+    added.ts = row.event->ts;
+    added.seq = row.fact.seq;
+    added.kind = "event";
+    added.name = row.event->event;
+    added.details = row.event->argument;
+    added.site = row.event->site;
+    added.area = std::string(activity_name(activity_of(row.event->event)));
+    auto at = std::find_if(timeline.begin(), timeline.end(),
+                           [&](const TimelineRow& r) { return r.seq > row.fact.seq; });
+    timeline.insert(at, std::move(added));
+  }
+}
+
 Incident IncidentBuilder::finish() {
   std::map<std::pair<std::string, long long>, std::vector<std::size_t>> runs_of;
   for (std::size_t i = 0; i < incident_.processes.size(); ++i) {
@@ -359,6 +331,7 @@ Incident IncidentBuilder::finish() {
       }
     }
   }
+  for (AlertRow& alert : incident_.alerts) explain(alert, runs_of);
   std::stable_sort(incident_.alerts.begin(), incident_.alerts.end(),
                    [](const AlertRow& a, const AlertRow& b) { return a.rank > b.rank; });
   return std::move(incident_);

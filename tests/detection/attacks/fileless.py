@@ -1,4 +1,12 @@
+# technique: T1620
 # expect: fileless-exec fileless-path
+"""Reflective Code Loading (T1620): a program run from memory. A script is
+written into an anonymous file (`os.memfd_create`) and executed twice, by
+its descriptor (`os.execve(fd, …)`) and by its `/proc/self/fd/N` path, so
+no file on disk ever holds it.
+
+A good detector raises a high alert: a process is started from an
+anonymous file (`fileless-exec`, `fileless-path`)."""
 import os
 
 for by_path in (False, True):

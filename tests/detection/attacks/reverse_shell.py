@@ -1,5 +1,13 @@
+# technique: T1059.004
 # expect: reverse-shell
-# A listener on the loopback stands in for the attacker's machine.
+"""Command and Scripting Interpreter: Unix Shell (T1059.004): the classic
+Python reverse shell. A forked child connects to a listener on the
+loopback (standing in for the attacker's machine), `dup2`s the socket onto
+its standard input, output and error and starts `/bin/sh` through
+`subprocess` (the shell exits at once).
+
+A good detector raises a critical alert: a shell starts with a socket on
+its standard input (`reverse-shell`)."""
 import os, socket, subprocess
 
 listener = socket.create_server(("127.0.0.1", 0))

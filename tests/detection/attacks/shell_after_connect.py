@@ -1,6 +1,13 @@
+# technique: T1059.004
 # expect: shell-after-connect
-# The usual upgrade of a Python reverse shell to a terminal: connect back,
-# then pty.spawn a shell. The shell here exits at once.
+"""Command and Scripting Interpreter: Unix Shell (T1059.004): the usual
+upgrade of a Python reverse shell to a terminal. The script connects
+back, then `pty.spawn`s a shell, whose standard input here is not the
+socket (it is /dev/null): only the order of the connection and the
+terminal gives it away. The shell exits at once.
+
+A good detector raises a high alert: a shell is spawned on a terminal
+after a network connection (`shell-after-connect`)."""
 import os, pty, socket
 
 listener = socket.create_server(("127.0.0.1", 0))
