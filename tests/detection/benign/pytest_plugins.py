@@ -19,7 +19,9 @@ with open(os.path.join(project, "tests", "test_inventory.py"), "w") as tests:
                 "def test_tmp_path(tmp_path):\n    (tmp_path / 'x').write_text('y')\n    assert (tmp_path / 'x').read_text() == 'y'\n")
 with open(os.path.join(project, "pytest.ini"), "w") as ini:
     ini.write("[pytest]\nasyncio_mode = strict\n")
-environment = dict(os.environ, HOME=workdir, PYTHONDONTWRITEBYTECODE="1")
+# Bytecode, pytest's rewritten plugins included, is cached in the scratch
+# directory rather than beside the installed packages.
+environment = dict(os.environ, HOME=workdir, PYTHONPYCACHEPREFIX=os.path.join(workdir, "pycache"))
 environment.pop("PYTHONPATH", None)
 base = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", os.path.join(workdir, "tmp")]
 subprocess.run(base + ["--cov=inventory", "--cov-report=term", "tests"], cwd=project, env=environment, check=True,
