@@ -12,7 +12,7 @@ files = {
     "test_proj.py": "import proj\n\ndef test_double():\n    assert proj.double(4) == 8\n",
     "tox.ini": "[tox]\nenvlist = py\nskip_missing_interpreters = false\n\n[testenv]\nsitepackages = true\n"
                "install_command = python -m pip install --no-index --no-build-isolation {opts} {packages}\n"
-               "setenv = PIP_DISABLE_PIP_VERSION_CHECK=1\n"
+               "setenv =\n    PIP_DISABLE_PIP_VERSION_CHECK=1\n    PYTHONPYCACHEPREFIX={toxworkdir}/pycache\n"
                "commands =\n    python -m pytest -q -p no:cacheprovider test_proj.py\n    python -c \"import proj; print(proj.double(21))\"\n",
 }
 for name, text in files.items():
