@@ -25,7 +25,8 @@ BENIGN_CORPUS_PACKAGES := ansible-core cron procps python3-pip python3-setuptool
   python3-pytest-mock python3-pytest-xdist python3-pytest-timeout python3-pytest-cov python3-pytest-asyncio \
   python3-sqlalchemy python3-celery python3-kombu python3-requests python3-yaml python3-numpy python3-sphinx \
   python3-attr python3-pydantic python3-cryptography python3-paramiko python3-lxml python3-bs4 python3-docutils \
-  python3-pygments python3-babel python3-markdown tox python3-nox python3-virtualenv
+  python3-pygments python3-babel python3-markdown tox python3-nox python3-virtualenv python3-pandas python3-matplotlib \
+  python3-psutil python3-click python3-apt
 
 DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-dev libpython3.11-testsuite \
   python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev \
