@@ -19,12 +19,21 @@ endif
 export ASAN_OPTIONS := detect_leaks=0:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
 
+# The everyday software tests/detection/benign runs under vigil-python: none
+# of it may raise an alert of severity medium or above.
+BENIGN_CORPUS_PACKAGES := ansible-core cron procps python3-pip python3-setuptools python3-wheel python3-build \
+  python3-pytest-mock python3-pytest-xdist python3-pytest-timeout python3-pytest-cov python3-pytest-asyncio \
+  python3-sqlalchemy python3-celery python3-kombu python3-requests python3-yaml python3-numpy python3-sphinx \
+  python3-attr python3-pydantic python3-cryptography python3-paramiko python3-lxml python3-bs4 python3-docutils \
+  python3-pygments python3-babel python3-markdown tox python3-nox python3-virtualenv python3-pandas python3-matplotlib \
+  python3-psutil python3-click python3-apt
+
 DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-dev libpython3.11-testsuite \
   python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev \
   libgtest-dev valgrind python3-jinja2 python3-django python3-flask python3.11-venv \
   libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl \
   chromium tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time \
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev $(BENIGN_CORPUS_PACKAGES)
 
 BENCH_PACKAGES := python3-jinja2 python3-django
 
