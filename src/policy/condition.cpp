@@ -170,6 +170,10 @@ bool Matcher::matches(const ArgValue& value) const {
     case Op::gt:
     case Op::ge:
       return compare(op, literals.front(), value);
+    case Op::any_bit:
+      // An int (not a bool) with one of the literal's bits set: mode bits.
+      return value.kind == ValueKind::integer && value.integer_fits &&
+             (value.integer & std::get<long long>(literals.front())) != 0;
     case Op::cidr:
       return matches_cidr(networks, value);
     case Op::port:

@@ -46,7 +46,7 @@ struct PortRange {
 };
 
 struct Matcher {
-  enum class Op { equals, prefix, glob, except_glob, regex, lt, le, gt, ge, one_of, cidr, port, type, key };
+  enum class Op { equals, prefix, glob, except_glob, regex, lt, le, gt, ge, any_bit, one_of, cidr, port, type, key };
   Op op = Op::equals;
   std::vector<Literal> literals;  // equals, prefix, glob, one_of, type, key, lt..ge (one each)
   std::shared_ptr<const re2::RE2> regex;

@@ -764,8 +764,8 @@ class Loader {
       if (auto literal = literal_of(node)) condition.matchers.push_back({Matcher::Op::equals, {*literal}, {}, {}, {}});
       return condition;
     }
-    check_keys(*table, {"equals", "prefix", "glob", "except_glob", "regex", "lt", "le", "gt", "ge", "one_of", "cidr",
-                        "port", "type", "key", "not"});
+    check_keys(*table, {"equals", "prefix", "glob", "except_glob", "regex", "lt", "le", "gt", "ge", "any_bit", "one_of",
+                        "cidr", "port", "type", "key", "not"});
     for (const auto& [key, value] : *table) {
       std::string_view op = key.str();
       if (op == "not") {
@@ -814,6 +814,13 @@ class Loader {
       matcher.op = op == "lt" ? Matcher::Op::lt : op == "le" ? Matcher::Op::le : op == "gt" ? Matcher::Op::gt : Matcher::Op::ge;
       if (!value.is_number() || (value.is_floating_point() && !std::isfinite(*value.value<double>()))) {
         error(value, "`" + std::string(op) + "` must be a finite number");
+        return std::nullopt;
+      }
+      matcher.literals.push_back(*literal_of(value));
+    } else if (op == "any_bit") {
+      matcher.op = Matcher::Op::any_bit;
+      if (!value.is_integer() || *value.value<long long>() <= 0) {
+        error(value, "`any_bit` must be a positive integer (a mask such as 0o6000)");
         return std::nullopt;
       }
       matcher.literals.push_back(*literal_of(value));

@@ -15,10 +15,11 @@ constexpr CatalogRow kCatalog[] = {
     // Vigil's own evaluation point, not raised through sys.audit: rules on
     // it see every file opened to run as code (io.open_code), with the
     // arguments of the `open` event recorded for that open.
-    {"vigil.open_code", "path,mode,flags"},
+    {"vigil.open_code", "path,mode,flags,shadows_stdlib"},
     // Views (src/runtime/event_views.h, docs/detection.md): one behaviour
     // seen through every event that spells it, with resolved arguments.
-    {"vigil.process_start", "program,argv,command,via,kind,disguised,stdio_socket,interactive,shell_text,written"},
+    {"vigil.process_start", "program,argv,command,via,kind,disguised,stdio_socket,interactive,shell_text,written,command_origin"},
+    {"vigil.code", "origin,filename,source_type"},
     {"vigil.file_write", "path,via,source"},
     {"vigil.file_read", "path,via"},
     // Raised by vigil-python's wrappers of calls no CPython audits

@@ -2,6 +2,7 @@
 
 #include "audited_wrappers.h"
 #include "code_verifier.h"
+#include "content_origins.h"
 #include "decision_record.h"
 #include "event_views.h"
 #include "event_catalog.h"
@@ -300,6 +301,22 @@ class ProcPathArguments final : public ArgumentSource {
   ArgValue canonical_;
 };
 
+// What the rules on vigil.open_code see: the open's arguments and whether
+// the file shadows a standard-library module.
+class CodeOpenArguments final : public ArgumentSource {
+ public:
+  CodeOpenArguments(ArgumentSource& opened, PyObject* path)
+      : opened_(opened), shadows_(ArgValue::of_boolean(shadows_standard_library(path))) {}
+  std::size_t count() const override { return std::max<std::size_t>(opened_.count(), 4); }
+  const ArgValue& value(std::size_t position) override {
+    return position == 3 ? shadows_ : opened_.value(position);
+  }
+
+ private:
+  ArgumentSource& opened_;
+  ArgValue shadows_;
+};
+
 void alert_if_own_log(Registration& registration, std::string_view event, const Findings& findings,
                       std::uint64_t seq) {
   if (!findings.target) return;
@@ -378,6 +395,11 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
   std::string_view proc_path = findings.target ? std::string_view(findings.target->proc_path) : std::string_view();
   ProcPathArguments canonical(spelled, proc_path);
   ArgumentSource& arguments = proc_path.empty() ? static_cast<ArgumentSource&>(spelled) : canonical;
+  std::optional<CodeOpenArguments> code_open;
+  if (lookups[1].bucket != nullptr && args != nullptr && PyTuple_Check(args) && PyTuple_GET_SIZE(args) >= 3) {
+    code_open.emplace(arguments, PyTuple_GET_ITEM(args, 0));
+    lookups[1].arguments = &*code_open;
+  }
   Verdict verdict = engine.evaluate(std::span(lookups, lookup_count), arguments, site);
   if (broken != nullptr) {
     verdict.add(*broken);
@@ -426,6 +448,10 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
   if (!registration.wrappers_installed) {
     registration.wrappers_installed = true;
     install_audited_wrappers();
+    install_content_observers();
+  }
+  if (std::strcmp(event, "socket.__new__") == 0 && args != nullptr && PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0) {
+    observe_socket_type(PyTuple_GET_ITEM(args, 0));
   }
   Recorder& recorder = *registration.recorder;
   recorder.count_event();

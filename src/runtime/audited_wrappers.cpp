@@ -132,26 +132,6 @@ PyObject* fork_exec_audited_fastcall(PyObject* module, PyObject* const* args, Py
                                                                                                  nargs);
 }
 
-// The module's definition, from the built-in table. Its init function only
-// returns the definition (multi-phase init), so calling it early creates
-// nothing.
-PyModuleDef* builtin_module_definition(const char* name) {
-  for (const _inittab* entry = PyImport_Inittab; entry->name != nullptr; ++entry) {
-    if (std::strcmp(entry->name, name) != 0) continue;
-    PyObject* result = entry->initfunc();
-    if (result == nullptr) {
-      PyErr_Clear();
-      return nullptr;
-    }
-    if (PyObject_TypeCheck(result, &PyModuleDef_Type)) return reinterpret_cast<PyModuleDef*>(result);
-    // Single-phase init made the module; its definition is the same.
-    PyModuleDef* definition = PyModule_Check(result) ? PyModule_GetDef(result) : nullptr;
-    Py_DECREF(result);
-    return definition;
-  }
-  return nullptr;
-}
-
 void wrap_fork_exec() {
 #if PY_VERSION_HEX < 0x030E0000  // 3.14 raises the event itself
   PyModuleDef* definition = builtin_module_definition("_posixsubprocess");
@@ -439,6 +419,23 @@ int audited_call(Function real, const char* path, char mode, const void* caller,
 }
 
 }  // namespace
+
+PyModuleDef* builtin_module_definition(const char* name) {
+  for (const _inittab* entry = PyImport_Inittab; entry->name != nullptr; ++entry) {
+    if (std::strcmp(entry->name, name) != 0) continue;
+    PyObject* result = entry->initfunc();
+    if (result == nullptr) {
+      PyErr_Clear();
+      return nullptr;
+    }
+    if (PyObject_TypeCheck(result, &PyModuleDef_Type)) return reinterpret_cast<PyModuleDef*>(result);
+    // Single-phase init made the module; its definition is the same.
+    PyModuleDef* definition = PyModule_Check(result) ? PyModule_GetDef(result) : nullptr;
+    Py_DECREF(result);
+    return definition;
+  }
+  return nullptr;
+}
 
 void install_audited_wrappers() {
   wrap_sys_audit();

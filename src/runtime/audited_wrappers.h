@@ -59,4 +59,10 @@ struct ChildStdio {
 };
 ChildStdio current_child_stdio();
 
+// A built-in module's definition, from the built-in table, before the
+// module is imported: its init function only returns the definition
+// (multi-phase init), so calling it early creates nothing. Null for a
+// module that is not built in.
+PyModuleDef* builtin_module_definition(const char* name);
+
 }  // namespace vigil

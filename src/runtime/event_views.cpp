@@ -1,6 +1,7 @@
 #include "event_views.h"
 
 #include "audited_wrappers.h"
+#include "content_origins.h"
 #include "event_catalog.h"
 #include "value_renderer.h"
 
@@ -199,11 +200,13 @@ std::string search_path(std::string_view name) {
 
 struct Program {
   std::string path;  // resolved
+  std::string spelled;  // as the caller named it
   bool anonymous = false;
 };
 
 Program resolve_program(std::string spelled) {
   Program program;
+  program.spelled = spelled;
   std::string searched = search_path(spelled);
   char resolved[PATH_MAX];
   program.path = realpath(searched.c_str(), resolved) != nullptr ? std::string(resolved) : searched;
@@ -493,7 +496,51 @@ PyObject* argument(PyObject* args, Py_ssize_t position) {
   return position < PyTuple_GET_SIZE(args) ? PyTuple_GET_ITEM(args, position) : nullptr;
 }
 
+// The standard library's directory (sys._stdlib_dir, 3.11+), with a
+// slash at the end; empty when it is unknown.
+std::string standard_library_directory() {
+  PyObject* directory = PySys_GetObject("_stdlib_dir");
+  auto text = directory != nullptr ? text_of(directory) : std::nullopt;
+  return text && !text->empty() ? *text + "/" : std::string();
+}
+
+bool is_file(const std::string& path) {
+  struct stat status {};
+  return stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
+}
+
 }  // namespace
+
+bool shadows_standard_library(PyObject* path) {
+  auto text = path != nullptr ? text_of(path) : std::nullopt;
+  if (!text || !text->starts_with('/')) return false;
+  std::string standard = standard_library_directory();
+  if (standard.empty() || text->starts_with(standard)) return false;
+  std::size_t slash = text->rfind('/');
+  std::string directory = text->substr(0, slash);
+  std::string name = text->substr(slash + 1);
+  if (name == "__init__.py" || name == "__init__.pyc") {
+    // A package: named by its directory, which must itself be top-level.
+    std::size_t parent = directory.rfind('/');
+    name = directory.substr(parent + 1);
+    directory = directory.substr(0, parent);
+  } else if (directory.ends_with("/__pycache__")) {
+    directory.resize(directory.size() - std::strlen("/__pycache__"));
+  }
+  name = name.substr(0, name.find('.'));
+  if (name.empty() || is_file(directory + "/__init__.py")) return false;
+  PyObject* names = PySys_GetObject("stdlib_module_names");
+  if (names == nullptr || !PyFrozenSet_CheckExact(names)) return false;
+  PyObject* key = PyUnicode_DecodeFSDefaultAndSize(name.data(), static_cast<Py_ssize_t>(name.size()));
+  if (key == nullptr) {
+    PyErr_Clear();
+    return false;
+  }
+  int found = PySet_Contains(names, key);
+  Py_DECREF(key);
+  if (found < 0) PyErr_Clear();
+  return found == 1;
+}
 
 EventViews views_of(std::string_view event, bool open_writes) {
   if (event == "open") return {open_writes ? kFileWriteView : kFileReadView, {}};
@@ -507,6 +554,7 @@ EventViews views_of(std::string_view event, bool open_writes) {
   }
   if (event == "os.link" || event == "os.symlink") return {kFileWriteView, {}};
   if (event == "sqlite3.connect") return {kFileReadView, {}};
+  if (event == "compile") return {kCodeView, {}};
   return {};
 }
 
@@ -523,6 +571,7 @@ bool ViewArguments::build(std::string_view view, std::string_view event, PyObjec
   if (signature == nullptr || signature->fields.size() > kMaxFields) return false;
   count_ = signature->fields.size();
   for (std::size_t i = 0; i < count_; ++i) values_[i] = ArgValue::of_none();
+  if (view == kCodeView) return build_code(args);
   return view == kProcessStartView ? build_process_start(event, args) : build_file(view, event, args);
 }
 
@@ -578,9 +627,13 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
     program = resolve_program(argv[first]);
   }
   Kind kind = kind_by_name(base_name(program.path));
-  bool disguised = false;
+  // A link or a copy under a name that does not say what it runs. The name
+  // a shell goes by in argv[0] ("-bash", "[kworker]") says nothing either
+  // way; the path it was started by does.
+  bool disguised = kind != Kind::other && !program.spelled.empty() &&
+                   kind_by_name(base_name(program.spelled)) == Kind::other &&
+                   !is_program_wrapper(base_name(program.spelled));
   if (kind == Kind::other) {
-    // The name a shell goes by in argv[0] ("-bash", "[kworker]") says nothing.
     kind = kind_by_content(program.path);
     disguised = kind != Kind::other;
   }
@@ -598,6 +651,55 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
   set_boolean(7, line.interactive && (kind == Kind::shell || kind == Kind::python || kind == Kind::interpreter));
   set_text(8, unquoted_shell_text(kind == Kind::shell && !line.command.empty() ? line.command : texts_[1]));
   set_boolean(9, runs_written_file(program, argv, first));
+  set_text(10, to_string(origin_of(line.command.empty() ? texts_[1] : line.command)));
+  return true;
+}
+
+// Whether the file `path` holds `source`: text compiled under the name of
+// the file it was read from. Files above 4 MiB are not read.
+bool file_holds(const std::string& path, std::string_view source) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  struct stat status {};
+  std::string content;
+  if (fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_size <= 4L * 1024 * 1024) {
+    content.resize(static_cast<std::size_t>(status.st_size));
+    std::size_t got = 0;
+    while (got < content.size()) {
+      ssize_t more = read(fd, content.data() + got, content.size() - got);
+      if (more <= 0) break;
+      got += static_cast<std::size_t>(more);
+    }
+    content.resize(got);
+  }
+  close(fd);
+  return !source.empty() && content.find(source) != std::string::npos;
+}
+
+// origin, filename, source_type
+bool ViewArguments::build_code(PyObject* args) {
+  PyObject* source = argument(args, 0);
+  PyObject* filename = argument(args, 1);
+  if (source == nullptr) return false;
+  set_text(2, Py_TYPE(source)->tp_name);
+  auto name = filename != nullptr ? text_of(filename) : std::nullopt;
+  if (name) set_text(1, *name);
+  bool textual = PyUnicode_Check(source) || PyBytes_Check(source) || PyByteArray_Check(source);
+  if (!textual) {
+    set_text(0, "syntax-tree");  // an AST: its text, if any, was compiled before
+    return true;
+  }
+  std::string text = text_of(source).value_or(std::string());
+  ContentOrigin origin = origin_of(text);
+  if (origin != ContentOrigin::unknown) {
+    set_text(0, to_string(origin));
+  } else if (name && name->starts_with('/') && file_holds(*name, text)) {
+    set_text(0, "file");
+  } else if (name && !name->starts_with('<') && file_holds(absolute_path(*name), text)) {
+    set_text(0, "file");
+  } else {
+    set_text(0, "text");
+  }
   return true;
 }
 

@@ -8,8 +8,11 @@
 //                        and os.replace, os.link, os.symlink,
 //                        shutil.copyfile, copytree and move
 //   vigil.file_read      open for reading (code files excepted: those are
-//                        vigil.open_code); the source of shutil.copyfile
-//                        and copytree; sqlite3.connect
+//                        vigil.open_code); the source of shutil.copyfile,
+//                        copytree, move and os.rename; sqlite3.connect
+//   vigil.code           compile: where the compiled text came from
+//                        (content_origins.h): the network, a decoder, the
+//                        file it is named after, or nowhere known
 //
 // The hook judges an event under its own name and under its view's, with
 // the view's arguments: absolute paths (relative ones resolved against the
@@ -32,17 +35,24 @@ namespace vigil {
 inline constexpr std::string_view kProcessStartView = "vigil.process_start";
 inline constexpr std::string_view kFileWriteView = "vigil.file_write";
 inline constexpr std::string_view kFileReadView = "vigil.file_read";
+inline constexpr std::string_view kCodeView = "vigil.code";
 
 // The views `event` belongs to (empty names for none). An `open` event's
 // view depends on its mode, so the caller says whether it writes.
 using EventViews = std::array<std::string_view, 2>;
 EventViews views_of(std::string_view event, bool open_writes);
 
+// Whether a code file is a module named like one of the standard
+// library's (sys.stdlib_module_names) outside the standard library's
+// directory and outside any package: a module that shadows json or base64
+// for everything that imports it. vigil.open_code's `shadows_stdlib`.
+bool shadows_standard_library(PyObject* path);
+
 // The arguments of one view, owned: the catalogue's fields of the view's
 // name, in order.
 class ViewArguments final : public ArgumentSource {
  public:
-  static constexpr std::size_t kMaxFields = 10;
+  static constexpr std::size_t kMaxFields = 11;
   std::size_t count() const override { return count_; }
   const ArgValue& value(std::size_t position) override { return values_[position]; }
 
@@ -55,6 +65,7 @@ class ViewArguments final : public ArgumentSource {
   void set_boolean(std::size_t field, bool value);
   bool build_process_start(std::string_view event, PyObject* args);
   bool build_file(std::string_view view, std::string_view event, PyObject* args);
+  bool build_code(PyObject* args);
 
   std::size_t count_ = 0;
   std::array<ArgValue, kMaxFields> values_;

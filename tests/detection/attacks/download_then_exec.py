@@ -1,5 +1,5 @@
 # technique: T1105 T1059.006
-# expect: download-then-exec
+# expect: remote-code
 """Ingress Tool Transfer (T1105) then Command and Scripting Interpreter:
 Python (T1059.006): the same attack as download_execute, from a script,
 with the names hidden from any text match (the fetch and the `exec` are

@@ -1,0 +1,304 @@
+#include "content_origins.h"
+
+#include "audited_wrappers.h"
+#include "value_renderer.h"
+
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace vigil {
+namespace {
+
+// The latest bytes of one origin, oldest first; when full, the older half
+// goes. Decoder outputs are separated by a NUL, which no text sought here
+// holds; received bytes are kept as the stream brought them, so a payload
+// that came in several reads is found whole.
+class RecentBytes {
+ public:
+  static constexpr std::size_t kCapacity = 1024 * 1024;
+  static constexpr std::size_t kMaxPiece = 256 * 1024;
+
+  void add(std::string_view bytes, bool separate) {
+    bytes = bytes.substr(0, kMaxPiece);
+    if (bytes.empty()) return;
+    if (bytes_.size() + bytes.size() + 1 > kCapacity) bytes_.erase(0, bytes_.size() / 2 + bytes.size());
+    if (separate && !bytes_.empty()) bytes_ += '\0';
+    bytes_.append(bytes);
+  }
+
+  bool holds(std::string_view text) const {
+    if (bytes_.empty()) return false;
+    if (text.size() <= kWholeText) return holds_apart(text);
+    // Longer text is found by three windows of it: text that wraps a
+    // received payload ("import os\n" + payload) still shows one.
+    std::size_t last = text.size() - kWindow;
+    for (std::size_t at : {std::size_t{0}, last / 2, last}) {
+      if (bytes_.find(text.substr(at, kWindow)) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr std::size_t kWholeText = 96;
+  static constexpr std::size_t kWindow = 48;
+  static constexpr std::size_t kStandsApart = 64;
+
+  static bool word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+  bool holds_apart(std::string_view text) const {
+    if (text.size() < 3) return false;
+    for (std::size_t at = bytes_.find(text); at != std::string::npos; at = bytes_.find(text, at + 1)) {
+      if (text.size() >= kStandsApart) return true;
+      bool before = at > 0 && word_character(bytes_[at - 1]) && word_character(text.front());
+      std::size_t end = at + text.size();
+      bool after = end < bytes_.size() && word_character(bytes_[end]) && word_character(text.back());
+      if (!before && !after) return true;
+    }
+    return false;
+  }
+
+  std::string bytes_;
+};
+
+struct Origins {
+  RecentBytes received;
+  RecentBytes decoded;
+};
+
+// With the GIL held: wrappers run as Python calls them.
+Origins& origins() {
+  static Origins* recent = new Origins;  // lives as long as the process; never destroyed under a running thread
+  return *recent;
+}
+
+void remember(ContentOrigin origin, std::string_view bytes) {
+  Origins& recent = origins();
+  if (origin == ContentOrigin::network) {
+    recent.received.add(bytes, false);
+  } else {
+    recent.decoded.add(bytes, true);
+  }
+}
+
+PyObject* frozen_prefix() {
+  static PyObject* prefix = PyUnicode_InternFromString("<frozen ");
+  return prefix;
+}
+
+// What a call returned or filled.
+enum class Result { data, filled_buffer, data_in_tuple, filled_buffer_in_tuple };
+
+struct ObservedCall {
+  const char* owner;  // a built-in module, or the type (bytes, _socket.socket)
+  const char* name;
+  ContentOrigin origin;
+  Result result;
+  PyCFunction original = nullptr;
+};
+
+ObservedCall g_observed[] = {
+    {"binascii", "a2b_base64", ContentOrigin::decoded, Result::data},
+    {"binascii", "a2b_hex", ContentOrigin::decoded, Result::data},
+    {"binascii", "unhexlify", ContentOrigin::decoded, Result::data},
+    {"zlib", "decompress", ContentOrigin::decoded, Result::data},
+    {"_codecs", "decode", ContentOrigin::decoded, Result::data},
+    {"bytes", "fromhex", ContentOrigin::decoded, Result::data},
+    {"_socket.socket", "recv", ContentOrigin::network, Result::data},
+    {"_socket.socket", "recv_into", ContentOrigin::network, Result::filled_buffer},
+    {"_socket.socket", "recvfrom", ContentOrigin::network, Result::data_in_tuple},
+    {"_socket.socket", "recvfrom_into", ContentOrigin::network, Result::filled_buffer_in_tuple},
+};
+constexpr std::size_t kFirstSocketCall = 6;
+
+void remember_object(ContentOrigin origin, PyObject* object) {
+  if (PyBytes_Check(object)) {
+    remember(origin, compat::bytes_view(object));
+  } else if (PyByteArray_Check(object)) {
+    remember(origin, {PyByteArray_AS_STRING(object), static_cast<std::size_t>(PyByteArray_GET_SIZE(object))});
+  } else if (PyUnicode_Check(object)) {
+    remember(origin, raw_bytes_of_str(object, RecentBytes::kMaxPiece));
+  }
+}
+
+// recv_into(buffer, nbytes): the first `filled` bytes of the caller's buffer.
+void remember_buffer(ContentOrigin origin, PyObject* buffer, PyObject* count) {
+  if (buffer == nullptr || count == nullptr || !PyLong_CheckExact(count)) return;
+  long filled = PyLong_AsLong(count);
+  if (filled <= 0) {
+    PyErr_Clear();
+    return;
+  }
+  // Only the built-in buffer types: another object's buffer could run
+  // Python code to produce.
+  if (!PyByteArray_CheckExact(buffer) && !PyMemoryView_Check(buffer) && !PyBytes_Check(buffer)) return;
+  Py_buffer view;
+  if (PyObject_GetBuffer(buffer, &view, PyBUF_SIMPLE) != 0) {
+    PyErr_Clear();
+    return;
+  }
+  remember(origin, {static_cast<const char*>(view.buf),
+                    std::min(static_cast<std::size_t>(filled), static_cast<std::size_t>(view.len))});
+  PyBuffer_Release(&view);
+}
+
+// Whether the innermost Python frame is the import system's own (frozen)
+// code: zipimport decompresses the modules it imports, and those sources
+// are code the import system runs, not text a program decoded.
+bool called_by_import_system() {
+  PyFrameObject* frame = compat::current_frame();
+  if (frame == nullptr) return false;
+  PyCodeObject* code = compat::frame_code(frame);
+  PyObject* filename = compat::code_filename(code);
+  bool frozen = filename != nullptr && PyUnicode_Check(filename) &&
+                PyUnicode_Tailmatch(filename, frozen_prefix(), 0, 8, -1) == 1;
+  Py_DECREF(code);
+  return frozen;
+}
+
+void observe(const ObservedCall& call, PyObject* first_argument, PyObject* result) {
+  if (result == nullptr) return;
+  if (call.origin == ContentOrigin::decoded && called_by_import_system()) return;
+  // Keeps an exception the observation might set from replacing the call's.
+  switch (call.result) {
+    case Result::data:
+      remember_object(call.origin, result);
+      break;
+    case Result::filled_buffer:
+      remember_buffer(call.origin, first_argument, result);
+      break;
+    case Result::data_in_tuple:
+      if (PyTuple_Check(result) && PyTuple_GET_SIZE(result) > 0) remember_object(call.origin, PyTuple_GET_ITEM(result, 0));
+      break;
+    case Result::filled_buffer_in_tuple:
+      if (PyTuple_Check(result) && PyTuple_GET_SIZE(result) > 0) {
+        remember_buffer(call.origin, first_argument, PyTuple_GET_ITEM(result, 0));
+      }
+      break;
+  }
+}
+
+template <std::size_t Index>
+PyObject* observed_o(PyObject* self, PyObject* argument) {
+  PyObject* result = g_observed[Index].original(self, argument);
+  observe(g_observed[Index], argument, result);
+  return result;
+}
+
+template <std::size_t Index>
+PyObject* observed_varargs(PyObject* self, PyObject* args) {
+  PyObject* result = g_observed[Index].original(self, args);
+  PyObject* first = PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : nullptr;
+  observe(g_observed[Index], first, result);
+  return result;
+}
+
+template <std::size_t Index>
+PyObject* observed_varargs_keywords(PyObject* self, PyObject* args, PyObject* kwargs) {
+  PyObject* result =
+      reinterpret_cast<PyCFunctionWithKeywords>(reinterpret_cast<void (*)()>(g_observed[Index].original))(self, args,
+                                                                                                          kwargs);
+  PyObject* first = PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : nullptr;
+  observe(g_observed[Index], first, result);
+  return result;
+}
+
+template <std::size_t Index>
+PyObject* observed_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  PyObject* result =
+      reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_observed[Index].original))(self, args, nargs);
+  observe(g_observed[Index], nargs > 0 ? args[0] : nullptr, result);
+  return result;
+}
+
+template <std::size_t Index>
+PyObject* observed_fast_keywords(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyObject* result = reinterpret_cast<_PyCFunctionFastWithKeywords>(
+      reinterpret_cast<void (*)()>(g_observed[Index].original))(self, args, nargs, kwnames);
+  observe(g_observed[Index], PyVectorcall_NARGS(nargs) > 0 ? args[0] : nullptr, result);
+  return result;
+}
+
+template <typename Function>
+PyCFunction as_cfunction(Function function) {
+  return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(function));
+}
+
+// Points the entry named like call `Index` at its observer, keeping the
+// original; entries already patched, or of a calling convention not
+// handled, are left alone.
+template <std::size_t Index>
+void patch_entry(PyMethodDef* methods) {
+  if (methods == nullptr) return;
+  ObservedCall& call = g_observed[Index];
+  for (PyMethodDef* entry = methods; entry->ml_name != nullptr; ++entry) {
+    if (std::strcmp(entry->ml_name, call.name) != 0) continue;
+    if (call.original != nullptr) return;
+    int convention = entry->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+    PyCFunction observer = nullptr;
+    if (convention == METH_O) observer = as_cfunction(observed_o<Index>);
+    if (convention == METH_VARARGS) observer = as_cfunction(observed_varargs<Index>);
+    if (convention == (METH_VARARGS | METH_KEYWORDS)) observer = as_cfunction(observed_varargs_keywords<Index>);
+    if (convention == METH_FASTCALL) observer = as_cfunction(observed_fast<Index>);
+    if (convention == (METH_FASTCALL | METH_KEYWORDS)) observer = as_cfunction(observed_fast_keywords<Index>);
+    if (observer == nullptr) return;
+    call.original = entry->ml_meth;
+    entry->ml_meth = observer;
+    return;
+  }
+}
+
+template <std::size_t... Index>
+void patch_decoders(std::index_sequence<Index...>) {
+  (
+      [] {
+        const ObservedCall& call = g_observed[Index];
+        if (std::strcmp(call.owner, "bytes") == 0) {
+          patch_entry<Index>(PyBytes_Type.tp_methods);
+        } else if (PyModuleDef* definition = builtin_module_definition(call.owner)) {
+          patch_entry<Index>(definition->m_methods);
+        }
+      }(),
+      ...);
+}
+
+template <std::size_t... Index>
+void patch_socket_type(PyTypeObject* type, std::index_sequence<Index...>) {
+  (patch_entry<kFirstSocketCall + Index>(type->tp_methods), ...);
+}
+
+}  // namespace
+
+const char* to_string(ContentOrigin origin) {
+  switch (origin) {
+    case ContentOrigin::network: return "network";
+    case ContentOrigin::decoded: return "decoded";
+    case ContentOrigin::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+void install_content_observers() { patch_decoders(std::make_index_sequence<kFirstSocketCall>()); }
+
+void observe_socket_type(PyObject* socket_object) {
+  if (g_observed[kFirstSocketCall].original != nullptr || socket_object == nullptr) return;
+  // socket.socket subclasses _socket.socket, whose static methods table
+  // holds recv and the rest.
+  for (PyTypeObject* type = Py_TYPE(socket_object); type != nullptr; type = type->tp_base) {
+    if (std::strcmp(type->tp_name, "_socket.socket") == 0 && !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+      patch_socket_type(type, std::make_index_sequence<std::size(g_observed) - kFirstSocketCall>());
+      return;
+    }
+  }
+}
+
+ContentOrigin origin_of(std::string_view text) {
+  Origins& recent = origins();
+  if (recent.received.holds(text)) return ContentOrigin::network;
+  if (recent.decoded.holds(text)) return ContentOrigin::decoded;
+  return ContentOrigin::unknown;
+}
+
+}  // namespace vigil

@@ -1,0 +1,40 @@
+// Where text came from: the process remembers, in two small rings, the
+// latest bytes its sockets received and the latest outputs of decoders
+// (base64, hex, zlib, the codecs module's decode, such as rot13), copied
+// when the call returns. No audit event covers either (CPython raises none
+// for recv or for decoding); compiled code and shell commands are then
+// looked up in them, so a rule can tell text that arrived over the network
+// or out of an encoding from text the program was written with, whatever
+// API compiled or ran it.
+//
+// Wrapped, by patching their method-table entries once, like
+// audited_wrappers.h: binascii.a2b_base64, a2b_hex, unhexlify, zlib.decompress,
+// _codecs.decode and bytes.fromhex at the first event; _socket.socket's recv,
+// recv_into, recvfrom and recvfrom_into at the first socket.__new__ event.
+// TLS reads (_ssl), compressors of shared modules (bz2, lzma) and decoders
+// written in Python (xor loops, base85) are not seen.
+#pragma once
+
+#include "python_compat.h"
+
+#include <string_view>
+
+namespace vigil {
+
+enum class ContentOrigin { unknown, network, decoded };
+
+const char* to_string(ContentOrigin origin);
+
+// Patches the decoders; once, at the first event, before Python code runs.
+void install_content_observers();
+// Patches the socket type of `socket_object`; at each socket.__new__ event
+// (only the first does anything).
+void observe_socket_type(PyObject* socket_object);
+
+// Whether `text` is part of what a socket received or a decoder produced
+// lately. Text shorter than 3 bytes is never found; text shorter than 64
+// bytes must stand apart from the letters and digits around it (a command
+// "id" inside "hidden" is not a command that arrived). With the GIL held.
+ContentOrigin origin_of(std::string_view text);
+
+}  // namespace vigil
