@@ -529,6 +529,8 @@ bool shadows_standard_library(PyObject* path) {
   }
   name = name.substr(0, name.find('.'));
   if (name.empty() || is_file(directory + "/__init__.py")) return false;
+  // PYTHONPYCACHEPREFIX mirrors the standard library's own directory.
+  if (!standard.empty() && (directory + "/").ends_with(standard)) return false;
   PyObject* names = PySys_GetObject("stdlib_module_names");
   if (names == nullptr || !PyFrozenSet_CheckExact(names)) return false;
   PyObject* key = PyUnicode_DecodeFSDefaultAndSize(name.data(), static_cast<Py_ssize_t>(name.size()));
@@ -685,6 +687,11 @@ bool ViewArguments::build_code(PyObject* args) {
   auto name = filename != nullptr ? text_of(filename) : std::nullopt;
   if (name) set_text(1, *name);
   bool textual = PyUnicode_Check(source) || PyBytes_Check(source) || PyByteArray_Check(source);
+  if (source == Py_None) {
+    // The interpreter compiling a script it reads itself (python FILE).
+    set_text(0, name && is_file(absolute_path(*name)) ? "file" : "text");
+    return true;
+  }
   if (!textual) {
     set_text(0, "syntax-tree");  // an AST: its text, if any, was compiled before
     return true;
