@@ -509,28 +509,44 @@ bool is_file(const std::string& path) {
   return stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
 }
 
+
+// The source a cached bytecode file stands for: beside its __pycache__
+// directory, or mirrored under sys.pycache_prefix (PYTHONPYCACHEPREFIX).
+std::string source_of_bytecode(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  std::string directory = path.substr(0, slash);
+  std::string name = path.substr(slash + 1);
+  std::string stem = name.substr(0, name.find('.'));
+  if (directory.ends_with("/__pycache__")) {
+    return directory.substr(0, directory.size() - std::strlen("/__pycache__")) + "/" + stem + ".py";
+  }
+  PyObject* prefix = PySys_GetObject("pycache_prefix");
+  auto root = prefix != nullptr && prefix != Py_None ? text_of(prefix) : std::nullopt;
+  if (root && !root->empty() && path.starts_with(*root + "/")) {
+    return directory.substr(root->size()) + "/" + stem + ".py";
+  }
+  return path;  // a bytecode file that stands alone
+}
+
 }  // namespace
 
 bool shadows_standard_library(PyObject* path) {
-  auto text = path != nullptr ? text_of(path) : std::nullopt;
-  if (!text || !text->starts_with('/')) return false;
+  auto opened = path != nullptr ? text_of(path) : std::nullopt;
+  if (!opened || !opened->starts_with('/')) return false;
+  std::string text = opened->ends_with(".pyc") ? source_of_bytecode(*opened) : *opened;
   std::string standard = standard_library_directory();
-  if (standard.empty() || text->starts_with(standard)) return false;
-  std::size_t slash = text->rfind('/');
-  std::string directory = text->substr(0, slash);
-  std::string name = text->substr(slash + 1);
+  if (standard.empty() || text.starts_with(standard)) return false;
+  std::size_t slash = text.rfind('/');
+  std::string directory = text.substr(0, slash);
+  std::string name = text.substr(slash + 1);
   if (name == "__init__.py" || name == "__init__.pyc") {
     // A package: named by its directory, which must itself be top-level.
     std::size_t parent = directory.rfind('/');
     name = directory.substr(parent + 1);
     directory = directory.substr(0, parent);
-  } else if (directory.ends_with("/__pycache__")) {
-    directory.resize(directory.size() - std::strlen("/__pycache__"));
   }
   name = name.substr(0, name.find('.'));
   if (name.empty() || is_file(directory + "/__init__.py")) return false;
-  // PYTHONPYCACHEPREFIX mirrors the standard library's own directory.
-  if (!standard.empty() && (directory + "/").ends_with(standard)) return false;
   PyObject* names = PySys_GetObject("stdlib_module_names");
   if (names == nullptr || !PyFrozenSet_CheckExact(names)) return false;
   PyObject* key = PyUnicode_DecodeFSDefaultAndSize(name.data(), static_cast<Py_ssize_t>(name.size()));
@@ -657,8 +673,10 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
   return true;
 }
 
-// Whether the file `path` holds `source`: text compiled under the name of
-// the file it was read from. Files above 4 MiB are not read.
+// Whether `source` is the text of the file `path`, or part of it, or the
+// whole of it wrapped in more (execnet sends a module's file with a few
+// lines added): text compiled under the name of the file it was read from.
+// Files above 4 MiB are not read.
 bool file_holds(const std::string& path, std::string_view source) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
@@ -675,7 +693,8 @@ bool file_holds(const std::string& path, std::string_view source) {
     content.resize(got);
   }
   close(fd);
-  return !source.empty() && content.find(source) != std::string::npos;
+  if (source.empty() || content.empty()) return false;
+  return content.find(source) != std::string::npos || source.find(content) != std::string::npos;
 }
 
 // origin, filename, source_type
