@@ -127,6 +127,7 @@ detection-matrix: build
 	-VIGIL_BIN=$(CURDIR)/$(BUILD)/bin VIGIL_DETECTION_RESULTS=$(CURDIR)/$(DETECTION_RESULTS) \
 	  $(PYTEST) -q tests/e2e/test_detection.py
 	$(PYTHON3) tools/detection_matrix.py --results $(DETECTION_RESULTS) --doc docs/detection.md
+	$(PYTHON3) tools/policy_rules_table.py --doc docs/detection.md
 
 # Instruction counts (callgrind) and wall times against /usr/bin/python3.11;
 # writes bench/RESULTS.md. Takes about 15 minutes.

@@ -105,3 +105,11 @@ def test_detection_md_has_the_matrix_section():
     text = DOC.read_text()
     assert text.count(BEGIN) == 1 and text.count(END) == 1 and text.index(BEGIN) < text.index(END)
     assert "make detection-matrix" in text
+
+
+def test_the_rules_table_is_the_default_policy():
+    """docs/detection.md's rule table is generated from policies/default.toml;
+    a rule changed without regenerating it fails here."""
+    check = subprocess.run([sys.executable, str(ROOT / "tools" / "policy_rules_table.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
