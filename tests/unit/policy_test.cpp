@@ -209,6 +209,119 @@ TEST(Engine, CorrelatedRulesMatchOnlyAfterTheirPrerequisites) {
                          ",\"seq_ref\":41}]}");
 }
 
+TEST(Engine, FactsAreSetByMatchesAndGivenToLaterRules) {
+  PolicyEngine engine(load(kHeader +
+                           "[[rule]]\nid = \"connected\"\nevent = \"socket.connect\"\nsets = [\"net.connected\"]\n"
+                           "subject = \"args.address\"\n"
+                           "[[rule]]\nid = \"listening\"\nevent = \"socket.bind\"\nsets = [\"net.listening\"]\n"
+                           "[[rule]]\nid = \"shell\"\nevent = \"os.system\"\nsubject = \"args.command\"\n"
+                           "given_any = [\"net.connected\", \"net.listening\"]\naction = \"alert\"\n"
+                           "[[rule]]\nid = \"both\"\nevent = \"os.system\"\n"
+                           "given = [\"net.connected\", \"net.listening\"]\naction = \"alert\"\n"),
+                      {});
+  Values command({text("id")});
+  Site site;
+  EXPECT_EQ(engine.evaluate("os.system", command, site).alert_count, 0u) << "no fact yet";
+  EXPECT_FALSE(engine.holds_facts());
+  Values address({ArgValue::of_none(), sequence({text("127.0.0.1"), ArgValue::of_integer(4444)})});
+  Verdict connected = engine.evaluate("socket.connect", address, site);
+  ASSERT_EQ(connected.establishing_count, 1u);
+  EXPECT_EQ(connected.established_subjects[0], "127.0.0.1:4444");
+  EXPECT_EQ(engine.evaluate("os.system", command, site).alert_count, 0u) << "not established until noted";
+  engine.note(connected, 7);
+  Verdict shell = engine.evaluate("os.system", command, site);
+  ASSERT_EQ(shell.alert_count, 1u) << "given_any holds with one fact; given needs both";
+  EXPECT_EQ(shell.alerts[0]->id, "shell");
+  EXPECT_EQ(shell.subjects[0], "id");
+  std::string members;
+  JsonText json(members);
+  json.begin_object();
+  engine.append_because(json, *shell.alerts[0]);
+  json.end_object();
+  EXPECT_EQ(members, "{\"because\":[{\"fact\":\"net.connected\",\"pid\":" + std::to_string(getpid()) +
+                         ",\"seq\":7,\"subject\":\"127.0.0.1:4444\"}]}");
+  engine.note(engine.evaluate("socket.bind", address, site), 9);
+  EXPECT_EQ(engine.evaluate("os.system", command, site).alert_count, 2u);
+}
+
+TEST(Engine, FactsTravelAcrossExecOnlyFromAncestors) {
+  const std::string policy = kHeader +
+                             "[[rule]]\nid = \"connected\"\nevent = \"socket.connect\"\nsets = [\"net.connected\"]\n"
+                             "subject = \"args.address\"\n"
+                             "[[rule]]\nid = \"shell\"\nevent = \"os.system\"\ngiven = [\"net.connected\"]\n"
+                             "action = \"alert\"\n";
+  PolicyEngine parent(load(policy), {});
+  EXPECT_EQ(parent.inheritable_facts(), "");
+  Values address({ArgValue::of_none(), sequence({text("10.0.0.1;x,y"), ArgValue::of_integer(80)})});
+  Site site;
+  parent.note(parent.evaluate("socket.connect", address, site), 12);
+  std::string passed = parent.inheritable_facts();
+  auto accept_all = [](long long) { return true; };
+  auto accept_none = [](long long) { return false; };
+  auto facts = PolicyEngine::parse_inherited_facts(passed, accept_all);
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].fact, "net.connected");
+  EXPECT_EQ(facts[0].pid, getpid());
+  EXPECT_EQ(facts[0].seq, 12u);
+  EXPECT_EQ(facts[0].subject, "10.0.0.1;x,y:80") << "separators in a subject survive the trip";
+  EXPECT_TRUE(PolicyEngine::parse_inherited_facts(passed, accept_none).empty()) << "a stranger's variable";
+  for (const char* malformed : {"", "x;net.connected,1,2,", "1;net.connected,1", "1;net.connected,a,2,",
+                                "1;net.connected,1,2,zz", "1;,1,2,"}) {
+    EXPECT_TRUE(PolicyEngine::parse_inherited_facts(malformed, accept_all).empty()) << malformed;
+  }
+  PolicyEngine child(load(policy), {});
+  Values command({text("id")});
+  EXPECT_EQ(child.evaluate("os.system", command, site).alert_count, 0u);
+  child.inherit(facts);
+  child.inherit({{"unknown.fact", 1, 2, ""}});
+  Verdict shell = child.evaluate("os.system", command, site);
+  ASSERT_EQ(shell.alert_count, 1u);
+}
+
+TEST(Engine, ThresholdsMatchOncePerWindow) {
+  PolicyEngine engine(load(kHeader + "[[rule]]\nid = \"burst\"\nevent = \"os.remove\"\naction = \"alert\"\n"
+                                     "threshold = { count = 3, seconds = 60 }\n"),
+                      {});
+  Values path({text("/srv/a")});
+  Site site;
+  std::vector<std::size_t> alerts;
+  for (int i = 0; i < 7; ++i) alerts.push_back(engine.evaluate("os.remove", path, site).alert_count);
+  EXPECT_EQ(alerts, (std::vector<std::size_t>{0, 0, 1, 0, 0, 0, 0}));
+}
+
+TEST(Matchers, ExceptGlobAndAnyBit) {
+  EXPECT_TRUE(matches("args.path = { glob = \"/tmp/*\", except_glob = \"/tmp/pym-*\" }", text("/tmp/x")));
+  EXPECT_FALSE(matches("args.path = { glob = \"/tmp/*\", except_glob = \"/tmp/pym-*\" }", text("/tmp/pym-1")));
+  EXPECT_TRUE(matches("args.path = { except_glob = \"/tmp/*\" }", ArgValue::of_integer(3))) << "not text: not excepted";
+  EXPECT_TRUE(matches("args.0 = { any_bit = 0o6000 }", ArgValue::of_integer(0104755)));
+  EXPECT_FALSE(matches("args.0 = { any_bit = 0o6000 }", ArgValue::of_integer(0100755)));
+  EXPECT_FALSE(matches("args.0 = { any_bit = 0o6000 }", text("4755")));
+}
+
+TEST(Loader, FactsThresholdsAndSubjectsAreChecked) {
+  const std::string sets = "[[rule]]\nid = \"c\"\nevent = \"socket.connect\"\nsets = [\"net.connected\"]\n";
+  for (const std::string& bad :
+       {kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\ngiven = [\"never.set\"]\n",
+        kHeader + sets + "[[rule]]\nid = \"r\"\nevent = \"exec\"\ngiven_any = [\"net.connectd\"]\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nsets = [\"Bad Name\"]\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nsets = [\"a;b\"]\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nthreshold = { count = 1, seconds = 5 }\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nthreshold = { count = 5 }\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nthreshold = { count = 5, seconds = 5, per = 1 }\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nsubject = \"args.nope\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nsubject = \"process.uid\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"os.chmod\"\nargs.mode = { any_bit = 0 }\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nargs.path = { except_glob = \"[z-a]\" }\n"}) {
+    auto found = diagnostics_of(bad);
+    ASSERT_FALSE(found.empty()) << bad;
+    EXPECT_EQ(found[0].level, Diagnostic::Level::error) << bad;
+  }
+  auto misspelt = diagnostics_of(kHeader + sets + "[[rule]]\nid = \"r\"\nevent = \"exec\"\ngiven = [\"net.conected\"]\n");
+  EXPECT_NE(misspelt[0].message.find("is given fact \"net.conected\", which no rule `sets`"), std::string::npos);
+  EXPECT_TRUE(diagnostics_of(kHeader + sets + "[[rule]]\nid = \"r\"\nevent = \"exec\"\ngiven = [\"net.connected\"]\n"
+                             "within = 5\n").empty()) << "within bounds a fact's age";
+}
+
 TEST(Loader, CorrelationsNameRulesOfThePolicy) {
   const std::string connected = "[[rule]]\nid = \"c\"\nevent = \"socket.connect\"\naction = \"log\"\n";
   for (const std::string& bad :
