@@ -117,16 +117,57 @@ bool has_matching_name(const std::vector<Literal>& globs, std::string_view names
   return false;
 }
 
+// A glob list's automaton; a pattern RE2 could not compile (too large)
+// falls back to nothing matching, which the loader never lets happen for
+// the lists it accepts (tests/unit/policy_test.cpp matches both ways).
+bool matches_globs(const LazyRegex& globs, std::string_view text) {
+  const re2::RE2& compiled = globs.get();
+  return compiled.ok() && RE2::FullMatch(re2::StringPiece(text.data(), text.size()), compiled);
+}
+
 }  // namespace
 
-std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern) {
+std::unique_ptr<re2::RE2> compile_regex(const std::string& pattern) {
   RE2::Options options;
   options.set_log_errors(false);
-  return std::make_shared<const RE2>(pattern, options);
+  return std::make_unique<RE2>(pattern, options);
+}
+
+LazyRegex::LazyRegex(std::string pattern, bool bytes) : pattern_(std::move(pattern)), bytes_(bytes) {}
+
+LazyRegex::LazyRegex(std::string pattern, std::unique_ptr<re2::RE2> compiled) : pattern_(std::move(pattern)) {
+  std::call_once(once_, [&] { compiled_ = std::move(compiled); });
+}
+
+LazyRegex::~LazyRegex() = default;
+
+const re2::RE2& LazyRegex::get() const {
+  std::call_once(once_, [this] {
+    RE2::Options options;
+    options.set_log_errors(false);
+    if (bytes_) {
+      options.set_encoding(RE2::Options::EncodingLatin1);
+      options.set_dot_nl(true);
+    }
+    compiled_ = std::make_unique<RE2>(pattern_, options);
+  });
+  return *compiled_;
+}
+
+void Matcher::prepare() {
+  globs.reset();
+  if ((op != Op::glob && op != Op::except_glob) || literals.size() < 2) return;
+  std::string pattern = "^(?:";
+  for (const Literal& literal : literals) {
+    if (pattern.size() > 4) pattern += '|';
+    pattern += glob_to_regex(std::get<std::string>(literal));
+  }
+  pattern += ")$";
+  globs = std::make_shared<const LazyRegex>(std::move(pattern), true);
 }
 
 bool Matcher::operator==(const Matcher& other) const {
-  auto pattern = [](const std::shared_ptr<const re2::RE2>& regex) {
+  auto pattern = [](const std::shared_ptr<const LazyRegex>& regex) {
     return regex ? std::optional<std::string>(regex->pattern()) : std::nullopt;
   };
   return op == other.op && literals == other.literals && pattern(regex) == pattern(other.regex) &&
@@ -151,6 +192,7 @@ bool Matcher::matches(const ArgValue& value) const {
       return false;
     case Op::glob:
       if (!is_textual(value)) return false;
+      if (globs) return matches_globs(*globs, value.text);
       for (const Literal& literal : literals) {
         if (glob_match(std::get<std::string>(literal), value.text)) return true;
       }
@@ -158,13 +200,14 @@ bool Matcher::matches(const ArgValue& value) const {
     case Op::except_glob:
       // Text that matches none of them; anything else is not excepted.
       if (!is_textual(value)) return true;
+      if (globs) return !matches_globs(*globs, value.text);
       for (const Literal& literal : literals) {
         if (glob_match(std::get<std::string>(literal), value.text)) return false;
       }
       return true;
     case Op::regex:
       return is_textual(value) &&
-             RE2::PartialMatch(re2::StringPiece(value.text.data(), value.text.size()), *regex);
+             RE2::PartialMatch(re2::StringPiece(value.text.data(), value.text.size()), regex->get());
     case Op::lt:
     case Op::le:
     case Op::gt:

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -45,14 +46,40 @@ struct PortRange {
   bool operator==(const PortRange&) const = default;
 };
 
+// A regular expression compiled the first time it is used, by whichever
+// thread gets there first: a policy holds dozens, and most programs need
+// few of them, so start-up does not pay for the rest.
+class LazyRegex {
+ public:
+  // `bytes`: Latin-1 text, each byte one character (glob lists); UTF-8
+  // otherwise.
+  LazyRegex(std::string pattern, bool bytes);
+  // One already compiled (by the loader, which checks it).
+  LazyRegex(std::string pattern, std::unique_ptr<re2::RE2> compiled);
+  ~LazyRegex();
+  const std::string& pattern() const { return pattern_; }
+  const re2::RE2& get() const;
+
+ private:
+  std::string pattern_;
+  bool bytes_ = false;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<re2::RE2> compiled_;
+};
+
 struct Matcher {
   enum class Op { equals, prefix, glob, except_glob, regex, lt, le, gt, ge, any_bit, one_of, cidr, port, type, key };
   Op op = Op::equals;
   std::vector<Literal> literals;  // equals, prefix, glob, one_of, type, key, lt..ge (one each)
-  std::shared_ptr<const re2::RE2> regex;
+  std::shared_ptr<const LazyRegex> regex;
   std::vector<Network> networks;
   std::vector<PortRange> ports;
+  // A glob list as one automaton over bytes, made by prepare(): one pass
+  // over the text instead of one per pattern.
+  std::shared_ptr<const LazyRegex> globs;
 
+  // Derives `globs`; the loader and the policy image call it.
+  void prepare();
   bool matches(const ArgValue& value) const;
   // Regular expressions compare by pattern.
   bool operator==(const Matcher& other) const;
@@ -60,7 +87,7 @@ struct Matcher {
 
 // A `regex` matcher's expression: RE2, so a hostile argument cannot make
 // it backtrack for ever. Check ok() on the result.
-std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern);
+std::unique_ptr<re2::RE2> compile_regex(const std::string& pattern);
 
 struct Condition {
   Subject subject = Subject::argument;

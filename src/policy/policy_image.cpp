@@ -104,7 +104,7 @@ class Writer {
     put(static_cast<std::uint8_t>(literal.index()));
     std::visit([this](const auto& alternative) { put(alternative); }, literal);
   }
-  void put(const std::shared_ptr<const re2::RE2>& regex) {
+  void put(const std::shared_ptr<const LazyRegex>& regex) {
     put(regex != nullptr);
     if (regex) put(regex->pattern());
   }
@@ -181,20 +181,22 @@ class Reader {
       default: ok_ = false;
     }
   }
-  void get(std::shared_ptr<const re2::RE2>& regex) {
+  // The image comes from a policy the loader checked; its expressions are
+  // compiled when first used.
+  void get(std::shared_ptr<const LazyRegex>& regex) {
     bool present = false;
     get(present);
     regex.reset();
     if (!present) return;
     std::string pattern;
     get(pattern);
-    if (ok_) regex = compile_regex(pattern);
-    if (regex && !regex->ok()) ok_ = false;
+    if (ok_) regex = std::make_shared<const LazyRegex>(std::move(pattern), false);
   }
   template <Structure T>
     requires(!std::is_trivially_copyable_v<T>)
   void get(T& value) {
     members(*this, value);
+    if constexpr (std::is_same_v<T, Matcher>) value.prepare();
   }
 
   std::string_view bytes_;

@@ -809,7 +809,7 @@ class Loader {
         error(value, "invalid regular expression: " + regex->error());
         return std::nullopt;
       }
-      matcher.regex = std::move(regex);
+      matcher.regex = std::make_shared<const LazyRegex>(*pattern, std::move(regex));
     } else if (op == "lt" || op == "le" || op == "gt" || op == "ge") {
       matcher.op = op == "lt" ? Matcher::Op::lt : op == "le" ? Matcher::Op::le : op == "gt" ? Matcher::Op::gt : Matcher::Op::ge;
       if (!value.is_number() || (value.is_floating_point() && !std::isfinite(*value.value<double>()))) {
@@ -853,6 +853,7 @@ class Loader {
       error(value, "`" + std::string(op) + "` lists nothing to test");
       return std::nullopt;
     }
+    matcher.prepare();
     return matcher;
   }
 

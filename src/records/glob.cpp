@@ -28,7 +28,56 @@ std::size_t match_set(std::string_view pattern, std::size_t p, unsigned char c, 
   return i + 1;
 }
 
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_byte(std::string& regex, unsigned char c) {
+  regex += "\\x";
+  regex += kHex[c >> 4];
+  regex += kHex[c & 15];
+}
+
 }  // namespace
+
+std::string glob_to_regex(std::string_view pattern) {
+  std::string regex;
+  for (std::size_t p = 0; p < pattern.size(); ++p) {
+    char token = pattern[p];
+    if (token == '*') {
+      regex += ".*";
+    } else if (token == '?') {
+      regex += '.';
+    } else if (token == '[') {
+      // The set as match_set reads it; an unclosed one is a literal `[`.
+      std::size_t i = p + 1;
+      bool negate = i < pattern.size() && (pattern[i] == '!' || pattern[i] == '^');
+      if (negate) ++i;
+      std::string set = negate ? "[^" : "[";
+      bool first = true;
+      while (i < pattern.size() && (pattern[i] != ']' || first)) {
+        first = false;
+        unsigned char low = static_cast<unsigned char>(pattern[i]);
+        if (low == '\\' && i + 1 < pattern.size()) low = static_cast<unsigned char>(pattern[++i]);
+        append_byte(set, low);
+        if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+          set += '-';
+          append_byte(set, static_cast<unsigned char>(pattern[i + 2]));
+          i += 2;
+        }
+        ++i;
+      }
+      if (i >= pattern.size()) {
+        append_byte(regex, '[');
+        continue;
+      }
+      regex += set + "]";
+      p = i;
+    } else {
+      if (token == '\\' && p + 1 < pattern.size()) token = pattern[++p];
+      append_byte(regex, static_cast<unsigned char>(token));
+    }
+  }
+  return regex;
+}
 
 bool glob_match(std::string_view pattern, std::string_view text) {
   // Iterative with one backtrack point: linear in practice, and no
