@@ -1,4 +1,4 @@
-# technique: T1105 T1059.006 T1027 T1620
+# technique: T1059.006 T1105 T1027 T1620
 """Second stage shipped as a marshalled code object and run via types.FunctionType (T1105, T1059.006, T1027, T1620).
 
 Seen in Python loaders that avoid exec/eval entirely: the C2 serves

@@ -1,4 +1,4 @@
-# technique: T1105 T1059.006 T1059.004
+# technique: T1059.006 T1105 T1059.004
 """Pickle deserialisation of a network payload that runs a command (T1105, T1059.006, T1059.004).
 
 An attacker-controlled pickle (the class of bug in ML-model loaders and

@@ -1,4 +1,4 @@
-# technique: T1105 T1059.006 T1027 T1620
+# technique: T1059.006 T1105 T1027 T1620
 """Fileless module loaded from a raw-socket download, lzma-packed (T1105, T1059.006, T1027, T1620).
 
 Implant loaders (e.g. Pupy-style in-memory importers) pull a module over a

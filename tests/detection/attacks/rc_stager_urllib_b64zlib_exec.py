@@ -1,4 +1,4 @@
-# technique: T1105 T1059.006 T1027 T1140
+# technique: T1059.006 T1105 T1027 T1140
 """Ingress tool transfer of a second stage, base64+zlib layered, run with exec (T1105, T1059.006, T1027, T1140).
 
 The W4SP/"pyobfuscate" family: the first stage fetches text from a paste-like
