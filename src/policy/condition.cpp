@@ -135,23 +135,27 @@ std::unique_ptr<re2::RE2> compile_regex(const std::string& pattern) {
 
 LazyRegex::LazyRegex(std::string pattern, bool bytes) : pattern_(std::move(pattern)), bytes_(bytes) {}
 
-LazyRegex::LazyRegex(std::string pattern, std::unique_ptr<re2::RE2> compiled) : pattern_(std::move(pattern)) {
-  std::call_once(once_, [&] { compiled_ = std::move(compiled); });
+LazyRegex::LazyRegex(std::string pattern, std::unique_ptr<re2::RE2> compiled)
+    : pattern_(std::move(pattern)), owned_(std::move(compiled)) {
+  compiled_.store(owned_.get(), std::memory_order_release);
 }
 
 LazyRegex::~LazyRegex() = default;
 
 const re2::RE2& LazyRegex::get() const {
-  std::call_once(once_, [this] {
+  if (const re2::RE2* ready = compiled_.load(std::memory_order_acquire)) return *ready;
+  std::lock_guard lock(compiling_);
+  if (owned_ == nullptr) {
     RE2::Options options;
     options.set_log_errors(false);
     if (bytes_) {
       options.set_encoding(RE2::Options::EncodingLatin1);
       options.set_dot_nl(true);
     }
-    compiled_ = std::make_unique<RE2>(pattern_, options);
-  });
-  return *compiled_;
+    owned_ = std::make_unique<RE2>(pattern_, options);
+    compiled_.store(owned_.get(), std::memory_order_release);
+  }
+  return *owned_;
 }
 
 void Matcher::prepare() {

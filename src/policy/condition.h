@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -63,8 +64,10 @@ class LazyRegex {
  private:
   std::string pattern_;
   bool bytes_ = false;
-  mutable std::once_flag once_;
-  mutable std::unique_ptr<re2::RE2> compiled_;
+  // Set once, under the mutex; read without it afterwards.
+  mutable std::atomic<const re2::RE2*> compiled_{nullptr};
+  mutable std::mutex compiling_;
+  mutable std::unique_ptr<re2::RE2> owned_;
 };
 
 struct Matcher {

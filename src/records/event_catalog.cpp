@@ -20,7 +20,9 @@ constexpr CatalogRow kCatalog[] = {
     // seen through every event that spells it, with resolved arguments.
     {"vigil.process_start", "program,argv,command,via,kind,disguised,stdio_socket,interactive,shell_text,written,command_origin"},
     {"vigil.code", "origin,filename,source_type"},
-    {"vigil.file_write", "path,via,source"},
+    {"vigil.file_write", "path,via,source,adds_extension"},
+    {"vigil.file_delete", "path,replaced"},
+    {"vigil.egress", "destination,via,carries_secret"},
     {"vigil.file_read", "path,via"},
     // Raised by vigil-python's wrappers of calls no CPython audits
     // (src/runtime/audited_wrappers.h).

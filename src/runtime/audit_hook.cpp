@@ -453,6 +453,13 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
   if (std::strcmp(event, "socket.__new__") == 0 && args != nullptr && PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0) {
     observe_socket_type(PyTuple_GET_ITEM(args, 0));
   }
+  observe_loaded_modules();
+  if (std::strcmp(event, "os.putenv") == 0 && args != nullptr && PyTuple_Check(args) && PyTuple_GET_SIZE(args) >= 2) {
+    note_environment_change(PyTuple_GET_ITEM(args, 0), PyTuple_GET_ITEM(args, 1));
+  }
+  if (std::strcmp(event, "import") == 0 && args != nullptr && PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0) {
+    note_import(PyTuple_GET_ITEM(args, 0));
+  }
   Recorder& recorder = *registration.recorder;
   recorder.count_event();
   Transcripts::count_event();

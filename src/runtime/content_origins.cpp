@@ -3,11 +3,15 @@
 #include "audited_wrappers.h"
 #include "value_renderer.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
+
+extern char** environ;
 
 namespace vigil {
 namespace {
@@ -24,6 +28,7 @@ class RecentBytes {
   void add(std::string_view bytes, bool separate) {
     bytes = bytes.substr(0, kMaxPiece);
     if (bytes.empty()) return;
+    last_.assign(trimmed(bytes.substr(0, kLastPiece)));
     if (bytes_.size() + bytes.size() + 1 > kCapacity) bytes_.erase(0, bytes_.size() / 2 + bytes.size());
     if (separate && !bytes_.empty()) bytes_ += '\0';
     bytes_.append(bytes);
@@ -31,6 +36,9 @@ class RecentBytes {
 
   bool holds(std::string_view text) const {
     if (bytes_.empty()) return false;
+    // A command of a letter or two ("id", "w") is found only as the whole
+    // of the last piece: a datagram, a read, a decoder's output.
+    if (!last_.empty() && trimmed(text) == last_) return true;
     if (text.size() <= kWholeText) return holds_apart(text);
     // Longer text is found by three windows of it: text that wraps a
     // received payload ("import os\n" + payload) still shows one.
@@ -46,7 +54,15 @@ class RecentBytes {
   static constexpr std::size_t kWindow = 48;
   static constexpr std::size_t kStandsApart = 64;
 
+  static constexpr std::size_t kLastPiece = 4096;
+
   static bool word_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+  static std::string_view trimmed(std::string_view text) {
+    std::size_t start = text.find_first_not_of(" \t\r\n\0");
+    if (start == std::string_view::npos) return {};
+    return text.substr(start, text.find_last_not_of(" \t\r\n\0") - start + 1);
+  }
 
   bool holds_apart(std::string_view text) const {
     if (text.size() < 3) return false;
@@ -61,6 +77,7 @@ class RecentBytes {
   }
 
   std::string bytes_;
+  std::string last_;
 };
 
 struct Origins {
@@ -89,7 +106,9 @@ PyObject* frozen_prefix() {
 }
 
 // What a call returned or filled.
-enum class Result { data, filled_buffer, data_in_tuple, filled_buffer_in_tuple };
+// What a call returned or filled: `ssl_read` is _SSLSocket.read(n) (the
+// bytes) or read(n, buffer) (the count, the buffer its second argument).
+enum class Result { data, filled_buffer, data_in_tuple, filled_buffer_in_tuple, ssl_read };
 
 struct ObservedCall {
   const char* owner;  // a built-in module, or the type (bytes, _socket.socket)
@@ -110,8 +129,13 @@ ObservedCall g_observed[] = {
     {"_socket.socket", "recv_into", ContentOrigin::network, Result::filled_buffer},
     {"_socket.socket", "recvfrom", ContentOrigin::network, Result::data_in_tuple},
     {"_socket.socket", "recvfrom_into", ContentOrigin::network, Result::filled_buffer_in_tuple},
+    // Shared modules, patched once loaded (observe_loaded_modules).
+    {"_bz2.BZ2Decompressor", "decompress", ContentOrigin::decoded, Result::data},
+    {"_lzma.LZMADecompressor", "decompress", ContentOrigin::decoded, Result::data},
+    {"_ssl._SSLSocket", "read", ContentOrigin::network, Result::ssl_read},
 };
 constexpr std::size_t kFirstSocketCall = 6;
+constexpr std::size_t kFirstLoadedCall = 10;
 
 void remember_object(ContentOrigin origin, PyObject* object) {
   if (PyBytes_Check(object)) {
@@ -158,9 +182,10 @@ bool called_by_import_system() {
   return frozen;
 }
 
-void observe(const ObservedCall& call, PyObject* first_argument, PyObject* result) {
+void observe(const ObservedCall& call, PyObject* const* args, Py_ssize_t nargs, PyObject* result) {
   if (result == nullptr) return;
   if (call.origin == ContentOrigin::decoded && called_by_import_system()) return;
+  PyObject* first_argument = nargs > 0 ? args[0] : nullptr;
   // Keeps an exception the observation might set from replacing the call's.
   switch (call.result) {
     case Result::data:
@@ -177,21 +202,27 @@ void observe(const ObservedCall& call, PyObject* first_argument, PyObject* resul
         remember_buffer(call.origin, first_argument, PyTuple_GET_ITEM(result, 0));
       }
       break;
+    case Result::ssl_read:
+      if (PyLong_Check(result)) {
+        remember_buffer(call.origin, nargs > 1 ? args[1] : nullptr, result);
+      } else {
+        remember_object(call.origin, result);
+      }
+      break;
   }
 }
 
 template <std::size_t Index>
 PyObject* observed_o(PyObject* self, PyObject* argument) {
   PyObject* result = g_observed[Index].original(self, argument);
-  observe(g_observed[Index], argument, result);
+  observe(g_observed[Index], &argument, 1, result);
   return result;
 }
 
 template <std::size_t Index>
 PyObject* observed_varargs(PyObject* self, PyObject* args) {
   PyObject* result = g_observed[Index].original(self, args);
-  PyObject* first = PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : nullptr;
-  observe(g_observed[Index], first, result);
+  if (PyTuple_Check(args)) observe(g_observed[Index], &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), result);
   return result;
 }
 
@@ -200,8 +231,7 @@ PyObject* observed_varargs_keywords(PyObject* self, PyObject* args, PyObject* kw
   PyObject* result =
       reinterpret_cast<PyCFunctionWithKeywords>(reinterpret_cast<void (*)()>(g_observed[Index].original))(self, args,
                                                                                                           kwargs);
-  PyObject* first = PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : nullptr;
-  observe(g_observed[Index], first, result);
+  if (PyTuple_Check(args)) observe(g_observed[Index], &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), result);
   return result;
 }
 
@@ -209,7 +239,7 @@ template <std::size_t Index>
 PyObject* observed_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
   PyObject* result =
       reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_observed[Index].original))(self, args, nargs);
-  observe(g_observed[Index], nargs > 0 ? args[0] : nullptr, result);
+  observe(g_observed[Index], args, nargs, result);
   return result;
 }
 
@@ -217,7 +247,7 @@ template <std::size_t Index>
 PyObject* observed_fast_keywords(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   PyObject* result = reinterpret_cast<_PyCFunctionFastWithKeywords>(
       reinterpret_cast<void (*)()>(g_observed[Index].original))(self, args, nargs, kwnames);
-  observe(g_observed[Index], PyVectorcall_NARGS(nargs) > 0 ? args[0] : nullptr, result);
+  observe(g_observed[Index], args, PyVectorcall_NARGS(nargs), result);
   return result;
 }
 
@@ -269,6 +299,47 @@ void patch_socket_type(PyTypeObject* type, std::index_sequence<Index...>) {
   (patch_entry<kFirstSocketCall + Index>(type->tp_methods), ...);
 }
 
+// The type `owner` ("_bz2.BZ2Decompressor") names, once its module is in
+// sys.modules; null before.
+PyTypeObject* loaded_type(const char* owner) {
+  std::string_view name(owner);
+  std::size_t dot = name.find('.');
+  PyObject* module_name = PyUnicode_FromStringAndSize(owner, static_cast<Py_ssize_t>(dot));
+  if (module_name == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  PyObject* module = PyImport_GetModule(module_name);  // sys.modules lookup, no import
+  Py_DECREF(module_name);
+  if (module == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  PyObject* type = PyModule_Check(module) ? PyDict_GetItemString(PyModule_GetDict(module), owner + dot + 1) : nullptr;
+  Py_DECREF(module);
+  return type != nullptr && PyType_Check(type) ? reinterpret_cast<PyTypeObject*>(type) : nullptr;
+}
+
+template <std::size_t... Index>
+bool patch_loaded_types(std::index_sequence<Index...>) {
+  bool all = true;
+  (
+      [&] {
+        constexpr std::size_t call = kFirstLoadedCall + Index;
+        if (g_observed[call].original != nullptr) return;
+        if (PyTypeObject* type = loaded_type(g_observed[call].owner)) {
+          patch_entry<call>(type->tp_methods);
+        } else {
+          all = false;
+        }
+      }(),
+      ...);
+  return all;
+}
+
+// Set by an import of bz2, lzma or ssl; cleared once their types are patched.
+bool g_loaded_modules_pending = false;
+
 }  // namespace
 
 const char* to_string(ContentOrigin origin) {
@@ -280,7 +351,115 @@ const char* to_string(ContentOrigin origin) {
   return "unknown";
 }
 
-void install_content_observers() { patch_decoders(std::make_index_sequence<kFirstSocketCall>()); }
+namespace {
+
+constexpr char kBase64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64_of(std::string_view bytes) {
+  std::string out;
+  for (std::size_t i = 0; i + 2 < bytes.size(); i += 3) {
+    unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kBase64Alphabet[(n >> shift) & 63];
+  }
+  return out;  // whole groups only: they appear whatever follows the secret
+}
+
+std::string hex_of(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+bool secret_name(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY",
+                                "PRIVATE", "CREDENTIAL", "AUTH"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The secret values and their encodings; read once.
+std::vector<std::string>& secret_forms() {
+  static std::vector<std::string> forms;
+  return forms;
+}
+
+void add_secret(std::string_view name, std::string_view value) {
+  constexpr std::size_t kMaxForms = 3 * 64;
+  if (!secret_name(name) || value.size() < 8 || value.size() > 4096 || value.starts_with('/')) return;
+  std::vector<std::string>& forms = secret_forms();
+  if (forms.size() >= kMaxForms || std::find(forms.begin(), forms.end(), value) != forms.end()) return;
+  forms.emplace_back(value);
+  forms.push_back(hex_of(value));
+  if (value.size() >= 12) forms.push_back(base64_of(value.substr(0, value.size() / 3 * 3)));
+}
+
+void read_secrets() {
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view variable(*entry);
+    std::size_t equals = variable.find('=');
+    if (equals != std::string_view::npos) add_secret(variable.substr(0, equals), variable.substr(equals + 1));
+  }
+}
+
+bool text_carries_secret(std::string_view text) {
+  for (const std::string& form : secret_forms()) {
+    if (!form.empty() && text.find(form) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+bool object_carries_secret(PyObject* value, int depth) {
+  if (value == nullptr) return false;
+  if (PyBytes_Check(value)) return text_carries_secret(compat::bytes_view(value));
+  if (PyByteArray_Check(value)) {
+    return text_carries_secret({PyByteArray_AS_STRING(value), static_cast<std::size_t>(PyByteArray_GET_SIZE(value))});
+  }
+  if (PyUnicode_Check(value)) return text_carries_secret(raw_bytes_of_str(value, 1024 * 1024));
+  if (depth > 0) return false;
+  if (PyDict_CheckExact(value)) {
+    Py_ssize_t position = 0;
+    PyObject* key = nullptr;
+    PyObject* item = nullptr;
+    while (PyDict_Next(value, &position, &key, &item)) {
+      if (object_carries_secret(item, depth + 1)) return true;
+    }
+    return false;
+  }
+  if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
+    bool list = PyList_CheckExact(value);
+    for (Py_ssize_t i = 0; i < (list ? PyList_GET_SIZE(value) : PyTuple_GET_SIZE(value)); ++i) {
+      if (object_carries_secret(list ? PyList_GET_ITEM(value, i) : PyTuple_GET_ITEM(value, i), depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void install_content_observers() {
+  patch_decoders(std::make_index_sequence<kFirstSocketCall>());
+  read_secrets();
+}
+
+void note_environment_change(PyObject* name, PyObject* value) {
+  if (name == nullptr || value == nullptr) return;
+  auto text = [](PyObject* object) -> std::string {
+    if (PyBytes_Check(object)) return std::string(compat::bytes_view(object));
+    if (PyUnicode_Check(object)) return raw_bytes_of_str(object, 4096);
+    return {};
+  };
+  add_secret(text(name), text(value));
+}
+
+bool carries_secret(PyObject* value) { return !secret_forms().empty() && object_carries_secret(value, 0); }
 
 void observe_socket_type(PyObject* socket_object) {
   if (g_observed[kFirstSocketCall].original != nullptr || socket_object == nullptr) return;
@@ -288,10 +467,23 @@ void observe_socket_type(PyObject* socket_object) {
   // holds recv and the rest.
   for (PyTypeObject* type = Py_TYPE(socket_object); type != nullptr; type = type->tp_base) {
     if (std::strcmp(type->tp_name, "_socket.socket") == 0 && !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
-      patch_socket_type(type, std::make_index_sequence<std::size(g_observed) - kFirstSocketCall>());
+      patch_socket_type(type, std::make_index_sequence<kFirstLoadedCall - kFirstSocketCall>());
       return;
     }
   }
+}
+
+void note_import(PyObject* module_name) {
+  if (module_name == nullptr || !PyUnicode_Check(module_name)) return;
+  for (const char* name : {"_bz2", "_lzma", "_ssl"}) {
+    if (PyUnicode_CompareWithASCIIString(module_name, name) == 0) g_loaded_modules_pending = true;
+  }
+}
+
+void observe_loaded_modules() {
+  if (!g_loaded_modules_pending) return;
+  // Until every one is patched: an import of one leaves the others pending.
+  g_loaded_modules_pending = !patch_loaded_types(std::make_index_sequence<std::size(g_observed) - kFirstLoadedCall>());
 }
 
 ContentOrigin origin_of(std::string_view text) {

@@ -467,6 +467,12 @@ class WrittenFiles {
   bool contains(std::string_view path) const {
     return !path.empty() && std::find(paths_.begin(), paths_.end(), path) != paths_.end();
   }
+  // A file written lately whose name is `path` and an extension more.
+  bool extends(const std::string& path) const {
+    return !path.empty() && std::any_of(paths_.begin(), paths_.end(), [&](const std::string& written) {
+      return written.size() > path.size() + 1 && written.starts_with(path) && written[path.size()] == '.';
+    });
+  }
 
  private:
   std::array<std::string, 64> paths_;
@@ -573,6 +579,12 @@ EventViews views_of(std::string_view event, bool open_writes) {
   if (event == "os.link" || event == "os.symlink") return {kFileWriteView, {}};
   if (event == "sqlite3.connect") return {kFileReadView, {}};
   if (event == "compile") return {kCodeView, {}};
+  if (event == "os.remove") return {kFileDeleteView, {}};
+  if (event == "urllib.Request" || event == "http.client.send" || event == "smtplib.send" ||
+      event == "ftplib.sendcmd" || event == "imaplib.send" || event == "poplib.putline" ||
+      event == "socket.getaddrinfo" || event == "socket.gethostbyname") {
+    return {kEgressView, {}};
+  }
   return {};
 }
 
@@ -590,6 +602,8 @@ bool ViewArguments::build(std::string_view view, std::string_view event, PyObjec
   count_ = signature->fields.size();
   for (std::size_t i = 0; i < count_; ++i) values_[i] = ArgValue::of_none();
   if (view == kCodeView) return build_code(args);
+  if (view == kFileDeleteView) return build_delete(args);
+  if (view == kEgressView) return build_egress(event, args);
   return view == kProcessStartView ? build_process_start(event, args) : build_file(view, event, args);
 }
 
@@ -729,7 +743,37 @@ bool ViewArguments::build_code(PyObject* args) {
   return true;
 }
 
-// path, via, source
+// path, replaced
+bool ViewArguments::build_delete(PyObject* args) {
+  PyObject* target = argument(args, 0);
+  auto spelled = target != nullptr && !PyLong_Check(target) ? text_of(target) : std::nullopt;
+  if (!spelled || spelled->empty()) return false;
+  set_text(0, absolute_path(*spelled));
+  set_boolean(1, written_files().extends(texts_[0]));
+  return true;
+}
+
+// destination, via, carries_secret: urllib.Request (fullurl, data,
+// headers, method) is judged on its URL and body, not its headers, where a
+// client puts its own token for its own service; the others on the data
+// they send (their first argument is the connection) or the name asked.
+bool ViewArguments::build_egress(std::string_view event, PyObject* args) {
+  bool secret = false;
+  if (event == "urllib.Request") {
+    if (auto url = text_of(argument(args, 0))) set_text(0, *url);
+    secret = carries_secret(argument(args, 0)) || carries_secret(argument(args, 1));
+  } else if (event == "socket.getaddrinfo" || event == "socket.gethostbyname") {
+    if (auto host = text_of(argument(args, 0))) set_text(0, *host);
+    secret = carries_secret(argument(args, 0));
+  } else {
+    secret = carries_secret(argument(args, 1));
+  }
+  set_text(1, std::string(event));
+  set_boolean(2, secret);
+  return true;
+}
+
+// path, via, source, adds_extension
 bool ViewArguments::build_file(std::string_view view, std::string_view event, PyObject* args) {
   PyObject* target = nullptr;
   PyObject* source = nullptr;
@@ -757,6 +801,12 @@ bool ViewArguments::build_file(std::string_view view, std::string_view event, Py
   if (auto source_text = source != nullptr ? text_of(source) : std::nullopt) {
     // A symbolic link's source is text stored in the link, not a path to resolve.
     set_text(2, event == "os.symlink" ? *source_text : absolute_path(*source_text));
+    // Renamed to itself plus an extension (report.docx -> report.docx.locked).
+    const std::string& path = texts_[0];
+    const std::string& from = texts_[2];
+    if (view == kFileWriteView && count_ > 3) {
+      set_boolean(3, path.size() > from.size() + 1 && path.starts_with(from) && path[from.size()] == '.');
+    }
   }
   return true;
 }

@@ -10,6 +10,13 @@
 //   vigil.file_read      open for reading (code files excepted: those are
 //                        vigil.open_code); the source of shutil.copyfile,
 //                        copytree, move and os.rename; sqlite3.connect
+//   vigil.file_delete    os.remove (os.unlink): whether a file was replaced,
+//                        a new file named like it plus an extension written
+//                        lately (encrypted copies)
+//   vigil.egress         data that leaves: urllib.Request's URL and body,
+//                        http.client.send, smtplib, ftplib, imaplib,
+//                        poplib, and the names sent to DNS; whether it
+//                        carries a secret of the environment
 //   vigil.code           compile: where the compiled text came from
 //                        (content_origins.h): the network, a decoder, the
 //                        file it is named after, or nowhere known
@@ -36,6 +43,8 @@ inline constexpr std::string_view kProcessStartView = "vigil.process_start";
 inline constexpr std::string_view kFileWriteView = "vigil.file_write";
 inline constexpr std::string_view kFileReadView = "vigil.file_read";
 inline constexpr std::string_view kCodeView = "vigil.code";
+inline constexpr std::string_view kFileDeleteView = "vigil.file_delete";
+inline constexpr std::string_view kEgressView = "vigil.egress";
 
 // The views `event` belongs to (empty names for none). An `open` event's
 // view depends on its mode, so the caller says whether it writes.
@@ -66,6 +75,8 @@ class ViewArguments final : public ArgumentSource {
   bool build_process_start(std::string_view event, PyObject* args);
   bool build_file(std::string_view view, std::string_view event, PyObject* args);
   bool build_code(PyObject* args);
+  bool build_delete(PyObject* args);
+  bool build_egress(std::string_view event, PyObject* args);
 
   std::size_t count_ = 0;
   std::array<ArgValue, kMaxFields> values_;
