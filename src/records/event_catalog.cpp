@@ -15,7 +15,7 @@ constexpr CatalogRow kCatalog[] = {
     // Vigil's own evaluation point, not raised through sys.audit: rules on
     // it see every file opened to run as code (io.open_code), with the
     // arguments of the `open` event recorded for that open.
-    {"vigil.open_code", "path,mode,flags,shadows_stdlib"},
+    {"vigil.open_code", "path,mode,flags,shadows_stdlib,written"},
     // Views (src/runtime/event_views.h, docs/detection.md): one behaviour
     // seen through every event that spells it, with resolved arguments.
     {"vigil.process_start", "program,argv,command,via,kind,disguised,stdio_socket,interactive,shell_text,written,command_origin"},

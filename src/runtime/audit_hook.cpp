@@ -301,20 +301,23 @@ class ProcPathArguments final : public ArgumentSource {
   ArgValue canonical_;
 };
 
-// What the rules on vigil.open_code see: the open's arguments and whether
-// the file shadows a standard-library module.
+// What the rules on vigil.open_code see: the open's arguments, whether the
+// file shadows a standard-library module and whether this process wrote it.
 class CodeOpenArguments final : public ArgumentSource {
  public:
   CodeOpenArguments(ArgumentSource& opened, PyObject* path)
-      : opened_(opened), shadows_(ArgValue::of_boolean(shadows_standard_library(path))) {}
-  std::size_t count() const override { return std::max<std::size_t>(opened_.count(), 4); }
+      : opened_(opened),
+        shadows_(ArgValue::of_boolean(shadows_standard_library(path))),
+        written_(ArgValue::of_boolean(written_by_this_process(path))) {}
+  std::size_t count() const override { return std::max<std::size_t>(opened_.count(), 5); }
   const ArgValue& value(std::size_t position) override {
-    return position == 3 ? shadows_ : opened_.value(position);
+    return position == 3 ? shadows_ : position == 4 ? written_ : opened_.value(position);
   }
 
  private:
   ArgumentSource& opened_;
   ArgValue shadows_;
+  ArgValue written_;
 };
 
 void alert_if_own_log(Registration& registration, std::string_view event, const Findings& findings,

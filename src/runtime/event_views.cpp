@@ -566,6 +566,11 @@ bool shadows_standard_library(PyObject* path) {
   return found == 1;
 }
 
+bool written_by_this_process(PyObject* path) {
+  auto text = path != nullptr ? text_of(path) : std::nullopt;
+  return text && written_files().contains(absolute_path(*text));
+}
+
 EventViews views_of(std::string_view event, bool open_writes) {
   if (event == "open") return {open_writes ? kFileWriteView : kFileReadView, {}};
   if (event == "os.exec" || event == "os.posix_spawn" || event == "os.spawn" || event == "os.system" ||

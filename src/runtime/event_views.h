@@ -57,6 +57,10 @@ EventViews views_of(std::string_view event, bool open_writes);
 // for everything that imports it. vigil.open_code's `shadows_stdlib`.
 bool shadows_standard_library(PyObject* path);
 
+// Whether `path` names a file this process wrote lately (as
+// vigil.file_write saw it land): vigil.open_code's `written`.
+bool written_by_this_process(PyObject* path);
+
 // The arguments of one view, owned: the catalogue's fields of the view's
 // name, in order.
 class ViewArguments final : public ArgumentSource {

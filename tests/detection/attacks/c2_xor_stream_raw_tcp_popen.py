@@ -1,4 +1,5 @@
 # technique: T1573.001 T1095 T1059.004
+# gap: the commands are decrypted by an XOR keystream written in Python; content origins see only C decoders and raw socket reads, so the command's origin is unknown
 """Custom symmetric-encrypted C2 on raw TCP: XOR keystream from SHA-256, tasks run with os.popen (T1573.001, T1095, T1059.004).
 
 No HTTP, no TLS: a length-prefixed binary protocol over a plain TCP

@@ -1,4 +1,5 @@
 # technique: T1059.006 T1105
+# gap: the downloaded text reaches the worker through a multiprocessing pipe (os.read), which no audit event and no content observer covers; the worker's compile of it is text of unknown origin
 """Parent downloads, a multiprocessing worker execs it (T1059.006, T1105).
 
 The stage is fetched in the parent and passed as an argument to a

@@ -1,4 +1,5 @@
 # technique: T1546
+# gap: writing git hooks is what project set-up scripts and the pre-commit framework do; Vigil records it at low severity only (docs/detection.md, precision)
 """Event Triggered Execution (T1546) through a git hook, then triggered.
 
 Creates a repository under HOME (git init), writes .git/hooks/post-commit

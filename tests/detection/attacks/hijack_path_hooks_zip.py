@@ -1,4 +1,5 @@
 # technique: T1574 T1036.005
+# gap: a path hook added by the program is reported by the low vigil.import_finders alert only: pytest, six and setuptools add finders too (precision)
 """Hijack Execution Flow (T1574) through sys.path_hooks: a custom path
 hook claims a fake path entry and serves modules from a zip archive that
 was written to a writable directory, including one named like a

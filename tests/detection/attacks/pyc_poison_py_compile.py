@@ -1,4 +1,5 @@
 # technique: T1554 T1574
+# gap: py_compile writing a .pyc for a given source is what installers do; no event says the bytecode belongs to another source
 """Compromise Host Software Binary (T1554) / Hijack Execution Flow (T1574):
 a cached .pyc of a legitimate module is replaced by bytecode compiled from
 other source, using py_compile with an explicit cfile.

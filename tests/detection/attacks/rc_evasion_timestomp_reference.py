@@ -1,4 +1,5 @@
 # technique: T1070.006 T1036.005
+# gap: setting a file's times is what rotation, backup and copy code does; Vigil records it at low severity only (precision)
 """Timestomping a dropped binary to match a system file (T1070.006).
 
 Linux implants copy the atime/mtime of a legitimate binary (/bin/ls) onto

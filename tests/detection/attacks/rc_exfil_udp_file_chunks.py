@@ -1,4 +1,5 @@
 # technique: T1048.003 T1552.001 T1030
+# gap: socket.send on a connected datagram socket raises no audit event: the data sent is not seen, only the connection
 """Credential file exfiltrated in numbered UDP chunks (T1048.003, T1552.001, T1030).
 
 Exfiltration over a non-HTTP, non-DNS datagram protocol with a size limit

@@ -1,4 +1,5 @@
 # technique: T1496 T1071.001
+# gap: CPU use and the messages a socket sends raise no audit event: only a connection to a loopback port is seen
 """Resource hijacking: a CPU miner talking Stratum to a pool (T1496).
 
 Cryptojacking packages ship a Python miner or launcher: it connects to a

@@ -1,4 +1,5 @@
 # technique: T1027 T1140 T1059.006 T1059.004
+# gap: the last layer is an XOR and base85 decoding written in Python, which content origins do not see; the compiled text's origin is unknown
 """Layered deobfuscation (xor + rot13 + base85) then exec in a thread (T1027, T1140, T1059.006).
 
 Obfuscators such as "Hyperion"/"BlankOBF" stack trivial transforms: the

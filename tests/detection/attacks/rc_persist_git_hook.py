@@ -1,4 +1,5 @@
 # technique: T1546 T1059.004
+# gap: writing git hooks is what project set-up scripts and the pre-commit framework do; Vigil records it at low severity only (docs/detection.md, precision)
 """Persistence / execution through a git hook (T1546).
 
 Supply-chain implants plant hooks in developers' repositories so that the

@@ -1,4 +1,5 @@
 # technique: T1552.001 T1048.003 T1071.004
+# gap: the DNS queries are built by hand and sent with socket.sendto, whose data no audit event carries
 """Unsecured credentials exfiltrated over DNS (T1552.001, T1048.003, T1071.004).
 
 Like the malicious packages that beacon over DNS to avoid HTTP egress

@@ -1,4 +1,5 @@
 # technique: T1552.004 T1560.002
+# gap: the only private key on this host has an ordinary name in a project directory and is found by its content; reading it is an ordinary file read
 """Unsecured Credentials: Private Keys (T1552.004), discovered by content
 with os.walk, then Archive via Library (T1560.002) with zipfile.
 

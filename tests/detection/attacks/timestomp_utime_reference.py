@@ -1,4 +1,5 @@
 # technique: T1070.006
+# gap: setting a file's times is what rotation, backup and copy code does; Vigil records it at low severity only (precision)
 """Indicator Removal: Timestomp (T1070.006) with os.utime copying the
 times of a system binary, and shutil.copystat from a reference file.
 

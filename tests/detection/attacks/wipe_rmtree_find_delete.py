@@ -1,4 +1,5 @@
 # technique: T1485
+# gap: deleting a tree with shutil.rmtree or find -delete is what clean-up code does; fewer files than the mass-delete burst
 """Data Destruction (T1485) with one call each: shutil.rmtree on a whole
 tree, and the system `find DIR -type f -delete` for another, so Python
 itself names only the top directories.
