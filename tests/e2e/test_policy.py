@@ -428,3 +428,30 @@ def test_summary_lists_alerts(log):
     assert result.returncode == 0, result.stderr
     alerts_section = result.stdout.split("\nAlerts:\n")[1].split("\n\n")[0]
     assert "ctypes" in alerts_section and "low" in alerts_section and "[enforced]" not in alerts_section
+
+
+def test_the_man_page_example_policy_denies_shells_however_they_start(vigil_run, script, tmp_path):
+    """vigil-policy(5)'s example: a shell is refused by path, by bare name
+    through PATH, and through os.system, because the rule is on the
+    process-start view."""
+    page = (ROOT / "docs" / "man" / "vigil-policy.5").read_text()
+    example = page.split(".SH EXAMPLE\n.nf\n", 1)[1].split("\n.fi", 1)[0].replace("\\-", "-")
+    policy = tmp_path / "example.toml"
+    policy.write_text(example)
+    check = subprocess.run([VIGIL, "policy", "check", str(policy)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    program = textwrap.dedent("""
+        import os, subprocess
+        for start in (lambda: subprocess.run(["sh", "-c", "true"]), lambda: subprocess.run(["/bin/bash", "-c", "true"]),
+                      lambda: os.system("true")):
+            try:
+                start()
+                print("ran")
+            except PermissionError as error:
+                print("denied", "no-shells" in str(error))
+        subprocess.run(["true"])
+        print("true ran")
+    """)
+    # The example refuses -c: the program is a file.
+    run = vigil_run([str(script(program))], env={"VIGIL_POLICY": str(policy)})
+    assert run.stdout.decode().split("\n")[:4] == ["denied True"] * 3 + ["true ran"], run.stdout.decode() + run.stderr.decode()
