@@ -142,6 +142,12 @@ LazyRegex::LazyRegex(std::string pattern, std::unique_ptr<re2::RE2> compiled)
 
 LazyRegex::~LazyRegex() = default;
 
+bool LazyRegex::worth_compiling() const {
+  constexpr unsigned kUsesBeforeCompiling = 64;
+  if (compiled_.load(std::memory_order_acquire) != nullptr) return true;
+  return uses_.fetch_add(1, std::memory_order_relaxed) >= kUsesBeforeCompiling;
+}
+
 const re2::RE2& LazyRegex::get() const {
   if (const re2::RE2* ready = compiled_.load(std::memory_order_acquire)) return *ready;
   std::lock_guard lock(compiling_);
@@ -152,6 +158,7 @@ const re2::RE2& LazyRegex::get() const {
       options.set_encoding(RE2::Options::EncodingLatin1);
       options.set_dot_nl(true);
     }
+    options.set_never_capture(true);
     owned_ = std::make_unique<RE2>(pattern_, options);
     compiled_.store(owned_.get(), std::memory_order_release);
   }
@@ -196,7 +203,7 @@ bool Matcher::matches(const ArgValue& value) const {
       return false;
     case Op::glob:
       if (!is_textual(value)) return false;
-      if (globs) return matches_globs(*globs, value.text);
+      if (globs && globs->worth_compiling()) return matches_globs(*globs, value.text);
       for (const Literal& literal : literals) {
         if (glob_match(std::get<std::string>(literal), value.text)) return true;
       }
@@ -204,7 +211,7 @@ bool Matcher::matches(const ArgValue& value) const {
     case Op::except_glob:
       // Text that matches none of them; anything else is not excepted.
       if (!is_textual(value)) return true;
-      if (globs) return !matches_globs(*globs, value.text);
+      if (globs && globs->worth_compiling()) return !matches_globs(*globs, value.text);
       for (const Literal& literal : literals) {
         if (glob_match(std::get<std::string>(literal), value.text)) return false;
       }

@@ -60,12 +60,17 @@ class LazyRegex {
   ~LazyRegex();
   const std::string& pattern() const { return pattern_; }
   const re2::RE2& get() const;
+  // Counts a use; true once the expression has been asked for often enough
+  // to be worth compiling (a glob list matched pattern by pattern costs
+  // less than its automaton's construction over a program's first events).
+  bool worth_compiling() const;
 
  private:
   std::string pattern_;
   bool bytes_ = false;
   // Set once, under the mutex; read without it afterwards.
   mutable std::atomic<const re2::RE2*> compiled_{nullptr};
+  mutable std::atomic<unsigned> uses_{0};
   mutable std::mutex compiling_;
   mutable std::unique_ptr<re2::RE2> owned_;
 };

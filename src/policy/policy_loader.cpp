@@ -471,6 +471,7 @@ class Loader {
         for (const auto& [key, value] : *conditions) {
           auto condition = load_condition(Subject::argument, std::string(key.str()), value);
           check_field(value, rule.events, condition.field);
+          check_view_values(value, rule.events, condition);
           rule.conditions.push_back(std::move(condition));
         }
       }
@@ -510,10 +511,45 @@ class Loader {
     return rule;
   }
 
+  // A view's fields with a fixed set of values: a value outside it (a
+  // misspelt kind) could never match.
+  void check_view_values(const toml::node& node, const std::vector<std::string>& events, const Condition& condition) {
+    struct Values {
+      std::string_view event;
+      std::string_view field;
+      std::initializer_list<std::string_view> allowed;
+    };
+    static const Values kValues[] = {
+        {"vigil.process_start", "kind", {"shell", "python", "interpreter", "network-tool", "anonymous", "other"}},
+        {"vigil.process_start", "command_origin", {"network", "decoded", "unknown"}},
+        {"vigil.code", "origin", {"network", "decoded", "file", "text", "syntax-tree"}},
+    };
+    for (const Values& values : kValues) {
+      if (condition.field != values.field ||
+          std::find(events.begin(), events.end(), std::string(values.event)) == events.end()) {
+        continue;
+      }
+      for (const Matcher& matcher : condition.matchers) {
+        if (matcher.op != Matcher::Op::equals && matcher.op != Matcher::Op::one_of) continue;
+        for (const Literal& literal : matcher.literals) {
+          const auto* text = std::get_if<std::string>(&literal);
+          if (text == nullptr || std::find(values.allowed.begin(), values.allowed.end(), *text) == values.allowed.end()) {
+            std::string message = "`args." + condition.field + "` of " + std::string(values.event) + " is one of:";
+            for (std::string_view allowed : values.allowed) message += " " + std::string(allowed);
+            error(node, message);
+            return;
+          }
+        }
+      }
+    }
+  }
+
   // Fact names are dotted words ("net.connected"): they travel to child
   // processes in VIGIL_FACTS, whose separators they must not contain.
   std::vector<std::string> fact_names(const toml::node& node, std::string_view key) {
     std::vector<std::string> names = strings(node, key);
+    // An empty given_any would hold for nothing and so match everything.
+    if (names.empty()) error(node, "`" + std::string(key) + "` lists no fact");
     for (const std::string& name : names) {
       bool valid = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
@@ -693,6 +729,9 @@ class Loader {
         bool any = std::any_of(event_catalog().begin(), event_catalog().end(),
                                [&](const EventSignature& s) { return glob_match(event, s.name); });
         if (!any) warning(node, "event glob \"" + event + "\" matches no catalogued CPython audit event");
+      } else if (find_event_signature(event) == nullptr && event.starts_with("vigil.")) {
+        // Vigil owns these names: one it does not raise is a typo.
+        error(node, "\"" + event + "\" is not one of Vigil's events or views (docs/policy.md)");
       } else if (find_event_signature(event) == nullptr) {
         warning(node, "\"" + event + "\" is not a catalogued CPython audit event (a third-party sys.audit name, or "
                       "a typo?)");

@@ -753,9 +753,29 @@ bool ViewArguments::build_delete(PyObject* args) {
   PyObject* target = argument(args, 0);
   auto spelled = target != nullptr && !PyLong_Check(target) ? text_of(target) : std::nullopt;
   if (!spelled || spelled->empty()) return false;
-  set_text(0, absolute_path(*spelled));
+  // os.remove(path, dir_fd): shutil.rmtree removes each file this way.
+  PyObject* directory = argument(args, 1);
+  int directory_fd = AT_FDCWD;
+  if (directory != nullptr && PyLong_CheckExact(directory)) {
+    int overflow = 0;
+    long fd = PyLong_AsLongAndOverflow(directory, &overflow);
+    if (overflow == 0 && fd >= 0 && fd <= INT32_MAX) directory_fd = static_cast<int>(fd);
+  }
+  set_text(0, absolute_path(*spelled, directory_fd));
   set_boolean(1, written_files().extends(texts_[0]));
   return true;
+}
+
+// The `host` a connection object (http.client, smtplib, ftplib, imaplib,
+// poplib) keeps in its instance dict, read without running Python code;
+// empty when it has none there.
+std::string connection_host(PyObject* connection) {
+  if (connection == nullptr) return {};
+  PyObject** dictionary = _PyObject_GetDictPtr(connection);
+  if (dictionary == nullptr || *dictionary == nullptr || !PyDict_CheckExact(*dictionary)) return {};
+  PyObject* host = PyDict_GetItemString(*dictionary, "host");  // borrowed; a str key, no Python code
+  auto text = host != nullptr && PyUnicode_CheckExact(host) ? text_of(host) : std::nullopt;
+  return text.value_or(std::string());
 }
 
 // destination, via, carries_secret: urllib.Request (fullurl, data,
@@ -772,6 +792,7 @@ bool ViewArguments::build_egress(std::string_view event, PyObject* args) {
     secret = carries_secret(argument(args, 0));
   } else {
     secret = carries_secret(argument(args, 1));
+    set_text(0, connection_host(argument(args, 0)));
   }
   set_text(1, std::string(event));
   set_boolean(2, secret);

@@ -298,6 +298,26 @@ TEST(Matchers, ExceptGlobAndAnyBit) {
   EXPECT_FALSE(matches("args.0 = { any_bit = 0o6000 }", text("4755")));
 }
 
+TEST(Matchers, GlobListsMatchTheSameBeforeAndAfterTheirAutomaton) {
+  const std::vector<std::string> globs = {"*/.ssh/id_*[!b]", "/etc/shadow", "/tmp/?x[0-9]*", "*/[!.]cache/*",
+                                          "/a\\*b", "*/Login Data*", "/\xc3\xa9t\xc3\xa9/*"};
+  Matcher matcher;
+  matcher.op = Matcher::Op::glob;
+  for (const std::string& glob : globs) matcher.literals.emplace_back(glob);
+  matcher.prepare();
+  ASSERT_TRUE(matcher.globs);
+  const std::vector<std::string> texts = {"/root/.ssh/id_rsa", "/root/.ssh/id_rsa.pub", "/etc/shadow", "/etc/shadow-",
+                                          "/tmp/ax7", "/tmp/axy", "/home/u/xcache/f", "/home/u/.cache/f", "/a*b", "/ab",
+                                          "/h/.config/google-chrome/Default/Login Data", "/\xc3\xa9t\xc3\xa9/f",
+                                          "/\xff\xfe/.ssh/id_ed25519", "", "/etc/sh\nadow"};
+  for (int round = 0; round < 100; ++round) {  // the first uses loop, the later ones use the automaton
+    for (const std::string& text : texts) {
+      bool expected = std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return glob_match(g, text); });
+      ASSERT_EQ(matcher.matches(ArgValue::of_text(text)), expected) << text << " in round " << round;
+    }
+  }
+}
+
 TEST(Loader, FactsThresholdsAndSubjectsAreChecked) {
   const std::string sets = "[[rule]]\nid = \"c\"\nevent = \"socket.connect\"\nsets = [\"net.connected\"]\n";
   for (const std::string& bad :
@@ -311,7 +331,12 @@ TEST(Loader, FactsThresholdsAndSubjectsAreChecked) {
         kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nsubject = \"args.nope\"\n",
         kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nsubject = \"process.uid\"\n",
         kHeader + "[[rule]]\nid = \"r\"\nevent = \"os.chmod\"\nargs.mode = { any_bit = 0 }\n",
-        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nargs.path = { except_glob = \"[z-a]\" }\n"}) {
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"open\"\nargs.path = { except_glob = \"[z-a]\" }\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\ngiven_any = []\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"exec\"\nsets = []\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"vigil.cod\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"vigil.process_start\"\nargs.kind = \"shel\"\n",
+        kHeader + "[[rule]]\nid = \"r\"\nevent = \"vigil.code\"\nargs.origin = { one_of = [\"network\", \"net\"] }\n"}) {
     auto found = diagnostics_of(bad);
     ASSERT_FALSE(found.empty()) << bad;
     EXPECT_EQ(found[0].level, Diagnostic::Level::error) << bad;

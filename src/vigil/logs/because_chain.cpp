@@ -27,7 +27,7 @@ bool is_regular_file(const std::string& path) {
 
 AlertExplanation explanation_of(simdjson::dom::object alert) {
   AlertExplanation explanation;
-  explanation.subject = bounded_text(string_member(alert, "subject"), kSubjectWidth);
+  explanation.subject = bounded_text(text_member(alert, "subject"), kSubjectWidth);
   simdjson::dom::array because;
   if (alert.at_key("because").get_array().get(because) != simdjson::SUCCESS) return explanation;
   for (simdjson::dom::element element : because) {
@@ -46,7 +46,7 @@ AlertExplanation explanation_of(simdjson::dom::object alert) {
     entry.fact = bounded_text(member_text(fact, "fact"), kFactWidth);
     entry.pid = integer_member(fact, "pid", integer_member(alert, "pid", 0));
     entry.seq = seq;
-    entry.subject = bounded_text(string_member(fact, "subject"), kSubjectWidth);
+    entry.subject = bounded_text(text_member(fact, "subject"), kSubjectWidth);
     explanation.because.push_back(std::move(entry));
   }
   return explanation;

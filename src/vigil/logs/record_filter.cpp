@@ -59,6 +59,15 @@ std::string_view string_member(simdjson::dom::object object, std::string_view ke
   return text;
 }
 
+std::string_view text_member(simdjson::dom::object object, std::string_view key) {
+  std::string_view text = string_member(object, key);
+  simdjson::dom::object lossless;
+  if (text.empty() && object.at_key(key).get_object().get(lossless) == simdjson::SUCCESS) {
+    return string_member(lossless, "text");
+  }
+  return text;
+}
+
 std::string member_text(simdjson::dom::object object, std::string_view key) {
   simdjson::dom::element value;
   if (object.at_key(key).get(value) != simdjson::SUCCESS) return {};

@@ -42,6 +42,10 @@ std::string value_text(simdjson::dom::element value);
 // The text of a string member; empty when absent or not a string.
 std::string_view string_member(simdjson::dom::object object, std::string_view key);
 
+// string_member, or for text that was not UTF-8 (written as {"text",
+// "raw_hex"}, records.md) its U+FFFD-replaced "text".
+std::string_view text_member(simdjson::dom::object object, std::string_view key);
+
 // value_text of a member; empty when absent.
 std::string member_text(simdjson::dom::object object, std::string_view key);
 
