@@ -146,6 +146,55 @@ def verification_cost(all_configs, work, runs):
     return lines
 
 
+# The policy engine's own functions: judging an event (rules, facts, views'
+# conditions) and building its views.
+ENGINE_FUNCTIONS = {"evaluate": "vigil::PolicyEngine::evaluate(", "views": "vigil::ViewArguments::build("}
+
+
+def inclusive_instructions(config, args, cwd, work):
+    """Instructions in each of ENGINE_FUNCTIONS, callees included, and the
+    events the run recorded."""
+    out = work / "engine.callgrind"
+    log = work / "engine.jsonl"
+    log.unlink(missing_ok=True)
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", config.executable, *args],
+                   env=dict(config.env, VIGIL_LOG=str(log)), cwd=cwd, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    annotated = subprocess.run(["callgrind_annotate", "--inclusive=yes", str(out)], capture_output=True,
+                               text=True, check=True).stdout
+    found = {}
+    for name, function in ENGINE_FUNCTIONS.items():
+        counts = [int(line.split()[0].replace(",", "")) for line in annotated.splitlines()
+                  if function in line and line.strip()[:1].isdigit()]
+        found[name] = max(counts, default=0)
+    events = sum(1 for line in log.read_text().splitlines() if '"kind":"event"' in line)
+    return found, events
+
+
+def engine_cost(all_configs, work):
+    """What the policy engine costs per event in (c): on the import workload
+    its total over the events recorded, in the open storm per `open`."""
+    vigil = next(c for c in all_configs if c.key == "c")
+    lines = ["", "## The policy engine's share, per event",
+             "",
+             "Inclusive instructions of `PolicyEngine::evaluate` (judging the rules, their facts and conditions, the "
+             "views' included) and, apart from it, of `ViewArguments::build` (resolving paths and programs for the "
+             "views), in (c): on the import "
+             "workload divided by the events recorded, in the open/close storm as the difference between "
+             f"{STORM_SIZES[0]} and {STORM_SIZES[1]} iterations.", "",
+             "| workload | events | rules per event | views per event |", "|---|---:|---:|---:|"]
+    found, events = inclusive_instructions(vigil, WORKLOADS["import ~160 stdlib modules"], work, work)
+    lines.append(f"| import ~160 stdlib modules | {events:,} | {found['evaluate'] / events:,.0f} | "
+                 f"{found['views'] / events:,.0f} |")
+    storm = str(HERE / "workloads" / STORMS["open/close"])
+    (small, _), (large, _) = (inclusive_instructions(vigil, [storm, str(n)], work, work) for n in STORM_SIZES)
+    iterations = STORM_SIZES[1] - STORM_SIZES[0]
+    lines.append(f"| open/close storm | {iterations:,} | {(large['evaluate'] - small['evaluate']) / iterations:,.0f} | "
+                 f"{(large['views'] - small['views']) / iterations:,.0f} |")
+    print("\n".join(lines[-2:]), flush=True)
+    return lines
+
+
 def machine():
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                  platform.processor())
@@ -217,6 +266,7 @@ def main():
                      f" | {per_event['c'] - per_event['b']:,.0f} | {per_event['c'] / per_event['b']:.2f}× |")
         print(lines[-1], flush=True)
 
+    lines += engine_cost(all_configs, work)
     lines += verification_cost(all_configs, work, args.runs)
     Path(args.output).write_text("\n".join(lines) + "\n")
     print(f"written to {args.output}")
