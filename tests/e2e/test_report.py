@@ -193,9 +193,10 @@ def test_screenshot_shows_the_alerts_and_the_tree(incident, tmp_path):
     assert "download" in words and "T1105" in words
     parent = records[0]["pid"]
     assert f"pid {parent}" in words
-    # The high-severity badge is drawn in its colour.
+    # The critical badge (text that arrived over the network, compiled:
+    # remote-code) is drawn in its colour.
     image = Image.open(shot).convert("RGB")
-    reds = sum(1 for pixel in image.getdata() if pixel == (0xC6, 0x28, 0x28))
+    reds = sum(1 for pixel in image.getdata() if pixel == (0x8B, 0x00, 0x16))
     assert reds > 200, reds
 
 
