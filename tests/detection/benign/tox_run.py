@@ -11,6 +11,8 @@ files = {
     "proj/__init__.py": "def double(n):\n    return 2 * n\n",
     "test_proj.py": "import proj\n\ndef test_double():\n    assert proj.double(4) == 8\n",
     "tox.ini": "[tox]\nenvlist = py\nskip_missing_interpreters = false\n\n[testenv]\nsitepackages = true\n"
+               # What the sanitizer builds need (make e2e-asan) reaches the environments too.
+               "passenv = ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS\n"
                "install_command = python -m pip install --no-index --no-build-isolation {opts} {packages}\n"
                "setenv =\n    PIP_DISABLE_PIP_VERSION_CHECK=1\n    PYTHONPYCACHEPREFIX={toxworkdir}/pycache\n"
                "commands =\n    python -m pytest -q -p no:cacheprovider test_proj.py\n    python -c \"import proj; print(proj.double(21))\"\n",
