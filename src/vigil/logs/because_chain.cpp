@@ -13,11 +13,6 @@ namespace {
 constexpr std::size_t kFactWidth = 80;
 constexpr std::size_t kSubjectWidth = 200;
 
-long long integer_member(simdjson::dom::object object, std::string_view key, long long otherwise) {
-  std::int64_t value = 0;
-  return object.at_key(key).get_int64().get(value) == simdjson::SUCCESS ? value : otherwise;
-}
-
 bool is_regular_file(const std::string& path) {
   struct stat status {};
   return path != "-" && ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);

@@ -68,6 +68,11 @@ std::string_view text_member(simdjson::dom::object object, std::string_view key)
   return text;
 }
 
+long long integer_member(simdjson::dom::object object, std::string_view key, long long otherwise) {
+  std::int64_t value = 0;
+  return object.at_key(key).get_int64().get(value) == simdjson::SUCCESS ? value : otherwise;
+}
+
 std::string member_text(simdjson::dom::object object, std::string_view key) {
   simdjson::dom::element value;
   if (object.at_key(key).get(value) != simdjson::SUCCESS) return {};

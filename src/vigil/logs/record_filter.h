@@ -46,6 +46,9 @@ std::string_view string_member(simdjson::dom::object object, std::string_view ke
 // "raw_hex"}, records.md) its U+FFFD-replaced "text".
 std::string_view text_member(simdjson::dom::object object, std::string_view key);
 
+// An integer member; `otherwise` when absent or not an integer.
+long long integer_member(simdjson::dom::object object, std::string_view key, long long otherwise);
+
 // value_text of a member; empty when absent.
 std::string member_text(simdjson::dom::object object, std::string_view key);
 

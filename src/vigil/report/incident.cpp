@@ -15,11 +15,6 @@ namespace {
 constexpr std::size_t kRecentEvents = 64;
 constexpr std::size_t kTargetWidth = 300;
 
-long long integer_member(simdjson::dom::object object, std::string_view key, long long otherwise) {
-  std::int64_t value = 0;
-  return object.at_key(key).get_int64().get(value) == simdjson::SUCCESS ? value : otherwise;
-}
-
 std::string site_of(simdjson::dom::object record) {
   simdjson::dom::object site;
   if (record.at_key("site").get_object().get(site) != simdjson::SUCCESS) return {};
