@@ -1,6 +1,8 @@
 #include "policy_engine.h"
 
+#include "file_io.h"
 #include "glob.h"
+#include "json_text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -15,11 +17,7 @@ namespace {
 // Read when a rule asks, not fixed at start: a reverse shell moves a
 // socket onto the standard streams with dup2 just before it starts a shell.
 bool standard_stream_is_socket() {
-  for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
-    struct stat status {};
-    if (fstat(fd, &status) == 0 && S_ISSOCK(status.st_mode)) return true;
-  }
-  return false;
+  return is_socket(STDIN_FILENO) || is_socket(STDOUT_FILENO) || is_socket(STDERR_FILENO);
 }
 
 bool names_event(const Rule& rule, std::string_view event) {
@@ -288,18 +286,6 @@ void PolicyEngine::append_because(JsonText& json, const Rule& rule) const {
 
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-std::string hex_of(std::string_view text) {
-  std::string hex;
-  hex.reserve(text.size() * 2);
-  for (unsigned char c : text) {
-    hex += kHexDigits[c >> 4];
-    hex += kHexDigits[c & 15];
-  }
-  return hex;
-}
-
 std::optional<std::string> unhex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
   auto digit = [](char c) -> int {
@@ -345,7 +331,7 @@ std::string PolicyEngine::inheritable_facts() const {
     text += ',';
     text += std::to_string(state.seq);
     text += ',';
-    text += hex_of(std::string_view(state.subject).substr(0, kInheritedSubjectBytes));
+    append_hex(text, std::string_view(state.subject).substr(0, kInheritedSubjectBytes));
   }
   return text;
 }

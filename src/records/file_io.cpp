@@ -219,4 +219,9 @@ int open_regular_file(const std::string& path, int flags, std::string& error) {
   return fd;
 }
 
+bool is_socket(int fd) {
+  struct stat status {};
+  return fd >= 0 && fstat(fd, &status) == 0 && S_ISSOCK(status.st_mode);
+}
+
 }  // namespace vigil

@@ -92,4 +92,7 @@ bool read_up_to(int fd, std::size_t limit, std::string& text, std::string& error
 // What a file of this mode is, for messages: "a FIFO", "a directory"…
 const char* file_type_name(mode_t mode);
 
+// Whether `fd` is an open socket.
+bool is_socket(int fd);
+
 }  // namespace vigil

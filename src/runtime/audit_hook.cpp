@@ -305,17 +305,18 @@ class ProcPathArguments final : public ArgumentSource {
 // file shadows a standard-library module and whether this process wrote it.
 class CodeOpenArguments final : public ArgumentSource {
  public:
-  CodeOpenArguments(ArgumentSource& opened, PyObject* path)
-      : opened_(opened),
-        shadows_(ArgValue::of_boolean(shadows_standard_library(path))),
-        written_(ArgValue::of_boolean(written_by_this_process(path))) {}
+  CodeOpenArguments(ArgumentSource& opened, PyObject* path) : opened_(opened), path_(path) {}
   std::size_t count() const override { return std::max<std::size_t>(opened_.count(), 5); }
+  // Worked out when a rule asks: most code opens meet no rule that does.
   const ArgValue& value(std::size_t position) override {
-    return position == 3 ? shadows_ : position == 4 ? written_ : opened_.value(position);
+    if (position == 3) return shadows_ = ArgValue::of_boolean(shadows_standard_library(path_));
+    if (position == 4) return written_ = ArgValue::of_boolean(written_by_this_process(path_));
+    return opened_.value(position);
   }
 
  private:
   ArgumentSource& opened_;
+  PyObject* path_;
   ArgValue shadows_;
   ArgValue written_;
 };

@@ -33,15 +33,6 @@ PyCFunction g_posix_spawnp_original = nullptr;
 // call, read by the hook at the call's event.
 thread_local ChildStdio t_child_stdio;
 
-// An int read from its storage; `fallback` for anything else (an object
-// with __index__ would run Python code).
-int exact_descriptor(PyObject* value, int fallback) {
-  if (value == nullptr || !PyLong_CheckExact(value)) return fallback;
-  int overflow = 0;
-  long fd = PyLong_AsLongAndOverflow(value, &overflow);
-  if (overflow != 0 || fd < -1 || fd > INT32_MAX) return fallback;
-  return static_cast<int>(fd);
-}
 
 // Keeps what the call gives its child for the duration of the call.
 class ChildStdioScope {
@@ -448,6 +439,14 @@ void install_audited_wrappers() {
 OpenDirectory current_open_directory() { return t_open_directory; }
 
 ChildStdio current_child_stdio() { return t_child_stdio; }
+
+int exact_descriptor(PyObject* value, int fallback) {
+  if (value == nullptr || !PyLong_CheckExact(value)) return fallback;
+  int overflow = 0;
+  long fd = PyLong_AsLongAndOverflow(value, &overflow);
+  if (overflow != 0 || fd < -1 || fd > INT32_MAX) return fallback;
+  return static_cast<int>(fd);
+}
 
 bool take_raised_by_sys_audit() {
   bool raised = t_raised_by_sys_audit;

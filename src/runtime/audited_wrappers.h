@@ -59,6 +59,11 @@ struct ChildStdio {
 };
 ChildStdio current_child_stdio();
 
+// A descriptor (or -1) read from an exact int's storage; `fallback` for
+// anything else: an object with __index__ would run Python code, and a
+// value outside -1..INT32_MAX names no descriptor.
+int exact_descriptor(PyObject* value, int fallback);
+
 // A built-in module's definition, from the built-in table, before the
 // module is imported: its init function only returns the definition
 // (multi-phase init), so calling it early creates nothing. Null for a

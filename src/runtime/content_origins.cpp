@@ -1,6 +1,7 @@
 #include "content_origins.h"
 
 #include "audited_wrappers.h"
+#include "json_text.h"
 #include "value_renderer.h"
 
 #include <algorithm>
@@ -365,15 +366,6 @@ std::string base64_of(std::string_view bytes) {
   return out;  // whole groups only: they appear whatever follows the secret
 }
 
-std::string hex_of(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
 
 bool secret_name(std::string_view name) {
   std::string upper(name);
@@ -397,7 +389,7 @@ void add_secret(std::string_view name, std::string_view value) {
   std::vector<std::string>& forms = secret_forms();
   if (forms.size() >= kMaxForms || std::find(forms.begin(), forms.end(), value) != forms.end()) return;
   forms.emplace_back(value);
-  forms.push_back(hex_of(value));
+  append_hex(forms.emplace_back(), value);
   if (value.size() >= 12) forms.push_back(base64_of(value.substr(0, value.size() / 3 * 3)));
 }
 

@@ -2,6 +2,8 @@
 
 #include "audited_wrappers.h"
 #include "content_origins.h"
+#include "file_io.h"
+#include "file_trust.h"
 #include "event_catalog.h"
 #include "value_renderer.h"
 
@@ -137,25 +139,12 @@ std::string lexically_normal(std::string_view path) {
   return normal.empty() ? "/" : normal;
 }
 
-std::string link_target(const std::string& link) {
-  char buffer[PATH_MAX];
-  ssize_t length = readlink(link.c_str(), buffer, sizeof buffer - 1);
-  return length > 0 ? std::string(buffer, static_cast<std::size_t>(length)) : std::string();
-}
-
-std::string current_directory() {
-  char buffer[PATH_MAX];
-  return getcwd(buffer, sizeof buffer) != nullptr ? std::string(buffer) : std::string();
-}
-
 // The absolute path `spelled` names, relative to `directory_fd` (AT_FDCWD
-// for the current directory).
-std::string absolute_path(std::string_view spelled, int directory_fd = AT_FDCWD) {
-  if (spelled.starts_with('/')) return lexically_normal(spelled);
-  std::string base = directory_fd == AT_FDCWD ? current_directory()
-                                               : link_target("/proc/self/fd/" + std::to_string(directory_fd));
-  if (base.empty()) base = "/";
-  return lexically_normal(base + "/" + std::string(spelled));
+// for the current directory), with `.` and `..` taken out.
+std::string normal_absolute_path(std::string_view spelled, int directory_fd = AT_FDCWD) {
+  if (directory_fd == AT_FDCWD || spelled.starts_with('/')) return lexically_normal(absolute_path(std::string(spelled)));
+  std::string base = descriptor_path(directory_fd);
+  return lexically_normal((base.empty() ? "/" : base) + "/" + std::string(spelled));
 }
 
 // Where a write lands: the directory's links followed, and the file's own
@@ -216,9 +205,9 @@ Program resolve_program(std::string spelled) {
   return program;
 }
 
-Program program_of_descriptor(long fd) {
+Program program_of_descriptor(int fd) {
   Program program;
-  program.path = link_target("/proc/self/fd/" + std::to_string(fd));
+  program.path = descriptor_path(fd);
   if (program.path.empty()) program.path = "/proc/self/fd/" + std::to_string(fd);
   program.anonymous = true;  // fexecve runs what no path names
   return program;
@@ -405,15 +394,10 @@ CommandLine command_of(Kind kind, const std::vector<std::string>& argv, std::siz
   return line;
 }
 
-bool descriptor_is_socket(int fd) {
-  struct stat status {};
-  return fd >= 0 && fstat(fd, &status) == 0 && S_ISSOCK(status.st_mode);
-}
-
 bool child_stdio_is_socket(const ChildStdio& stdio) {
   for (int stream = 0; stream < 3; ++stream) {
     int fd = stdio.fds[stream] == ChildStdio::kInherited ? stream : stdio.fds[stream];
-    if (descriptor_is_socket(fd)) return true;
+    if (is_socket(fd)) return true;
   }
   return false;
 }
@@ -492,7 +476,7 @@ bool runs_written_file(const Program& program, const std::vector<std::string>& a
   for (std::size_t i = first + 1; i < argv.size(); ++i) {
     if (argv[i].starts_with('-')) continue;
     char resolved[PATH_MAX];
-    std::string path = absolute_path(argv[i]);
+    std::string path = normal_absolute_path(argv[i]);
     return written.contains(realpath(path.c_str(), resolved) != nullptr ? std::string(resolved) : path);
   }
   return false;
@@ -568,7 +552,7 @@ bool shadows_standard_library(PyObject* path) {
 
 bool written_by_this_process(PyObject* path) {
   auto text = path != nullptr ? text_of(path) : std::nullopt;
-  return text && written_files().contains(absolute_path(*text));
+  return text && written_files().contains(normal_absolute_path(*text));
 }
 
 EventViews views_of(std::string_view event, bool open_writes) {
@@ -643,9 +627,7 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
       }
       program = resolve_program(chosen);
     } else if (path != nullptr && PyLong_CheckExact(path)) {
-      int overflow = 0;
-      long fd = PyLong_AsLongAndOverflow(path, &overflow);
-      program = program_of_descriptor(overflow == 0 ? fd : -1);
+      program = program_of_descriptor(exact_descriptor(path, -1));
     } else if (auto text = text_of(path)) {
       program = resolve_program(*text);
     } else {
@@ -697,22 +679,13 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
 // lines added): text compiled under the name of the file it was read from.
 // Files above 4 MiB are not read.
 bool file_holds(const std::string& path, std::string_view source) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  std::string error;
+  int fd = open_regular_file(path, 0, error);
   if (fd < 0) return false;
-  struct stat status {};
   std::string content;
-  if (fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_size <= 4L * 1024 * 1024) {
-    content.resize(static_cast<std::size_t>(status.st_size));
-    std::size_t got = 0;
-    while (got < content.size()) {
-      ssize_t more = read(fd, content.data() + got, content.size() - got);
-      if (more <= 0) break;
-      got += static_cast<std::size_t>(more);
-    }
-    content.resize(got);
-  }
+  bool whole = read_up_to(fd, 4 * 1024 * 1024, content, error);
   close(fd);
-  if (source.empty() || content.empty()) return false;
+  if (!whole || source.empty() || content.empty()) return false;
   return content.find(source) != std::string::npos || source.find(content) != std::string::npos;
 }
 
@@ -727,7 +700,7 @@ bool ViewArguments::build_code(PyObject* args) {
   bool textual = PyUnicode_Check(source) || PyBytes_Check(source) || PyByteArray_Check(source);
   if (source == Py_None) {
     // The interpreter compiling a script it reads itself (python FILE).
-    set_text(0, name && is_file(absolute_path(*name)) ? "file" : "text");
+    set_text(0, name && is_file(normal_absolute_path(*name)) ? "file" : "text");
     return true;
   }
   if (!textual) {
@@ -740,7 +713,7 @@ bool ViewArguments::build_code(PyObject* args) {
     set_text(0, to_string(origin));
   } else if (name && name->starts_with('/') && file_holds(*name, text)) {
     set_text(0, "file");
-  } else if (name && !name->starts_with('<') && file_holds(absolute_path(*name), text)) {
+  } else if (name && !name->starts_with('<') && file_holds(normal_absolute_path(*name), text)) {
     set_text(0, "file");
   } else {
     set_text(0, "text");
@@ -754,14 +727,8 @@ bool ViewArguments::build_delete(PyObject* args) {
   auto spelled = target != nullptr && !PyLong_Check(target) ? text_of(target) : std::nullopt;
   if (!spelled || spelled->empty()) return false;
   // os.remove(path, dir_fd): shutil.rmtree removes each file this way.
-  PyObject* directory = argument(args, 1);
-  int directory_fd = AT_FDCWD;
-  if (directory != nullptr && PyLong_CheckExact(directory)) {
-    int overflow = 0;
-    long fd = PyLong_AsLongAndOverflow(directory, &overflow);
-    if (overflow == 0 && fd >= 0 && fd <= INT32_MAX) directory_fd = static_cast<int>(fd);
-  }
-  set_text(0, absolute_path(*spelled, directory_fd));
+  int directory_fd = exact_descriptor(argument(args, 1), AT_FDCWD);
+  set_text(0, normal_absolute_path(*spelled, directory_fd < 0 ? AT_FDCWD : directory_fd));
   set_boolean(1, written_files().extends(texts_[0]));
   return true;
 }
@@ -820,13 +787,13 @@ bool ViewArguments::build_file(std::string_view view, std::string_view event, Py
   if (target == nullptr || PyLong_Check(target)) return false;  // a descriptor: opened already
   auto spelled = text_of(target);
   if (!spelled || spelled->empty() || *spelled == ":memory:") return false;
-  std::string absolute = absolute_path(*spelled, directory);
+  std::string absolute = normal_absolute_path(*spelled, directory);
   set_text(0, view == kFileWriteView ? landing_path(absolute) : read_path(absolute));
   if (view == kFileWriteView) written_files().add(texts_[0]);
   set_text(1, std::string(event));
   if (auto source_text = source != nullptr ? text_of(source) : std::nullopt) {
     // A symbolic link's source is text stored in the link, not a path to resolve.
-    set_text(2, event == "os.symlink" ? *source_text : absolute_path(*source_text));
+    set_text(2, event == "os.symlink" ? *source_text : normal_absolute_path(*source_text));
     // Renamed to itself plus an extension (report.docx -> report.docx.locked).
     const std::string& path = texts_[0];
     const std::string& from = texts_[2];
