@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -114,6 +117,29 @@ TEST(FileSink, ConcurrentWritersNeverInterleave) {
     ASSERT_EQ(line.find_first_not_of(line[0]), std::string::npos) << "interleaved line";
   }
   EXPECT_EQ(count, 2000);
+}
+
+// A full file system can stop a record anywhere, even just before its
+// newline. Those bytes are the whole record, and a reader parses it: it is
+// written, not lost, and the next record ends its line first.
+TEST(FileSink, ARecordCutJustBeforeItsNewlineIsWritten) {
+  if (geteuid() != 0) GTEST_SKIP() << "mounting a two-page tmpfs needs root; make test and CI run as root";
+  std::string directory = testing::TempDir() + "/full-fs" + std::to_string(getpid());
+  ASSERT_EQ(mkdir(directory.c_str(), 0700), 0);
+  ASSERT_EQ(mount("tmpfs", directory.c_str(), "tmpfs", 0, "size=8k"), 0) << std::strerror(errno);
+  std::string path = directory + "/log";
+  std::string error;
+  auto sink = open_log({path, LogChoice::Origin::chosen}, error);
+  ASSERT_TRUE(sink) << error;
+  std::string record = "{\"seq\":1,\"pad\":\"" + std::string(8192 - 18, 'x') + "\"}";
+  ASSERT_EQ(record.size(), 8192u);
+  EXPECT_TRUE(sink->write_line(record + "\n"));
+  EXPECT_FALSE(sink->write_line("{\"seq\":2}\n"));  // no room at all
+  std::string written = contents(path);
+  sink.reset();
+  umount(directory.c_str());
+  rmdir(directory.c_str());
+  EXPECT_EQ(written, record);
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ class FileSink final : public Sink {
 
   // On false, errno says why the record was not written.
   bool write(const Record& record) override;
-  // Writes one complete line ending in '\n'.
+  // Writes one complete line ending in '\n'; true when every byte but
+  // perhaps that newline landed (the next line then ends it).
   bool write_line(std::string_view line);
   std::string take_interference() override;
   bool file_identity(dev_t& device, ino_t& inode) const override;
