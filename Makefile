@@ -28,17 +28,33 @@ BENIGN_CORPUS_PACKAGES := ansible-core cron procps python3-pip python3-setuptool
   python3-pygments python3-babel python3-markdown tox python3-nox python3-virtualenv python3-pandas python3-matplotlib \
   python3-psutil python3-click python3-apt
 
-DEB_PACKAGES := build-essential cmake ninja-build git python3.11 libpython3.11-dev libpython3.11-testsuite \
-  python3-pytest libssl-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev \
-  libgtest-dev valgrind python3-jinja2 python3-django python3-flask python3.11-venv \
-  libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl \
-  chromium tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time \
-  clang-14 libclang-rt-14-dev $(BENIGN_CORPUS_PACKAGES)
+# The CPython this tree builds against: Debian 12's here; 3.13 and 3.14 in
+# their releases' chroots (release-tests below).
+PYTHON_VERSION ?= 3.11
+STOCK_PYTHON := /usr/bin/python$(PYTHON_VERSION)
+export VIGIL_STOCK_PYTHON := $(STOCK_PYTHON)
+
+# What building and testing Vigil needs on a Debian release, for CPython $(1).
+release_packages = build-essential cmake ninja-build pkgconf git python$(1) libpython$(1)-dev \
+  libpython$(1)-testsuite python$(1)-venv python3-pytest libssl-dev libzstd-dev zlib1g-dev libcli11-dev \
+  nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev libgtest-dev valgrind python3-jinja2 \
+  python3-django python3-flask libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl chromium \
+  tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time \
+  $(BENIGN_CORPUS_PACKAGES)
+DEB_PACKAGES := $(call release_packages,3.11) clang-14 libclang-rt-14-dev debootstrap
+
+# Debian releases whose CPython make test covers beside this machine's, each
+# in a chroot made by tools/release-chroot.sh and kept in CHROOT_DIR.
+CHROOT_DIR ?= /var/cache/vigil/chroots
+RELEASES := trixie sid
+PYTHON_trixie := 3.13
+PYTHON_sid := 3.14
 
 BENCH_PACKAGES := python3-jinja2 python3-django
 
 .PHONY: all deps bench-deps install-packages pgo build asan deb fuzz-build run test unit unit-asan e2e e2e-asan \
-  package-tests cpython-tests fuzz fuzz-regress bench detection-matrix clean
+  package-tests cpython-tests fuzz fuzz-regress bench detection-matrix clean release-tests \
+  $(addprefix chroot-,$(RELEASES)) $(addprefix test-,$(RELEASES))
 
 all: build
 
@@ -57,7 +73,7 @@ install-packages:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_BUILD_BENCH=ON >/dev/null
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_PYTHON=$(STOCK_PYTHON) -DVIGIL_BUILD_BENCH=ON >/dev/null
 	cmake --build $(BUILD)
 
 asan: deps
@@ -90,7 +106,25 @@ run: build
 	  demo/verified.sh $(BUILD)/bin; exit $$status
 
 test: build asan deb fuzz-build
-	$(MAKE) unit unit-asan e2e e2e-asan package-tests cpython-tests fuzz-regress
+	$(MAKE) unit unit-asan e2e e2e-asan package-tests cpython-tests fuzz-regress $(addprefix test-,$(RELEASES))
+
+# Each release's chroot: made or brought up to date, then the tree built
+# against its CPython inside it and tested (release-tests).
+$(addprefix chroot-,$(RELEASES)): chroot-%: deps
+	tools/release-chroot.sh prepare $* $(CHROOT_DIR)/$* $(call release_packages,$(PYTHON_$*))
+
+$(addprefix test-,$(RELEASES)): test-%: chroot-%
+	tools/release-chroot.sh run $(CHROOT_DIR)/$* $(CURDIR) make release-tests PYTHON_VERSION=$(PYTHON_$*)
+
+# Inside a release's chroot: build-py<version>, its unit tests, the e2e
+# suite, CPython's test_audit and the regression slice.
+RELEASE_BUILD := build-py$(PYTHON_VERSION)
+release-tests:
+	cmake -S . -B $(RELEASE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_PYTHON=$(STOCK_PYTHON) >/dev/null
+	cmake --build $(RELEASE_BUILD)
+	ctest --test-dir $(RELEASE_BUILD) --output-on-failure
+	VIGIL_BIN=$(CURDIR)/$(RELEASE_BUILD)/bin $(PYTEST) -q tests/e2e
+	$(PYTHON3) tests/cpython/run_regrtest.py --vigil-python $(RELEASE_BUILD)/bin/vigil-python
 
 unit:
 	ctest --test-dir $(BUILD) --output-on-failure

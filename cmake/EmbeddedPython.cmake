@@ -28,6 +28,12 @@ if(NOT EXISTS "${VIGIL_PYTHON_STATIC}")
 endif()
 separate_arguments(_vigil_py_syslibs UNIX_COMMAND "${_vigil_py_syslibs}")
 list(REMOVE_DUPLICATES _vigil_py_syslibs)
+# 3.13's and 3.14's MODLIBS also name archives of CPython's own build tree
+# (Modules/_hacl/libHacl_Hash_SHA2.a, a relative path), which Debian does
+# not install.
+set(_vigil_py_build_tree_libs ${_vigil_py_syslibs})
+list(FILTER _vigil_py_syslibs EXCLUDE REGEX "^[^-/]")
+list(FILTER _vigil_py_build_tree_libs INCLUDE REGEX "^[^-/]")
 
 find_package(Threads REQUIRED)
 add_library(vigil_embedded_python INTERFACE)
@@ -38,4 +44,14 @@ target_include_directories(vigil_embedded_python SYSTEM INTERFACE "${VIGIL_PYTHO
 target_link_options(vigil_embedded_python INTERFACE -no-pie -Wl,--export-dynamic)
 target_link_libraries(vigil_embedded_python INTERFACE
   "${VIGIL_PYTHON_STATIC}" ${_vigil_py_syslibs} Threads::Threads)
+foreach(_vigil_py_lib IN LISTS _vigil_py_build_tree_libs)
+  if(_vigil_py_lib MATCHES "Hacl_Hash_SHA2")
+    # The _sha2 module's HACL* functions, over OpenSSL's SHA-2.
+    add_library(vigil_hacl_sha2 STATIC "${PROJECT_SOURCE_DIR}/src/runtime/hacl_sha2_over_openssl.c")
+    target_link_libraries(vigil_hacl_sha2 PRIVATE OpenSSL::Crypto)
+    target_link_libraries(vigil_embedded_python INTERFACE vigil_hacl_sha2 OpenSSL::Crypto)
+  else()
+    message(FATAL_ERROR "${VIGIL_PYTHON_STATIC} needs ${_vigil_py_lib} from CPython's build tree, which is not installed")
+  endif()
+endforeach()
 message(STATUS "Embedding CPython ${VIGIL_PYTHON_VERSION} from ${VIGIL_PYTHON_STATIC}")

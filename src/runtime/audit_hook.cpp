@@ -552,7 +552,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
 int audit_callback(const char* event, PyObject* args, void* user_data) {
   auto& registration = *static_cast<Registration*>(user_data);
   registration.unlinked_reported.store(false, std::memory_order_relaxed);
-  if (std::strcmp(event, "cpython._PySys_ClearAuditHooks") == 0 && _Py_IsFinalizing()) {
+  if (std::strcmp(event, "cpython._PySys_ClearAuditHooks") == 0 && compat::is_finalizing()) {
     // CPython empties the list right after this event; it frees the
     // entries, so nothing reads them from now on.
     registration.hooks_cleared = true;

@@ -1,6 +1,7 @@
 #include "entry_restrictions.h"
 
 #include "decision_record.h"
+#include "python_internals.h"
 
 #include <unistd.h>
 
@@ -70,7 +71,7 @@ std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoin
 }
 
 void restrict_running_interpreter(const PolicyEngine& engine) {
-  if (engine.enforcing() && !engine.policy().entry.interactive) compat::ignore_environment_from_now_on();
+  if (engine.enforcing() && !engine.policy().entry.interactive) vigil_ignore_environment_from_now_on();
 }
 
 void report_ignored_overrides(const PolicyIdentity& policy, Recorder& recorder, std::uint64_t start_seq) {

@@ -8,6 +8,7 @@
 #include "import_plumbing.h"
 #include "integrity_alerts.h"
 #include "open_code_hook.h"
+#include "python_internals.h"
 #include "policy_selection.h"
 #include "python_compat.h"
 #include "recorder.h"
@@ -45,10 +46,10 @@ void exit_on_failure(PyStatus status) {
 std::string narrow(const wchar_t* text) {
   if (text == nullptr) return {};
   // The inverse of how CPython decoded argv, so the original bytes return.
-  char* bytes = Py_EncodeLocale(text, nullptr);
+  char* bytes = vigil_encode_locale_raw(text);
   if (bytes == nullptr) return {};
   std::string result(bytes);
-  PyMem_Free(bytes);
+  PyMem_RawFree(bytes);
   return result;
 }
 

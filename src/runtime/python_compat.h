@@ -86,13 +86,13 @@ inline PyObject* function_module(PyObject* function) {
 // call from Python code (outside a trace function) does not.
 inline bool tracing_suspended() { return PyThreadState_Get()->tracing > 0; }
 
-// The main interpreter ignores PYTHON* variables from now on. After start-up
-// only Py_RunMain reads them: PYTHONSTARTUP before a REPL, and
-// PYTHONINSPECT once the program ends, which a program may set itself to
-// get a REPL. The rest was read while the interpreter started.
-inline void ignore_environment_from_now_on() {
-  auto* config = const_cast<PyConfig*>(_PyInterpreterState_GetConfig(PyInterpreterState_Main()));
-  config->use_environment = 0;
+// Whether the runtime is finalizing (public from 3.13).
+inline bool is_finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing() != 0;
+#else
+  return _Py_IsFinalizing() != 0;
+#endif
 }
 
 }  // namespace vigil::compat

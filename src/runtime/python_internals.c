@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include <internal/pycore_dict.h>
+#include <internal/pycore_fileutils.h>
 #include <internal/pycore_interp.h>
 #include <internal/pycore_runtime.h>
 
@@ -41,3 +42,7 @@ unsigned long long vigil_dict_version(PyObject* dict) {
   // 3.12 keeps watcher bits below the counter; they change nothing here.
   return ((PyDictObject*)dict)->ma_version_tag / VIGIL_DICT_VERSION_SHIFT;
 }
+
+void vigil_ignore_environment_from_now_on(void) { _PyRuntime.interpreters.main->config.use_environment = 0; }
+
+char* vigil_encode_locale_raw(const wchar_t* text) { return _Py_EncodeLocaleRaw(text, NULL); }

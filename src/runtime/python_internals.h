@@ -37,6 +37,19 @@ int vigil_dict_has_only_str_keys(PyObject* dict);
 // A number that changes whenever `dict` is modified.
 unsigned long long vigil_dict_version(PyObject* dict);
 
+// The main interpreter ignores PYTHON* variables from now on. After start-up
+// only Py_RunMain reads them: PYTHONSTARTUP before a REPL, and
+// PYTHONINSPECT once the program ends, which a program may set itself to
+// get a REPL. The rest was read while the interpreter started. No public
+// API turns use_environment off after start-up (3.13 made the config
+// internal).
+void vigil_ignore_environment_from_now_on(void);
+
+// `text` in the locale's encoding, as CPython decoded argv, from the raw
+// allocator: it works before any interpreter exists (3.12+ keeps pymalloc
+// per interpreter). Free with PyMem_RawFree; null on failure.
+char* vigil_encode_locale_raw(const wchar_t* text);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """CPython's own regression tests under vigil-python, with full logging.
 
-Every test that passes on /usr/bin/python3.11 must pass under
+Every test that passes on the stock interpreter of the same version
+(VIGIL_STOCK_PYTHON, /usr/bin/python3.11 by default) must pass under
 vigil-python. The modules run under vigil-python first; every module that
 failed there, by a test case or otherwise, runs again on the stock
 interpreter. A test case that fails only under Vigil, or a module that
@@ -24,7 +25,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STOCK = "/usr/bin/python3.11"
+STOCK = os.environ.get("VIGIL_STOCK_PYTHON", "/usr/bin/python3.11")
 
 
 def modules():

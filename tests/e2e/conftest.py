@@ -1,5 +1,5 @@
 """Shared helpers for the end-to-end tests: they run the real vigil-python
-(and /usr/bin/python3.11 for comparison) and read the records it wrote."""
+(and the stock interpreter of the same version for comparison) and read the records it wrote."""
 
 import collections
 import hashlib
@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("VIGIL_BIN", ROOT / "build" / "bin"))
 VIGIL_PYTHON = str(BIN / "vigil-python")
 VIGIL = str(BIN / "vigil")
-STOCK_PYTHON = "/usr/bin/python3.11"
+# The stock interpreter of the version vigil-python embeds (make sets it).
+STOCK_PYTHON = os.environ.get("VIGIL_STOCK_PYTHON", "/usr/bin/python3.11")
+STOCK_VERSION = tuple(int(part) for part in re.search(r"(\d+)\.(\d+)$", STOCK_PYTHON).groups())
 SYSTEM_POLICY = Path("/etc/vigil/policy.toml")
 
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")

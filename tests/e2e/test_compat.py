@@ -1,5 +1,5 @@
 """vigil-python is a drop-in python3: for every command-line form, the same
-stdout, stderr and exit status as /usr/bin/python3.11."""
+stdout, stderr and exit status as the stock interpreter of the same version."""
 
 import os
 import signal

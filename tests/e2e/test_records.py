@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 
-from conftest import VIGIL, VIGIL_PYTHON, assert_contract, events, read_records
+from conftest import STOCK_VERSION, VIGIL, VIGIL_PYTHON, assert_contract, events, read_records
 
 
 def test_vigil_run_import_json_follows_the_contract(log, tmp_path):
@@ -39,7 +39,7 @@ def test_start_record_describes_the_process(vigil_run, script, tmp_path):
     assert start["exe"] == os.path.realpath(VIGIL_PYTHON)
     assert start["argv"] == [VIGIL_PYTHON, path, "a", "b"]
     assert start["cwd"] == str(tmp_path)
-    assert start["versions"]["python"].startswith("3.11.")
+    assert start["versions"]["python"].startswith("%d.%d." % STOCK_VERSION)
     assert start["versions"]["vigil"]
     assert start["policy"]["name"] == "default" and len(start["policy"]["sha256"]) == 64
     assert start["entry"] == {"mode": "file", "target": path, "inspect": False}

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STOCK_PYTHON, VIGIL, alerts, events, trust_files
+from conftest import STOCK_PYTHON, STOCK_VERSION, VIGIL, alerts, events, trust_files
 
-STDLIB = "/usr/lib/python3.11"
+STDLIB = "/usr/lib/python%d.%d" % STOCK_VERSION
 
 
 @pytest.fixture

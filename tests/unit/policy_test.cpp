@@ -7,6 +7,7 @@
 #include "policy_selection.h"
 
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include <deque>
 #include <fstream>
