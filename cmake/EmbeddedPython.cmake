@@ -27,6 +27,9 @@ if(NOT EXISTS "${VIGIL_PYTHON_STATIC}")
   message(FATAL_ERROR "No static libpython at ${VIGIL_PYTHON_STATIC}; install libpython${VIGIL_PYTHON_VERSION}-dev")
 endif()
 separate_arguments(_vigil_py_syslibs UNIX_COMMAND "${_vigil_py_syslibs}")
+# 3.14's MODLIBS keeps the Makefile's line continuations: backslashes and
+# spaces, which are one argument of spaces once split.
+list(FILTER _vigil_py_syslibs EXCLUDE REGEX "^ *$")
 list(REMOVE_DUPLICATES _vigil_py_syslibs)
 # 3.13's and 3.14's MODLIBS also name archives of CPython's own build tree
 # (Modules/_hacl/libHacl_Hash_SHA2.a, a relative path), which Debian does

@@ -58,8 +58,8 @@ run_inside() {
   mount -t proc proc "$dir/proc"
   mount --rbind /sys "$dir/sys"
   mount --rbind /dev "$dir/dev"
-  mount -t tmpfs tmpfs "$dir/tmp"
-  mount -t tmpfs tmpfs "$dir/run"
+  mount -t tmpfs -o mode=1777 tmpfs "$dir/tmp"
+  mount -t tmpfs -o mode=0755 tmpfs "$dir/run"
   # At the same path as outside, so a build tree's recorded paths hold in both.
   mkdir -p "$dir$source"
   mount --bind "$source" "$dir$source"

@@ -44,6 +44,8 @@ struct Registration {
   unsigned long long probe_nonce = 0;
   bool probe_seen = false;
   bool wrappers_installed = false;
+  // VIGIL_FACTS is in the environment (facts_in_environment).
+  bool facts_in_environment = false;
   // Bumped in every forked child, so per-thread caches know to refresh.
   unsigned fork_generation = 0;
   // Vigil's entry on the runtime's list of native hooks, found at install.
@@ -417,10 +419,24 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
 // (docs/detection.md): set just before a process starts, with the GIL
 // held. A program that gives its child an environment of its own leaves
 // them out; the parent's own rules judged the start already.
-void pass_facts_to_children(const PolicyEngine& engine) {
-  if (!engine.holds_facts()) return;
+// CPython 3.13+'s posix_spawn with env=None hands the child `environ` as it
+// was before the audit event, and frees that array afterwards if `environ`
+// changed meanwhile. Adding a variable during the event would reallocate it
+// (a crash); replacing one leaves the array where it is.
+bool event_snapshots_environment(std::string_view event) {
+  return event == "os.posix_spawn" || event == "os.posix_spawnp";
+}
+
+// The process's facts, in the environment its children inherit: set as
+// soon as it holds any, so that the variable exists before a posix_spawn;
+// brought up to date at each process start (a forked child's pid included).
+void pass_facts_to_children(Registration& registration, std::string_view event, bool starts_process) {
+  const PolicyEngine& engine = *registration.engine;
+  if (!engine.holds_facts() || (registration.facts_in_environment && !starts_process)) return;
+  if (event_snapshots_environment(event) && getenv(kInheritedFactsVariable) == nullptr) return;
   std::string facts = engine.inheritable_facts();
   setenv(kInheritedFactsVariable, facts.c_str(), 1);
+  registration.facts_in_environment = true;
 }
 
 void append_provenance_member(JsonText& json, const Provenance& provenance) {
@@ -507,7 +523,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
       std::uint64_t seq = recorder.emit("event", members, {name, {}, -1});
       t_last_event_seq = seq;
       registration.engine->note(verdict, seq);
-      if (views_of(name, false)[0] == kProcessStartView) pass_facts_to_children(*registration.engine);
+      pass_facts_to_children(registration, name, views_of(name, false)[0] == kProcessStartView);
       for (std::size_t i = 0; i < verdict.alert_count; ++i) {
         members.clear();
         JsonText alert(members, true);

@@ -4,6 +4,7 @@
 #include "file_bytes.h"
 #include "glob.h"
 #include "python_arguments.h"
+#include "python_internals.h"
 
 #include <cerrno>
 #include <cstring>
@@ -187,8 +188,11 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
       // bytes of the file, so the archive's own check stands for them.
       CodeFileSlice archive = recent_code_file();
       if (archive.path != nullptr) found = {archive.trusted, "file", *archive.path, !archive.trusted};
-    } else if (!ready_ && no_frame && !compiles) {
-      // CPython unmarshals its frozen bootstrap before any frame exists.
+    } else if (!compiles && ((!ready_ && no_frame) || (source.kind == ValueKind::bytes &&
+                                                       vigil_is_frozen_module_code(source.text.data(), source.text.size())))) {
+      // Code frozen into vigil-python: what CPython unmarshals while it
+      // starts, before any code of the program can run (getpath), and a
+      // frozen module's bytes, which 3.13 unmarshals under a Python frame.
       found = {true, "frozen", {}, false};
     }
   }

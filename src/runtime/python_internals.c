@@ -2,9 +2,11 @@
 #include "python_internals.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include <internal/pycore_dict.h>
 #include <internal/pycore_fileutils.h>
+#include <internal/pycore_import.h>
 #include <internal/pycore_interp.h>
 #include <internal/pycore_runtime.h>
 
@@ -46,3 +48,16 @@ unsigned long long vigil_dict_version(PyObject* dict) {
 void vigil_ignore_environment_from_now_on(void) { _PyRuntime.interpreters.main->config.use_environment = 0; }
 
 char* vigil_encode_locale_raw(const wchar_t* text) { return _Py_EncodeLocaleRaw(text, NULL); }
+
+static int is_in_frozen_table(const struct _frozen* table, const char* data, size_t size) {
+  for (const struct _frozen* module = table; module != NULL && module->name != NULL; ++module) {
+    if (module->code != NULL && (size_t)module->size == size && memcmp(module->code, data, size) == 0) return 1;
+  }
+  return 0;
+}
+
+int vigil_is_frozen_module_code(const char* data, size_t size) {
+  return is_in_frozen_table(_PyImport_FrozenBootstrap, data, size) ||
+         is_in_frozen_table(_PyImport_FrozenStdlib, data, size) ||
+         is_in_frozen_table(_PyImport_FrozenTest, data, size);
+}

@@ -37,6 +37,12 @@ int vigil_dict_has_only_str_keys(PyObject* dict);
 // A number that changes whenever `dict` is modified.
 unsigned long long vigil_dict_version(PyObject* dict);
 
+// Whether `data` is exactly the marshalled code of one of the modules frozen
+// into this executable (CPython's bootstrap, stdlib and test tables, in its
+// read-only data), which CPython unmarshals as it imports them: from 3.13
+// with a Python frame on the stack, as any code would be.
+int vigil_is_frozen_module_code(const char* data, size_t size);
+
 // The main interpreter ignores PYTHON* variables from now on. After start-up
 // only Py_RunMain reads them: PYTHONSTARTUP before a REPL, and
 // PYTHONINSPECT once the program ends, which a program may set itself to

@@ -213,7 +213,7 @@ def system_policy(tmp_path):
 def stdlib_trust(tmp_path_factory):
     """The standard library's trust file, built by `vigil trust build`."""
     path = tmp_path_factory.mktemp("trust") / "stdlib.trust"
-    built = subprocess.run([VIGIL, "trust", "build", "-o", str(path), "/usr/lib/python3.11"],
+    built = subprocess.run([VIGIL, "trust", "build", "-o", str(path), "/usr/lib/python%d.%d" % STOCK_VERSION],
                            capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     return path
