@@ -43,10 +43,12 @@ add_library(vigil_embedded_python INTERFACE)
 add_library(Vigil::EmbeddedPython ALIAS vigil_embedded_python)
 target_include_directories(vigil_embedded_python SYSTEM INTERFACE "${VIGIL_PYTHON_INCLUDE}")
 # Extension modules in lib-dynload resolve CPython's symbols from the
-# executable, so every symbol is exported; the static archive is not PIC.
+# executable, so every symbol is exported, and every object of the archive
+# is linked, used here or not (3.13's _interpreters needs functions nothing
+# else calls); the static archive is not PIC.
 target_link_options(vigil_embedded_python INTERFACE -no-pie -Wl,--export-dynamic)
 target_link_libraries(vigil_embedded_python INTERFACE
-  "${VIGIL_PYTHON_STATIC}" ${_vigil_py_syslibs} Threads::Threads)
+  "$<LINK_LIBRARY:WHOLE_ARCHIVE,${VIGIL_PYTHON_STATIC}>" ${_vigil_py_syslibs} Threads::Threads)
 foreach(_vigil_py_lib IN LISTS _vigil_py_build_tree_libs)
   if(_vigil_py_lib MATCHES "Hacl_Hash_SHA2")
     # The _sha2 module's HACL* functions, over OpenSSL's SHA-2.

@@ -92,7 +92,8 @@ void wrap_sys_audit() {
 }
 
 // fork_exec(process_args, executable_list, close_fds, fds_to_keep, cwd,
-// env_list, ...) in 3.8–3.13; the event is 3.14's.
+// env_list, ...) in 3.8–3.14: notes the child's standard streams and,
+// before 3.14 (which raises it natively), raises the event.
 int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
   if (nargs < 6) return 0;  // the original reports the malformed call
   if (nargs >= 12) {
@@ -102,12 +103,16 @@ int audit_fork_exec(PyObject* const* args, Py_ssize_t nargs) {
     t_child_stdio.fds[1] = exact_descriptor(args[9], ChildStdio::kInherited);
     t_child_stdio.fds[2] = exact_descriptor(args[11], ChildStdio::kInherited);
   }
+#if PY_VERSION_HEX >= 0x030E0000
+  return 0;
+#else
   HookWitness witness;
   if (PySys_Audit("_posixsubprocess.fork_exec", "OOO", args[1], args[0], args[5]) < 0) return -1;
   if (!witness.missed()) return 0;
   PyObject* const event_args[] = {args[1], args[0], args[5]};
   PyRef recorded = PyRef::steal(record_missed_event("_posixsubprocess.fork_exec", event_args, 3, "the fork_exec wrapper"));
   return recorded ? 0 : -1;
+#endif
 }
 
 PyObject* fork_exec_audited_varargs(PyObject* module, PyObject* args) {
@@ -124,7 +129,6 @@ PyObject* fork_exec_audited_fastcall(PyObject* module, PyObject* const* args, Py
 }
 
 void wrap_fork_exec() {
-#if PY_VERSION_HEX < 0x030E0000  // 3.14 raises the event itself
   PyModuleDef* definition = builtin_module_definition("_posixsubprocess");
   // Not built in (a shared _posixsubprocess): nothing to patch before it
   // loads. Debian's python3.11 builds it in.
@@ -139,7 +143,6 @@ void wrap_fork_exec() {
     }
     return;
   }
-#endif
 }
 
 // The keyword argument `name` of a vectorcall, or null.

@@ -455,10 +455,12 @@ bool carries_secret(PyObject* value) { return !secret_forms().empty() && object_
 
 void observe_socket_type(PyObject* socket_object) {
   if (g_observed[kFirstSocketCall].original != nullptr || socket_object == nullptr) return;
-  // socket.socket subclasses _socket.socket, whose static methods table
-  // holds recv and the rest.
+  // socket.socket subclasses _socket.socket, whose methods table (static
+  // data of CPython's, a heap type's from 3.12) holds recv and the rest. A
+  // class made in Python can take the name but is never immutable.
   for (PyTypeObject* type = Py_TYPE(socket_object); type != nullptr; type = type->tp_base) {
-    if (std::strcmp(type->tp_name, "_socket.socket") == 0 && !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+    if (std::strcmp(type->tp_name, "_socket.socket") == 0 && (type->tp_flags & Py_TPFLAGS_IMMUTABLETYPE) &&
+        type->tp_methods != nullptr) {
       patch_socket_type(type, std::make_index_sequence<kFirstLoadedCall - kFirstSocketCall>());
       return;
     }

@@ -19,7 +19,7 @@
 void* const* vigil_audit_hook_list_head(void) { return (void* const*)&VIGIL_AUDIT_HOOK_HEAD; }
 
 int vigil_audit_hook_entry_calls(const void* entry, Py_AuditHookFunction hook, const void* user_data) {
-  const _Py_AuditHookEntry* hook_entry = (const _Py_AuditHookEntry*)entry;
+  const struct _Py_AuditHookEntry* hook_entry = (const struct _Py_AuditHookEntry*)entry;
   return hook_entry->hookCFunction == hook && hook_entry->userData == user_data;
 }
 
@@ -35,6 +35,30 @@ int vigil_is_hook_state_address(unsigned long long address) {
 
 int vigil_dict_has_only_str_keys(PyObject* dict) { return DK_IS_UNICODE(((PyDictObject*)dict)->ma_keys); }
 
+#if PY_VERSION_HEX >= 0x030E0000
+// 3.14 dropped the dicts' version tags. A dict watcher counts the changes of
+// every dict Vigil asks about: one counter for all of them, so a change to
+// one makes the others look again, which is rare and only costs a lookup.
+// Static, as the watcher's id is the interpreter's.
+static int g_dict_watcher = -1;
+static unsigned long long g_watched_dict_changes = 0;
+
+static int count_dict_change(PyDict_WatchEvent event, PyObject* dict, PyObject* key, PyObject* new_value) {
+  (void)event, (void)dict, (void)key, (void)new_value;
+  ++g_watched_dict_changes;
+  return 0;
+}
+
+unsigned long long vigil_dict_version(PyObject* dict) {
+  if (g_dict_watcher < 0) g_dict_watcher = PyDict_AddWatcher(count_dict_change);
+  if (g_dict_watcher < 0 || PyDict_Watch(g_dict_watcher, dict) < 0) {
+    // No watcher (all taken, or another interpreter's dict): every check looks.
+    PyErr_Clear();
+    return ++g_watched_dict_changes;
+  }
+  return g_watched_dict_changes;
+}
+#else
 #if PY_VERSION_HEX >= 0x030C0000
 #define VIGIL_DICT_VERSION_SHIFT DICT_VERSION_INCREMENT
 #else
@@ -44,6 +68,7 @@ unsigned long long vigil_dict_version(PyObject* dict) {
   // 3.12 keeps watcher bits below the counter; they change nothing here.
   return ((PyDictObject*)dict)->ma_version_tag / VIGIL_DICT_VERSION_SHIFT;
 }
+#endif
 
 void vigil_ignore_environment_from_now_on(void) { _PyRuntime.interpreters.main->config.use_environment = 0; }
 

@@ -134,6 +134,9 @@ std::string Transcripts::on_compile(PyObject* args) {
 // the exec event is the next event, from the same instruction of the same
 // frame. The import system compiles a module's source in one call and
 // executes the code object in the next, always under the file's name.
+// CPython itself compiles and runs -c, the script and stdin with no Python
+// frame at all; 3.13 imports linecache between the two to keep the -c text
+// for tracebacks.
 std::string Transcripts::on_exec(PyObject* args) {
   LastCompile& last = t_last_compile;
   PyObject* code = PyTuple_GET_ITEM(args, 0);
@@ -148,7 +151,8 @@ std::string Transcripts::on_exec(PyObject* args) {
   bool same_call = t_event_number == last.event_number + 1 && point.frame == last.frame &&
                    point.instruction == last.instruction;
   bool module_run = last.import_system && point.import_system;
-  if (!same_call && !module_run) return {};
+  bool entry_run = last.frame == nullptr && point.frame == nullptr;
+  if (!same_call && !module_run && !entry_run) return {};
   last.valid = false;
   return std::move(last.sha256);
 }

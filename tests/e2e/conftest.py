@@ -20,6 +20,9 @@ VIGIL = str(BIN / "vigil")
 # The stock interpreter of the version vigil-python embeds (make sets it).
 STOCK_PYTHON = os.environ.get("VIGIL_STOCK_PYTHON", "/usr/bin/python3.11")
 STOCK_VERSION = tuple(int(part) for part in re.search(r"(\d+)\.(\d+)$", STOCK_PYTHON).groups())
+CACHE_TAG = "cpython-%d%d" % STOCK_VERSION  # of its .pyc files and extension modules
+# The sub-interpreter module: _xxsubinterpreters until 3.12, _interpreters from 3.13.
+SUBINTERPRETERS = "_interpreters" if STOCK_VERSION >= (3, 13) else "_xxsubinterpreters"
 SYSTEM_POLICY = Path("/etc/vigil/policy.toml")
 
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")

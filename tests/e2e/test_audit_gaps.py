@@ -54,7 +54,8 @@ def test_the_original_fork_exec_is_not_reachable(vigil_run, tmp_path):
 def test_subprocess_raises_both_popen_and_fork_exec(vigil_run, tmp_path):
     records = run_script(vigil_run, tmp_path, """
         import subprocess
-        subprocess.run(["/bin/true"], env={"PATH": "/bin"})
+        # With a cwd, 3.13+ too takes fork_exec rather than posix_spawn.
+        subprocess.run(["/bin/true"], env={"PATH": "/bin"}, cwd="/")
     """)
     popen = events(records, "subprocess.Popen")
     fork_exec = events(records, "_posixsubprocess.fork_exec")

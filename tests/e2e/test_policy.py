@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (ROOT, SYSTEM_POLICY, VIGIL, VIGIL_PYTHON, alerts, assert_contract, by_pid, events, read_records,
+from conftest import (ROOT, SUBINTERPRETERS, SYSTEM_POLICY, VIGIL, VIGIL_PYTHON, alerts, assert_contract, by_pid, events, read_records,
                       run_on_terminal)
 
 STRICT = str(ROOT / "policies" / "strict.toml")
@@ -227,7 +227,7 @@ def test_late_hook_denial_reaches_the_caller_under_strict(tmp_path, log, strict)
 
 @pytest.mark.parametrize("module, rule", [("ctypes", "ctypes"), ("_testcapi", "test-modules"),
                                           ("_testinternalcapi", "test-modules"),
-                                          ("_xxsubinterpreters", "subinterpreter")])
+                                          (SUBINTERPRETERS, "subinterpreter")])
 def test_strict_denies_dangerous_modules(tmp_path, log, module, rule, strict):
     script = tmp_path / "imports.py"
     script.write_text(f"try:\n    import {module}\n    print('imported')\nexcept PermissionError:\n    print('denied')\n")

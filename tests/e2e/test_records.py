@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 
-from conftest import STOCK_VERSION, VIGIL, VIGIL_PYTHON, assert_contract, events, read_records
+from conftest import CACHE_TAG, STOCK_VERSION, VIGIL, VIGIL_PYTHON, assert_contract, events, read_records
 
 
 def test_vigil_run_import_json_follows_the_contract(log, tmp_path):
@@ -242,7 +242,7 @@ def test_unmarshalled_bytecode_is_named_by_file_and_foreign_blobs_by_digest(vigi
     run = vigil_run(["-c", code])
     assert run.returncode == 0, run.stderr
     loads = [e["args"]["bytes"] for e in events(run.records, "marshal.loads")]
-    from_file = [b for b in loads if b.get("bytes_of_file", "").endswith("helper_mod.cpython-311.pyc")]
+    from_file = [b for b in loads if b.get("bytes_of_file", "").endswith(f"helper_mod.{CACHE_TAG}.pyc")]
     assert len(from_file) == 1 and from_file[0]["offset"] == 16
     pyc = next(tmp_path.glob("__pycache__/helper_mod.*.pyc"))
     assert from_file[0]["len"] == pyc.stat().st_size - 16

@@ -3,7 +3,7 @@ unlinks the native hook during start-up."""
 
 import subprocess
 
-from conftest import VIGIL_PYTHON, assert_contract, events
+from conftest import SUBINTERPRETERS, VIGIL_PYTHON, assert_contract, events
 
 
 def test_events_raised_by_another_hook_while_recording(vigil_run, tmp_path):
@@ -28,7 +28,7 @@ def test_events_raised_by_another_hook_while_recording(vigil_run, tmp_path):
 
 
 def test_sub_interpreters_are_recorded(vigil_run):
-    code = ("import _xxsubinterpreters as interpreters\n"
+    code = (f"import {SUBINTERPRETERS} as interpreters\n"
             "sub = interpreters.create()\n"
             "interpreters.run_string(sub, 'import sys, os; os.getcwd(); sys.audit(\"in.sub\", 42)')\n"
             "interpreters.destroy(sub)\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STOCK_PYTHON, STOCK_VERSION, VIGIL, alerts, events, trust_files
+from conftest import CACHE_TAG, STOCK_PYTHON, STOCK_VERSION, VIGIL, alerts, events, trust_files
 
 STDLIB = "/usr/lib/python%d.%d" % STOCK_VERSION
 
@@ -185,7 +185,7 @@ def test_zipimport_of_a_trusted_and_of_a_changed_archive(vigil_run, trust_policy
     assert any(archive in a["message"] for a in alerts(run.records, "trust.code"))
 
 
-EXTENSION = "audioop.cpython-311-x86_64-linux-gnu.so"
+EXTENSION = f"xxlimited.{CACHE_TAG}-x86_64-linux-gnu.so"
 
 
 @pytest.mark.parametrize("mode", ["audit", "enforce"])
@@ -193,14 +193,14 @@ def test_an_extension_module_outside_the_trust_store(vigil_run, trust_policy, tm
     copied = app / "ext"
     copied.mkdir()
     shutil.copy(f"{STDLIB}/lib-dynload/{EXTENSION}", copied / EXTENSION)
-    main = write(app / "main.py", f"import sys\nsys.path.insert(0, {str(copied)!r})\nimport audioop\n"
-                                  "print('loaded', audioop.__file__)\n")
+    main = write(app / "main.py", f"import sys\nsys.path.insert(0, {str(copied)!r})\nimport xxlimited\n"
+                                  "print('loaded', xxlimited.__file__)\n")
     trust(tmp_path, main)
     run = run_under(vigil_run, trust_policy(mode), main)
     found = alerts(run.records, "trust.native")
     assert len(found) == 1 and f"{copied}/{EXTENSION}" in found[0]["message"]
     assert found[0]["attack"] == ["T1129"]
-    imported = [e for e in events(run.records, "import") if e["args"]["module"] == "audioop" and e["args"]["filename"]]
+    imported = [e for e in events(run.records, "import") if e["args"]["module"] == "xxlimited" and e["args"]["filename"]]
     assert imported[0]["trust"]["verdict"] == "untrusted"
     if mode == "audit":
         assert run.stdout == f"loaded {copied}/{EXTENSION}\n".encode()
@@ -209,12 +209,12 @@ def test_an_extension_module_outside_the_trust_store(vigil_run, trust_policy, tm
 
 
 def test_a_trusted_extension_module_loads(vigil_run, trust_policy, tmp_path, app):
-    main = write(app / "main.py", "import audioop\nprint('loaded')\n")
+    main = write(app / "main.py", "import xxlimited\nprint('loaded')\n")
     trust(tmp_path, main)
     run = run_under(vigil_run, trust_policy(), main)
     assert run.stdout == b"loaded\n", run.stderr
     imported = [e for e in events(run.checked_records(), "import")
-                if e["args"]["module"] == "audioop" and e["args"]["filename"]]
+                if e["args"]["module"] == "xxlimited" and e["args"]["filename"]]
     assert imported[0]["trust"]["verdict"] == "trusted"
 
 
@@ -283,7 +283,7 @@ def test_refused_bytecode_falls_back_to_the_verified_source(vigil_run, trust_pol
     records = run.checked_records()
     assert alerts(records) == []
     verdicts = {e["args"]["path"]: e["trust"]["verdict"] for e in events(records, "open") if "trust" in e}
-    assert verdicts[f"{STDLIB}/json/__pycache__/__init__.cpython-311.pyc"] == "refused"
+    assert verdicts[f"{STDLIB}/json/__pycache__/__init__.{CACHE_TAG}.pyc"] == "refused"
     assert verdicts[f"{STDLIB}/json/__init__.py"] == "trusted"
 
 

@@ -30,16 +30,20 @@ def _inside(value, ranges, size=1):
 
 def runtime_hook_list_head():
     """The ctypes view of _PyRuntime.audit_hook_head: the word after the
-    open-code hook (a function of the executable) and its null user data,
-    pointing at an entry {next: NULL, hook: code, user data: data}."""
+    open-code hook (a function of the executable) and its null user data
+    (3.12+: the word after that, behind the list's mutex), pointing at an
+    entry {next: NULL, hook: code, user data: data}."""
     runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
-    code, data, _ = _maps()
+    code, data, readable = _maps()
     words = (ctypes.c_size_t * 4096).from_address(runtime)
-    for i in range(2, 4096):
-        if _inside(words[i - 2], code) and words[i - 1] == 0 and words[i] and not _inside(words[i], code + data):
-            entry = (ctypes.c_size_t * 3).from_address(words[i])
+    head_offset = 1 if sys.version_info >= (3, 12) else 0
+    for i in range(2, 4095):
+        head = i + head_offset
+        if (_inside(words[i - 2], code) and words[i - 1] == 0 and _inside(words[head], readable, 3 * WORD)
+                and not _inside(words[head], code + data)):
+            entry = (ctypes.c_size_t * 3).from_address(words[head])
             if entry[0] == 0 and _inside(entry[1], code) and _inside(entry[2], data):
-                return ctypes.c_size_t.from_address(runtime + WORD * i)
+                return ctypes.c_size_t.from_address(runtime + WORD * head)
     raise RuntimeError("the runtime's audit hook list was not found")
 
 
