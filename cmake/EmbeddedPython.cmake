@@ -15,6 +15,12 @@ list(GET _vigil_py_info 4 VIGIL_PYTHON_VERSION)
 list(GET _vigil_py_info 5 VIGIL_PYTHON_STDLIB)
 
 set(VIGIL_PYTHON_STATIC "${_vigil_py_libpl}/${_vigil_py_library}")
+# What CPython opens the script and PYTHONSTARTUP with (python_compat.h).
+if(VIGIL_PYTHON_VERSION VERSION_GREATER_EQUAL 3.14)
+  set(VIGIL_PYTHON_FOPEN Py_fopen)
+else()
+  set(VIGIL_PYTHON_FOPEN _Py_fopen_obj)
+endif()
 # make pgo: the same CPython release built with PGO and LTO
 # (tools/build-pgo-libpython.sh), headers and all.
 set(VIGIL_OPTIMISED_PYTHON "" CACHE PATH

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern "C" FILE* __real__Py_fopen_obj(PyObject* path, const char* mode);
+extern "C" FILE* VIGIL_REAL_SCRIPT_FOPEN(PyObject* path, const char* mode);
 
 namespace vigil {
 namespace {
@@ -274,9 +274,9 @@ void capture_standard_input() {
 
 // CPython opens the script and PYTHONSTARTUP (and reopens a .pyc script)
 // with this function; everything else it opens this way goes on as before.
-extern "C" FILE* __wrap__Py_fopen_obj(PyObject* path, const char* mode) {
+extern "C" FILE* VIGIL_WRAPPED_SCRIPT_FOPEN(PyObject* path, const char* mode) {
   using namespace vigil;
-  if (path != t_expected.filename) return __real__Py_fopen_obj(path, mode);
+  if (path != t_expected.filename) return VIGIL_REAL_SCRIPT_FOPEN(path, mode);
   auto code = read_code_file(path, mode, 0, t_expected.run_directly);
   if (!code) return nullptr;
   FILE* file = sealed_memory_file(code->view());

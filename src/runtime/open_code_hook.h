@@ -4,7 +4,8 @@
 // raises, and handed back as an in-memory file of exactly those bytes.
 //   - modules, .pyc, .pth, zip archives and runpy: PyFile_SetOpenCodeHook;
 //   - the script on the command line and PYTHONSTARTUP, which CPython opens
-//     with _Py_fopen_obj: the link wraps that function (-Wl,--wrap), and
+//     with _Py_fopen_obj (Py_fopen from 3.14): the link wraps that function
+//     (-Wl,--wrap), and
 //     the file CPython gets is a sealed memfd holding the bytes read, the
 //     ones checked and transcribed (transcripts.h);
 //   - code on standard input, read whole before CPython starts and put back

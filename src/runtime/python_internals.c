@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#if PY_VERSION_HEX >= 0x030E0000
+#include <internal/pycore_audit.h>
+#endif
 #include <internal/pycore_dict.h>
 #include <internal/pycore_fileutils.h>
 #include <internal/pycore_import.h>
