@@ -309,7 +309,7 @@ def test_the_genuine_repl_code_raises_unmarked_events_from_a_program(vigil_run, 
         wrapper = repl._ReadlineWrapper()
         wrapper.reader = Reader()
         assert wrapper.input("genuine? ") == "typed"
-        exec(compile(open({PYREPL_READLINE!r}).read(), {PYREPL_READLINE!r}, "exec"), {{"__name__": "copy"}})
+        compile(open({PYREPL_READLINE!r}).read(), {PYREPL_READLINE!r}, "exec")
         wrapper.input("after? ")
     """)
     prompts = events(records, "builtins.input")
