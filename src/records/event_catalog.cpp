@@ -50,7 +50,8 @@ constexpr StdlibRaise kStdlibRaises[] = {
     {"asyncio/__main__.py", "cpython.run_stdin"},
     {"asyncio/__main__.py", "cpython.run_interactivehook"},
 };
-constexpr std::string_view kStdlibRaisingFiles[] = {"_pyrepl/readline.py", "_pyrepl/main.py", "asyncio/__main__.py"};
+constexpr std::string_view kStdlibRaisingFiles[] = {"_pyrepl/readline.py", "_pyrepl/main.py",
+                                                     "asyncio/__main__.py"};
 
 std::vector<std::string_view> split_fields(std::string_view fields) {
   std::vector<std::string_view> names;

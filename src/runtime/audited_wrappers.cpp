@@ -119,9 +119,11 @@ bool raised_by_standard_library(PyObject* event) {
   if (name.empty()) return false;
   PyFrameObject* frame = compat::current_frame();
   if (frame == nullptr) return false;
-  PyRef code = PyRef::steal(reinterpret_cast<PyObject*>(compat::frame_code(frame)));
-  std::string_view file = in_standard_library(exact_text(compat::code_filename(reinterpret_cast<PyCodeObject*>(code.get()))));
-  return !file.empty() && stdlib_raises_from_python(name, file);
+  PyCodeObject* code = compat::frame_code(frame);
+  std::string_view file = in_standard_library(exact_text(compat::code_filename(code)));
+  bool raised = !file.empty() && stdlib_raises_from_python(name, file);
+  Py_DECREF(code);
+  return raised;
 }
 
 PyObject* sys_audit_marking_its_events(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
@@ -532,7 +534,8 @@ int exact_descriptor(PyObject* value, int fallback) {
 }
 
 void note_code_naming(std::string_view event, PyObject* args) {
-  if (g_stdlib_raising_file_name_taken.load(std::memory_order_relaxed) || args == nullptr || !PyTuple_Check(args)) return;
+  if (g_stdlib_raising_file_name_taken.load(std::memory_order_relaxed)) return;
+  if (args == nullptr || !PyTuple_Check(args)) return;
   Py_ssize_t size = PyTuple_GET_SIZE(args);
   bool taken = false;
   if (event == "marshal.loads") {
@@ -540,7 +543,8 @@ void note_code_naming(std::string_view event, PyObject* args) {
     // read through the open-code hook; any other bytes can hold code
     // objects of any name.
     PyObject* bytes = size > 0 ? PyTuple_GET_ITEM(args, 0) : nullptr;
-    taken = bytes == nullptr || !PyBytes_Check(bytes) || find_in_recent_code_file(compat::bytes_view(bytes)).path == nullptr;
+    taken = bytes == nullptr || !PyBytes_Check(bytes) ||
+            find_in_recent_code_file(compat::bytes_view(bytes)).path == nullptr;
   } else if (event == "marshal.load") {
     taken = true;  // bytes the event does not show
   } else if (event == "code.__new__") {
@@ -551,8 +555,8 @@ void note_code_naming(std::string_view event, PyObject* args) {
     PyObject* filename = size > 1 ? PyTuple_GET_ITEM(args, 1) : nullptr;
     if (filename != nullptr && names_stdlib_raising_file(filename)) {
       PyObject* source = PyTuple_GET_ITEM(args, 0);
-      CodeFileSlice read = source != nullptr && PyBytes_Check(source) ? find_in_recent_code_file(compat::bytes_view(source))
-                                                                      : CodeFileSlice{};
+      CodeFileSlice read;
+      if (source != nullptr && PyBytes_Check(source)) read = find_in_recent_code_file(compat::bytes_view(source));
       taken = read.path == nullptr || read.offset != 0 || *read.path != exact_text(filename);
     }
   }

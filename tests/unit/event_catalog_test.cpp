@@ -59,7 +59,8 @@ TEST(EventCatalog, KnowsWhichRuntimeEventsTheStandardLibraryRaisesFromPython) {
   EXPECT_FALSE(stdlib_raises_from_python("os.system", "_pyrepl/readline.py"));
   EXPECT_FALSE(stdlib_raises_from_python("builtins.input", "/usr/lib/python3.13/_pyrepl/readline.py"));
   for (std::string_view file : stdlib_files_raising_runtime_events()) {
-    EXPECT_TRUE(stdlib_raises_from_python("builtins.input", file) || stdlib_raises_from_python("cpython.run_startup", file))
+    EXPECT_TRUE(stdlib_raises_from_python("builtins.input", file) ||
+                stdlib_raises_from_python("cpython.run_startup", file))
         << file;
   }
 }
