@@ -108,6 +108,39 @@ bool names_stdlib_raising_file(PyObject* filename) {
   return false;
 }
 
+// Whether `bytecode` is the cached bytecode of `source` ("d/x.py":
+// "d/__pycache__/x.cpython-313.pyc", "...opt-1.pyc").
+bool caches(std::string_view bytecode, std::string_view source) {
+  std::size_t slash = source.rfind('/') + 1;
+  std::string_view directory = source.substr(0, slash);
+  std::string_view stem = source.substr(slash, source.size() - slash - std::strlen(".py"));
+  if (!bytecode.starts_with(directory) || !bytecode.ends_with(".pyc")) return false;
+  bytecode.remove_prefix(directory.size());
+  return bytecode.starts_with("__pycache__/") && bytecode.substr(std::strlen("__pycache__/")).starts_with(stem) &&
+         bytecode.substr(std::strlen("__pycache__/") + stem.size()).starts_with(".");
+}
+
+// Whether marshalled bytes can make a code object named like one of the
+// watched files without being that file's own bytecode. Marshal keeps
+// every str as its characters, and a code object's file name is a str of
+// the stream, so such a name is in the bytes as it is. The import system
+// unmarshals the tail of the code file the open-code hook has just read;
+// the interpreter's frozen modules (3.13 unmarshals them through the same
+// event) name themselves "<frozen …>".
+bool marshalled_bytes_take_stdlib_raising_file_name(std::string_view bytes) {
+  std::string prefix = std::string(kStdlibDirectory) + "/";
+  for (std::size_t at = bytes.find(prefix); at != std::string_view::npos; at = bytes.find(prefix, at + 1)) {
+    std::string_view named = bytes.substr(at + prefix.size());
+    for (std::string_view file : stdlib_files_raising_runtime_events()) {
+      if (!named.starts_with(file)) continue;
+      CodeFileSlice read = find_in_recent_code_file(bytes);
+      std::string source = prefix + std::string(file);
+      if (read.path == nullptr || !caches(*read.path, source)) return true;
+    }
+  }
+  return false;
+}
+
 // Whether the standard library's own code raises `event` through sys.audit
 // where the runtime raised it from C before (3.13's REPL). The innermost
 // frame is sys.audit's caller; its code's file name is only believed while
@@ -539,12 +572,9 @@ void note_code_naming(std::string_view event, PyObject* args) {
   Py_ssize_t size = PyTuple_GET_SIZE(args);
   bool taken = false;
   if (event == "marshal.loads") {
-    // The import system unmarshals the tail of the code file it has just
-    // read through the open-code hook; any other bytes can hold code
-    // objects of any name.
     PyObject* bytes = size > 0 ? PyTuple_GET_ITEM(args, 0) : nullptr;
     taken = bytes == nullptr || !PyBytes_Check(bytes) ||
-            find_in_recent_code_file(compat::bytes_view(bytes)).path == nullptr;
+            marshalled_bytes_take_stdlib_raising_file_name(compat::bytes_view(bytes));
   } else if (event == "marshal.load") {
     taken = true;  // bytes the event does not show
   } else if (event == "code.__new__") {

@@ -41,7 +41,9 @@ bool take_raised_by_sys_audit();
 // events can make code objects that carry the name of a standard-library
 // file whose events sys.audit's wrapper leaves unmarked. Once one may have
 // (anything but the import system loading that file from the bytes the
-// open-code hook read), those events are marked again for the rest of the
+// open-code hook read: a compile of other text under its name, a code
+// object built under it, marshalled bytes that name it and are not its
+// cached bytecode), those events are marked again for the rest of the
 // process. `_imp._fix_co_filename`, which renames code objects without an
 // event, is wrapped to the same end.
 void note_code_naming(std::string_view event, PyObject* args);
