@@ -91,11 +91,11 @@ def test_memoryview_at_names_its_arguments(vigil_run, tmp_path):
     records = run_script(vigil_run, tmp_path, """
         import ctypes
         buffer = ctypes.create_string_buffer(b"abc")
-        assert bytes(ctypes.memoryview_at(buffer, 3)) == b"abc"
+        assert bytes(ctypes.memoryview_at(ctypes.addressof(buffer), 3)) == b"abc"
     """)
     viewed = events(records, "ctypes.memoryview_at")[0]["args"]
     assert set(viewed) == {"address", "size", "readonly"}
-    assert viewed["size"] == 3 and viewed["readonly"] is False
+    assert viewed["size"] == 3 and not viewed["readonly"] and isinstance(viewed["address"], int)
 
 
 # ---------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_a_remote_script_runs_and_both_sides_alert(vigil_run, tmp_path):
 
     target = read_records(target_log)
     received = events(target, "cpython.remote_debugger_script")
-    assert received and received[0]["args"]["script_path"].endswith(".py")
+    assert received and received[0]["args"] == {"script_path": str(sent)}
     alert = alerts(target, "remote-debugger-script")[0]
     assert alert["severity"] == "high" and "T1055" in alert["attack"]
 
