@@ -267,6 +267,20 @@ def test_the_repl_events_are_not_marked_but_a_forgery_in_the_session_is(tmp_path
     assert [(e["args"]["result"], e.get("raised_by")) for e in results] == [("alice", None), ("forged", "sys.audit")]
 
 
+@needs((3, 13), "the asyncio REPL's sys.audit events")
+def test_the_asyncio_repl_events_are_not_marked(tmp_path):
+    log = tmp_path / "vigil.jsonl"
+    env = dict(os.environ, VIGIL_LOG=str(log), TERM="xterm", HOME=str(tmp_path))
+    env.pop("PYTHONPATH", None)
+    status, output = run_on_terminal([VIGIL_PYTHON, "-q", "-m", "asyncio"], b"print(6 * 7)\nexit()\n", env,
+                                     tmp_path)
+    assert b"42" in output, output
+    records = read_records(log)
+    stdin = [e for e in events(records, "cpython.run_stdin") if e["site"]]
+    assert stdin and stdin[0]["site"]["file"] == f"{STDLIB}/asyncio/__main__.py"
+    assert "raised_by" not in stdin[0]
+
+
 # Code that takes the name of the REPL's file, each way a code object gets
 # one; every later event from "that file" is marked. These run on every
 # version: the check is the same, whether or not the file exists.
