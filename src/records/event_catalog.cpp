@@ -36,6 +36,23 @@ constexpr CatalogRow kCatalog[] = {
     {"signal.pidfd_send_signal", "pidfd,sig,siginfo,flags"},
 };
 
+// Read from the sys.audit calls of Debian's 3.13 and 3.14 standard
+// libraries; 3.11's has none of these.
+struct StdlibRaise {
+  std::string_view file;
+  std::string_view event;
+};
+constexpr StdlibRaise kStdlibRaises[] = {
+    {"_pyrepl/readline.py", "builtins.input"},
+    {"_pyrepl/readline.py", "builtins.input/result"},
+    {"_pyrepl/main.py", "cpython.run_startup"},
+    {"asyncio/__main__.py", "cpython.run_startup"},
+    {"asyncio/__main__.py", "cpython.run_stdin"},
+    {"asyncio/__main__.py", "cpython.run_interactivehook"},
+};
+constexpr std::string_view kStdlibRaisingFiles[] = {"_pyrepl/readline.py", "_pyrepl/main.py",
+                                                     "asyncio/__main__.py"};
+
 std::vector<std::string_view> split_fields(std::string_view fields) {
   std::vector<std::string_view> names;
   while (!fields.empty()) {
@@ -71,5 +88,14 @@ const EventSignature* find_event_signature(std::string_view event) {
 }
 
 const std::vector<EventSignature>& event_catalog() { return index().signatures; }
+
+bool stdlib_raises_from_python(std::string_view event, std::string_view file) {
+  for (const auto& raise : kStdlibRaises) {
+    if (raise.event == event && raise.file == file) return true;
+  }
+  return false;
+}
+
+std::span<const std::string_view> stdlib_files_raising_runtime_events() { return kStdlibRaisingFiles; }
 
 }  // namespace vigil

@@ -2,6 +2,7 @@
 // fields ("path", "mode") instead of positions.
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -17,5 +18,16 @@ const EventSignature* find_event_signature(std::string_view event);
 
 // Every catalogued event, for tools that check names (vigil policy check).
 const std::vector<EventSignature>& event_catalog();
+
+// Whether the standard library's own Python code in `file` (relative to the
+// standard library's directory) raises `event` through sys.audit, where the
+// runtime raised it from C before: 3.13's REPL (_pyrepl) and the asyncio
+// REPL raise builtins.input, builtins.input/result and the cpython.run_*
+// events of an interactive session that way.
+bool stdlib_raises_from_python(std::string_view event, std::string_view file);
+
+// The files of stdlib_raises_from_python, relative to the standard
+// library's directory.
+std::span<const std::string_view> stdlib_files_raising_runtime_events();
 
 }  // namespace vigil

@@ -485,6 +485,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
   Transcripts::count_event();
   if (std::strcmp(event, "os.fork") == 0 || std::strcmp(event, "os.forkpty") == 0) t_python_fork_pending = true;
   expect_code_file_open_after(event, args);
+  note_code_naming(event, args);
 
   // One buffer per thread keeps the common case free of allocation; a
   // record rendered while another is being rendered gets its own.

@@ -1,10 +1,13 @@
 #include "audited_wrappers.h"
 
 #include "audit_hook.h"
+#include "code_file_memory.h"
+#include "default_policy.h"
 #include "event_catalog.h"
 #include "py_ref.h"
 #include "python_compat.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +16,7 @@
 #include <iterator>
 #include <link.h>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace vigil {
@@ -28,6 +32,13 @@ PyCFunction g_fork_exec_original = nullptr;
 PyCFunction g_os_open_original = nullptr;
 PyCFunction g_posix_spawn_original = nullptr;
 PyCFunction g_posix_spawnp_original = nullptr;
+PyCFunction g_fix_co_filename_original = nullptr;
+
+// Set once code other than the import system's loading of the file itself
+// may carry the name of a standard-library file that raises runtime
+// events from Python (stdlib_raises_from_python): from then on such events
+// are marked like any other sys.audit event. Never cleared.
+std::atomic<bool> g_stdlib_raising_file_name_taken{false};
 
 // Set by the fork_exec and posix_spawn wrappers for the duration of the
 // call, read by the hook at the call's event.
@@ -67,8 +78,89 @@ PyObject* record_missed_event(const char* event, PyObject* const* args, Py_ssize
   return Py_NewRef(Py_None);
 }
 
+// The UTF-8 text of an exact str; empty for anything else (a subclass, or
+// lone surrogates, which no file the check compares with has).
+std::string_view exact_text(PyObject* object) {
+  if (object == nullptr || !PyUnicode_CheckExact(object)) return {};
+  Py_ssize_t size = 0;
+  const char* text = PyUnicode_AsUTF8AndSize(object, &size);
+  if (text == nullptr) {
+    PyErr_Clear();
+    return {};
+  }
+  return {text, static_cast<std::size_t>(size)};
+}
+
+// `path` relative to the embedded CPython's standard library, fixed when
+// Vigil was built: sys._stdlib_dir is a plain attribute any code can set.
+std::string_view in_standard_library(std::string_view path) {
+  std::string_view directory = kStdlibDirectory;
+  if (path.size() <= directory.size() + 1 || !path.starts_with(directory) || path[directory.size()] != '/') return {};
+  return path.substr(directory.size() + 1);
+}
+
+bool names_stdlib_raising_file(PyObject* filename) {
+  std::string_view file = in_standard_library(exact_text(filename));
+  if (file.empty()) return false;
+  for (std::string_view raising : stdlib_files_raising_runtime_events()) {
+    if (file == raising) return true;
+  }
+  return false;
+}
+
+// Whether `bytecode` is the cached bytecode of `source` ("d/x.py":
+// "d/__pycache__/x.cpython-313.pyc", "...opt-1.pyc").
+bool caches(std::string_view bytecode, std::string_view source) {
+  std::size_t slash = source.rfind('/') + 1;
+  std::string_view directory = source.substr(0, slash);
+  std::string_view stem = source.substr(slash, source.size() - slash - std::strlen(".py"));
+  if (!bytecode.starts_with(directory) || !bytecode.ends_with(".pyc")) return false;
+  bytecode.remove_prefix(directory.size());
+  return bytecode.starts_with("__pycache__/") && bytecode.substr(std::strlen("__pycache__/")).starts_with(stem) &&
+         bytecode.substr(std::strlen("__pycache__/") + stem.size()).starts_with(".");
+}
+
+// Whether marshalled bytes can make a code object named like one of the
+// watched files without being that file's own bytecode. Marshal keeps
+// every str as its characters, and a code object's file name is a str of
+// the stream, so such a name is in the bytes as it is. The import system
+// unmarshals the tail of the code file the open-code hook has just read;
+// the interpreter's frozen modules (3.13 unmarshals them through the same
+// event) name themselves "<frozen …>".
+bool marshalled_bytes_take_stdlib_raising_file_name(std::string_view bytes) {
+  std::string prefix = std::string(kStdlibDirectory) + "/";
+  for (std::size_t at = bytes.find(prefix); at != std::string_view::npos; at = bytes.find(prefix, at + 1)) {
+    std::string_view named = bytes.substr(at + prefix.size());
+    for (std::string_view file : stdlib_files_raising_runtime_events()) {
+      if (!named.starts_with(file)) continue;
+      CodeFileSlice read = find_in_recent_code_file(bytes);
+      std::string source = prefix + std::string(file);
+      if (read.path == nullptr || !caches(*read.path, source)) return true;
+    }
+  }
+  return false;
+}
+
+// Whether the standard library's own code raises `event` through sys.audit
+// where the runtime raised it from C before (3.13's REPL). The innermost
+// frame is sys.audit's caller; its code's file name is only believed while
+// no code object could have taken that name except by the import system
+// loading the file (note_code_naming).
+bool raised_by_standard_library(PyObject* event) {
+  if (g_stdlib_raising_file_name_taken.load(std::memory_order_relaxed)) return false;
+  std::string_view name = exact_text(event);
+  if (name.empty()) return false;
+  PyFrameObject* frame = compat::current_frame();
+  if (frame == nullptr) return false;
+  PyCodeObject* code = compat::frame_code(frame);
+  std::string_view file = in_standard_library(exact_text(compat::code_filename(code)));
+  bool raised = !file.empty() && stdlib_raises_from_python(name, file);
+  Py_DECREF(code);
+  return raised;
+}
+
 PyObject* sys_audit_marking_its_events(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
-  t_raised_by_sys_audit = true;
+  t_raised_by_sys_audit = nargs == 0 || !raised_by_standard_library(args[0]);
   HookWitness witness;
   PyObject* result = reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_sys_audit_original))(
       self, args, nargs);
@@ -89,6 +181,31 @@ void wrap_sys_audit() {
   PyMethodDef* entry = reinterpret_cast<PyCFunctionObject*>(audit)->m_ml;
   if (std::strcmp(entry->ml_name, "audit") != 0 || entry->ml_flags != METH_FASTCALL) return;
   patch(entry, g_sys_audit_original, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(sys_audit_marking_its_events)));
+}
+
+// _imp._fix_co_filename(code, path) renames a code object and those inside
+// it, without an event: importlib gives an unmarshalled code object its
+// source's path. A rename to one of the watched files from another name is
+// a code object taking that name.
+PyObject* fix_co_filename_noting_renames(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs == 2 && PyCode_Check(args[0]) && names_stdlib_raising_file(args[1]) &&
+      PyUnicode_Compare(compat::code_filename(reinterpret_cast<PyCodeObject*>(args[0])), args[1]) != 0) {
+    if (PyErr_Occurred()) PyErr_Clear();
+    g_stdlib_raising_file_name_taken.store(true, std::memory_order_relaxed);
+  }
+  return reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(g_fix_co_filename_original))(self, args,
+                                                                                                      nargs);
+}
+
+void wrap_fix_co_filename() {
+  PyModuleDef* definition = builtin_module_definition("_imp");
+  if (definition == nullptr || definition->m_methods == nullptr) return;
+  for (PyMethodDef* entry = definition->m_methods; entry->ml_name != nullptr; ++entry) {
+    if (std::strcmp(entry->ml_name, "_fix_co_filename") == 0 && entry->ml_flags == METH_FASTCALL) {
+      patch(entry, g_fix_co_filename_original,
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fix_co_filename_noting_renames)));
+    }
+  }
 }
 
 // fork_exec(process_args, executable_list, close_fds, fds_to_keep, cwd,
@@ -433,6 +550,7 @@ PyModuleDef* builtin_module_definition(const char* name) {
 
 void install_audited_wrappers() {
   wrap_sys_audit();
+  wrap_fix_co_filename();
   wrap_fork_exec();
   wrap_unaudited_calls(std::make_index_sequence<std::size(g_unaudited_calls)>());
   wrap_os_open();
@@ -449,6 +567,33 @@ int exact_descriptor(PyObject* value, int fallback) {
   long fd = PyLong_AsLongAndOverflow(value, &overflow);
   if (overflow != 0 || fd < -1 || fd > INT32_MAX) return fallback;
   return static_cast<int>(fd);
+}
+
+void note_code_naming(std::string_view event, PyObject* args) {
+  if (g_stdlib_raising_file_name_taken.load(std::memory_order_relaxed)) return;
+  if (args == nullptr || !PyTuple_Check(args)) return;
+  Py_ssize_t size = PyTuple_GET_SIZE(args);
+  bool taken = false;
+  if (event == "marshal.loads") {
+    PyObject* bytes = size > 0 ? PyTuple_GET_ITEM(args, 0) : nullptr;
+    taken = bytes == nullptr || !PyBytes_Check(bytes) ||
+            marshalled_bytes_take_stdlib_raising_file_name(compat::bytes_view(bytes));
+  } else if (event == "marshal.load") {
+    taken = true;  // bytes the event does not show
+  } else if (event == "code.__new__") {
+    taken = size > 1 && names_stdlib_raising_file(PyTuple_GET_ITEM(args, 1));
+  } else if (event == "compile") {
+    // The import system compiles a file it read through the open-code hook
+    // (no cached bytecode) from exactly its bytes, under its own name.
+    PyObject* filename = size > 1 ? PyTuple_GET_ITEM(args, 1) : nullptr;
+    if (filename != nullptr && names_stdlib_raising_file(filename)) {
+      PyObject* source = PyTuple_GET_ITEM(args, 0);
+      CodeFileSlice read;
+      if (source != nullptr && PyBytes_Check(source)) read = find_in_recent_code_file(compat::bytes_view(source));
+      taken = read.path == nullptr || read.offset != 0 || *read.path != exact_text(filename);
+    }
+  }
+  if (taken) g_stdlib_raising_file_name_taken.store(true, std::memory_order_relaxed);
 }
 
 bool take_raised_by_sys_audit() {

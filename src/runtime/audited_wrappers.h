@@ -5,7 +5,9 @@
 //   - readline's history and init-file functions read and write files
 //     without an event; they now raise 3.14's `open` (path, mode, 0);
 //   - an event raised by Python code through sys.audit looks like one the
-//     runtime raised; the hook can now tell, and marks it as forgeable;
+//     runtime raised; the hook can now tell, and marks it as forgeable,
+//     except where the standard library's own code raises what the runtime
+//     raised from C before (3.13's REPL: stdlib_raises_from_python);
 //   - os.chroot, os.mknod, os.mkfifo, the os.set*uid family and
 //     signal.pidfd_send_signal raise no event in any CPython; they now raise
 //     one of their own name (`os.chroot`…), as CPython names its events;
@@ -22,6 +24,8 @@
 
 #include "python_compat.h"
 
+#include <string_view>
+
 namespace vigil {
 
 // Once, at the first audit event of the process, before any Python code
@@ -32,6 +36,17 @@ void install_audited_wrappers();
 // through sys.audit. Reading it clears it, so events raised while the hook
 // runs (a Python hook opening a file) are not taken for it.
 bool take_raised_by_sys_audit();
+
+// Every event, before it is recorded: compile, code.__new__ and marshal
+// events can make code objects that carry the name of a standard-library
+// file whose events sys.audit's wrapper leaves unmarked. Once one may have
+// (anything but the import system loading that file from the bytes the
+// open-code hook read: a compile of other text under its name, a code
+// object built under it, marshalled bytes that name it and are not its
+// cached bytecode), those events are marked again for the rest of the
+// process. `_imp._fix_co_filename`, which renames code objects without an
+// event, is wrapped to the same end.
+void note_code_naming(std::string_view event, PyObject* args);
 
 // The directory os.open resolves a relative path in (its dir_fd). A
 // dir_fd that is not an int (an object with __index__) is not read: that
