@@ -19,15 +19,35 @@ import importlib.util
 import os
 import sys
 
-# marshal.dumps(code) for CPython 3.11, compiled elsewhere under a site-packages name.
-CODE_B64 = (
-    "4wAAAAAAAAAAAAAAAAUAAAAAAAAA80AAAACXAGQAZAFsAFoAAgBlAWQCAgBlAGoCAAAAAAAA"
-    "AACmAAAAqwAAAAAAAAAAAKYCAACrAgAAAAAAAAAAAQBkAVMAKQPpAAAAAE56FXNvdXJjZWxl"
-    "c3MgbW9kdWxlIHJhbikD2gJvc9oFcHJpbnTaBmdldHBpZKkA8wAAAAD6Li91c3IvbGliL3B5"
-    "dGhvbjMvZGlzdC1wYWNrYWdlcy9jZXJ0aWZpL2NvcmUucHn6CDxtb2R1bGU+cgkAAAABAAAA"
-    "cy8AAADwAwEBAdgACYAJgAmACdgABYAF0AYdmHmYcpx5mXuce9EAK9QAK9AAK9AAK9AAK3IH"
-    "AAAA"
-)
+# marshal.dumps(code) for each CPython (bytecode is per version), compiled
+# elsewhere under a site-packages name.
+CODE_B64S = {
+    (3, 11): (
+        "4wAAAAAAAAAAAAAAAAUAAAAAAAAA80AAAACXAGQAZAFsAFoAAgBlAWQCAgBlAGoCAAAAAAAA"
+        "AACmAAAAqwAAAAAAAAAAAKYCAACrAgAAAAAAAAAAAQBkAVMAKQPpAAAAAE56FXNvdXJjZWxl"
+        "c3MgbW9kdWxlIHJhbikD2gJvc9oFcHJpbnTaBmdldHBpZKkA8wAAAAD6Li91c3IvbGliL3B5"
+        "dGhvbjMvZGlzdC1wYWNrYWdlcy9jZXJ0aWZpL2NvcmUucHn6CDxtb2R1bGU+cgkAAAABAAAA"
+        "cy8AAADwAwEBAdgACYAJgAmACdgABYAF0AYdmHmYcpx5mXuce9EAK9QAK9AAK9AAK9AAK3IH"
+        "AAAA"
+    ),
+    (3, 13): (
+        "4wAAAAAAAAAAAAAAAAUAAAAAAAAA8zwAAACVAFMAUwFLAHIAXAEiAFMCXABSBAAAAAAAAAAA"
+        "AAAAAAAAAAAAACIANQAAAAAAAAA1AgAAAAAAACAAZwEpA+kAAAAATnoVc291cmNlbGVzcyBt"
+        "b2R1bGUgcmFuKQPaAm9z2gVwcmludNoGZ2V0cGlkqQDzAAAAANouL3Vzci9saWIvcHl0aG9u"
+        "My9kaXN0LXBhY2thZ2VzL2NlcnRpZmkvY29yZS5wedoIPG1vZHVsZT5yCQAAAAEAAABzGQAA"
+        "APADAQEB2wAJ2QAF0AYdmHKfeZp5m3vVACtyBwAAAA=="
+    ),
+    (3, 14): (
+        "4wAAAAAAAAAAAAAAAAUAAAAAAAAA8z4AAACAAF4AUgFJAHQAXQEhAFICXQBQBAAAAAAAAAAA"
+        "AAAAAAAAAAAAACEANAAAAAAAAAA0AgAAAAAAAB8AUgEjACkD6QAAAABOehVzb3VyY2VsZXNz"
+        "IG1vZHVsZSByYW4pA9oCb3PaBXByaW502gZnZXRwaWSpAPMAAAAA2i4vdXNyL2xpYi9weXRo"
+        "b24zL2Rpc3QtcGFja2FnZXMvY2VydGlmaS9jb3JlLnB52gg8bW9kdWxlPnIJAAAAAQAAAHMZ"
+        "AAAA8AMBAQHbAAnZAAXQBh2Ycp95mnmbe9YAK3IHAAAA"
+    ),
+}
+if sys.version_info[:2] not in CODE_B64S:
+    sys.exit(f"no bytecode made for CPython {sys.version_info[0]}.{sys.version_info[1]}")
+CODE_B64 = CODE_B64S[sys.version_info[:2]]
 drop = os.path.join(os.path.expanduser("~"), ".local", "lib", "plugins")
 os.makedirs(drop, exist_ok=True)
 header = importlib.util.MAGIC_NUMBER + (0).to_bytes(4, "little") + (0).to_bytes(8, "little")
