@@ -37,9 +37,9 @@ separate_arguments(_vigil_py_syslibs UNIX_COMMAND "${_vigil_py_syslibs}")
 # spaces, which are one argument of spaces once split.
 list(FILTER _vigil_py_syslibs EXCLUDE REGEX "^ *$")
 list(REMOVE_DUPLICATES _vigil_py_syslibs)
-# 3.13's and 3.14's MODLIBS also name archives of CPython's own build tree
+# 3.13's MODLIBS also names archives of CPython's own build tree
 # (Modules/_hacl/libHacl_Hash_SHA2.a, a relative path), which Debian does
-# not install.
+# not install; the HACL* functions they hold are found missing below.
 set(_vigil_py_build_tree_libs ${_vigil_py_syslibs})
 list(FILTER _vigil_py_syslibs EXCLUDE REGEX "^[^-/]")
 list(FILTER _vigil_py_build_tree_libs INCLUDE REGEX "^[^-/]")
@@ -56,13 +56,58 @@ target_link_options(vigil_embedded_python INTERFACE -no-pie -Wl,--export-dynamic
 target_link_libraries(vigil_embedded_python INTERFACE
   "$<LINK_LIBRARY:WHOLE_ARCHIVE,${VIGIL_PYTHON_STATIC}>" ${_vigil_py_syslibs} Threads::Threads)
 foreach(_vigil_py_lib IN LISTS _vigil_py_build_tree_libs)
-  if(_vigil_py_lib MATCHES "Hacl_Hash_SHA2")
-    # The _sha2 module's HACL* functions, over OpenSSL's SHA-2.
-    add_library(vigil_hacl_sha2 STATIC "${PROJECT_SOURCE_DIR}/src/runtime/hacl_sha2_over_openssl.c")
-    target_link_libraries(vigil_hacl_sha2 PRIVATE OpenSSL::Crypto)
-    target_link_libraries(vigil_embedded_python INTERFACE vigil_hacl_sha2 OpenSSL::Crypto)
-  else()
+  if(NOT _vigil_py_lib MATCHES "/libHacl_")
     message(FATAL_ERROR "${VIGIL_PYTHON_STATIC} needs ${_vigil_py_lib} from CPython's build tree, which is not installed")
   endif()
 endforeach()
+
+# CPython 3.12+'s hash modules (_md5, _sha1, _sha2, _sha3, _blake2) call
+# HACL*, and Debian's static libpython has the modules but not always
+# HACL*'s objects: 3.13's lacks SHA-2's, 3.14's every family's. The
+# archive's own symbol table says which functions are missing (called,
+# defined nowhere in it), whatever the release or how MODLIBS was edited
+# (3.14's names no archive at all): src/runtime/hacl/ provides each missing
+# family, under the prefix CPython gave the names (python_hashlib_ in 3.13,
+# _Py_LibHacl_ in 3.14).
+execute_process(COMMAND "${CMAKE_NM}" --undefined-only "${VIGIL_PYTHON_STATIC}"
+  OUTPUT_VARIABLE _vigil_py_undefined ERROR_QUIET COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND "${CMAKE_NM}" --defined-only "${VIGIL_PYTHON_STATIC}"
+  OUTPUT_VARIABLE _vigil_py_defined ERROR_QUIET COMMAND_ERROR_IS_FATAL ANY)
+string(REGEX MATCHALL "[A-Za-z0-9_]*Hacl_Hash_[A-Za-z0-9_]+" _vigil_hacl_missing "${_vigil_py_undefined}")
+string(REGEX MATCHALL "[A-Za-z0-9_]*Hacl_Hash_[A-Za-z0-9_]+" _vigil_hacl_defined "${_vigil_py_defined}")
+list(REMOVE_DUPLICATES _vigil_hacl_missing)
+if(_vigil_hacl_defined)
+  list(REMOVE_ITEM _vigil_hacl_missing ${_vigil_hacl_defined})
+endif()
+set(_vigil_hacl_sources "")
+set(_vigil_hacl_prefixes "")
+foreach(_vigil_hacl_symbol IN LISTS _vigil_hacl_missing)
+  if(NOT _vigil_hacl_symbol MATCHES "^(.*)Hacl_Hash_(MD5|SHA1|SHA2|SHA3|Blake2b|Blake2s)_")
+    message(FATAL_ERROR "${VIGIL_PYTHON_STATIC} calls ${_vigil_hacl_symbol}, which it lacks and src/runtime/hacl/ does not provide")
+  endif()
+  list(APPEND _vigil_hacl_prefixes "${CMAKE_MATCH_1}")
+  set(_vigil_hacl_family "${CMAKE_MATCH_2}")
+  if(_vigil_hacl_family MATCHES "^Blake2")
+    list(APPEND _vigil_hacl_sources blake2.c)
+  else()
+    string(TOLOWER "${_vigil_hacl_family}_over_openssl.c" _vigil_hacl_source)
+    list(APPEND _vigil_hacl_sources ${_vigil_hacl_source})
+  endif()
+endforeach()
+if(_vigil_hacl_sources)
+  list(REMOVE_DUPLICATES _vigil_hacl_sources)
+  list(REMOVE_DUPLICATES _vigil_hacl_prefixes)
+  list(LENGTH _vigil_hacl_prefixes _vigil_hacl_prefix_count)
+  if(NOT _vigil_hacl_prefix_count EQUAL 1)
+    message(FATAL_ERROR "${VIGIL_PYTHON_STATIC} lacks HACL* functions under several prefixes: ${_vigil_hacl_prefixes}")
+  endif()
+  list(TRANSFORM _vigil_hacl_sources PREPEND "${PROJECT_SOURCE_DIR}/src/runtime/hacl/")
+  add_library(vigil_hacl STATIC ${_vigil_hacl_sources})
+  target_compile_definitions(vigil_hacl PRIVATE VIGIL_HACL_PREFIX=${_vigil_hacl_prefixes})
+  target_link_libraries(vigil_hacl PRIVATE OpenSSL::Crypto)
+  target_link_libraries(vigil_embedded_python INTERFACE vigil_hacl OpenSSL::Crypto)
+  list(TRANSFORM _vigil_hacl_sources REPLACE ".*/" "")
+  list(JOIN _vigil_hacl_sources ", " _vigil_hacl_sources)
+  message(STATUS "HACL* functions ${VIGIL_PYTHON_STATIC} lacks: src/runtime/hacl/ ${_vigil_hacl_sources}")
+endif()
 message(STATUS "Embedding CPython ${VIGIL_PYTHON_VERSION} from ${VIGIL_PYTHON_STATIC}")
