@@ -1,6 +1,7 @@
 #include "recorder.h"
 
 #include "json_text.h"
+#include "own_thread.h"
 #include "sha256.h"
 
 #include <algorithm>
@@ -80,20 +81,9 @@ void Recorder::start_heartbeat() {
 void Recorder::start_heartbeat_locked() {
   heartbeat_owed_ = false;
   if (start_.heartbeat_seconds == 0) return;
-  // Signals stay with the interpreter's threads: one delivered here would
-  // not interrupt the main thread's blocking call, and Ctrl-C would wait.
-  sigset_t all;
-  sigset_t previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &previous);
-  try {
-    // Detached: the recorder lives as long as the process, and the thread
-    // ends with it.
-    std::thread([this, leader = pthread_self()] { beat(leader); }).detach();
-  } catch (const std::system_error&) {
-    // No thread, no heartbeat; the records themselves are unaffected.
-  }
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  // Detached: the recorder lives as long as the process, and the thread
+  // ends with it. No thread, no heartbeat; the records are unaffected.
+  if (auto thread = start_own_thread("heartbeat", [this, leader = pthread_self()] { beat(leader); })) thread->detach();
 }
 
 // Waits for the interval by joining the thread that leads the process: a

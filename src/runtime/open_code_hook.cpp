@@ -5,12 +5,15 @@
 #include "code_verifier.h"
 #include "file_bytes.h"
 #include "file_io.h"
+#include "own_thread.h"
 #include "py_ref.h"
 #include "transcripts.h"
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <optional>
 #include <string>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 extern "C" FILE* VIGIL_REAL_SCRIPT_FOPEN(PyObject* path, const char* mode);
+extern "C" FILE* __real_fopen64(const char* path, const char* mode);
 
 namespace vigil {
 namespace {
@@ -246,6 +250,48 @@ FILE* sealed_memory_file(std::string_view content) {
   return file;
 }
 
+std::optional<std::string> read_proc_file(const char* path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  std::string error;
+  bool read = read_up_to(fd, 4096, text, error);
+  close(fd);
+  if (!read) return std::nullopt;
+  return text;
+}
+
+// Threads of Vigil's own (own_thread.h) in this process, by their names.
+long own_thread_count() {
+  DIR* tasks = opendir("/proc/self/task");
+  if (tasks == nullptr) return 0;
+  long count = 0;
+  while (dirent* task = readdir(tasks)) {
+    if (task->d_name[0] == '.') continue;
+    std::string comm_path = std::string("/proc/self/task/") + task->d_name + "/comm";
+    auto comm = read_proc_file(comm_path.c_str());
+    if (comm && comm->starts_with(kOwnThreadPrefix)) ++count;
+  }
+  closedir(tasks);
+  return count;
+}
+
+// /proc/self/stat with its thread count (field 20) less `own`; empty when
+// the text is not as proc(5) describes it.
+std::string stat_less_own_threads(long own) {
+  auto stat = read_proc_file("/proc/self/stat");
+  if (!stat) return {};
+  // Fields after the command name, which may hold spaces and parentheses.
+  std::size_t position = stat->rfind(')');
+  for (int field = 2; field < 20 && position != std::string::npos; ++field) position = stat->find(' ', position + 1);
+  if (position == std::string::npos) return {};
+  std::size_t end = stat->find(' ', position + 1);
+  if (end == std::string::npos) return {};
+  long threads = std::strtol(stat->c_str() + position + 1, nullptr, 10);
+  if (threads <= own) return {};
+  return stat->substr(0, position + 1) + std::to_string(threads - own) + stat->substr(end);
+}
+
 struct ExpectedOpen {
   PyObject* filename = nullptr;  // identity only; never dereferenced
   bool run_directly = false;
@@ -287,4 +333,18 @@ extern "C" FILE* VIGIL_WRAPPED_SCRIPT_FOPEN(PyObject* path, const char* mode) {
   expect_entry_source(std::move(code->path), FileBytes::copy_of(code->view()),
                       t_expected.run_directly ? "script" : "startup");
   return file;
+}
+
+// CPython 3.12+ reads this process's thread count from /proc/self/stat at
+// os.fork() and warns (DeprecationWarning) when there is more than one.
+// Vigil's own threads (the heartbeat, remote sinks) are not the program's,
+// and python3 would not warn: CPython's fopen of that file gets the count
+// without them. Every other fopen goes on as before.
+extern "C" FILE* __wrap_fopen64(const char* path, const char* mode) {
+  using namespace vigil;
+  if (path == nullptr || std::strcmp(path, "/proc/self/stat") != 0) return __real_fopen64(path, mode);
+  long own = own_thread_count();
+  std::string adjusted = own > 0 ? stat_less_own_threads(own) : std::string();
+  if (adjusted.empty()) return __real_fopen64(path, mode);
+  return sealed_memory_file(adjusted);
 }

@@ -114,3 +114,24 @@ def test_the_heartbeat_never_keeps_a_process_alive(vigil_run):
     """)], timeout=20)
     assert run.stdout == b"reaped\n"
     assert len(by_pid(run.checked_records())) == 2
+
+
+def test_the_heartbeat_thread_is_not_counted_as_the_programs_at_fork(vigil_run, tmp_path):
+    # CPython 3.12+ warns at fork() when /proc/self/stat counts more than one
+    # thread; a single-threaded program under vigil-python must fork as
+    # quietly as under python3, warnings made errors included. Before 3.12
+    # there is no warning to compare, and the run must simply succeed.
+    program = textwrap.dedent("""
+        import os, time
+        time.sleep(0.3)  # the heartbeat thread is running by now
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        with open("/proc/self/stat") as stat:  # Python's own read is untouched
+            print(int(stat.read().rsplit(")", 1)[1].split()[17]))
+    """)
+    run = vigil_run(["-W", "error::DeprecationWarning", "-c", program],
+                    env={"VIGIL_POLICY": heartbeat_policy(tmp_path, 1)})
+    assert run.returncode == 0 and run.stderr == b"", run.stderr
+    assert int(run.stdout) >= 2  # the thread is there; only CPython's count leaves it out

@@ -1,6 +1,7 @@
 #include "sinks/remote_sink.h"
 
 #include "json_text.h"
+#include "own_thread.h"
 #include "sinks/local_syslog_sink.h"
 #include "sinks/syslog_message.h"
 
@@ -69,17 +70,8 @@ RemoteSink::~RemoteSink() {
 }
 
 void RemoteSink::start_thread_locked() {
-  // Signals stay with the interpreter's threads.
-  sigset_t all;
-  sigset_t previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &previous);
-  try {
-    thread_ = std::make_unique<std::thread>([this] { run(); });
-  } catch (const std::system_error&) {
-    // Without a thread the queue fills and the policy's when_full applies.
-  }
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  // Without a thread the queue fills and the policy's when_full applies.
+  thread_ = start_own_thread("sink", [this] { run(); });
 }
 
 bool RemoteSink::write(const Record& record) {
