@@ -135,6 +135,10 @@ def test_attack_is_detected(vigil_run, script, home):
 
 @pytest.mark.parametrize("script", BENIGN, ids=lambda path: path.stem)
 def test_benign_workload_raises_nothing_serious(vigil_run, script, workdir):
+    if os.environ.get("VIGIL_DETECTION_CORPORA") == "attacks":
+        pytest.skip("the benign corpus runs on the Debian 12 machine itself (make e2e): in the release chroots "
+                    "(make release-tests) only the attacks run, to keep make test within CI's hour; "
+                    "see docs/detection.md")
     _, _, failure = run_and_record(vigil_run, script, "benign", read_header(script),
                                    env={"VIGIL_POLICY": "default", "BENIGN_WORKDIR": str(workdir)}, cwd=workdir,
                                    timeout=600)
