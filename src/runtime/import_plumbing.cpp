@@ -187,9 +187,13 @@ void check_importer_cache(Snapshot& snapshot, Recorder& recorder, std::string_vi
 bool ImportPlumbing::snapshot() {
   auto* snapshot = new Snapshot;
   snapshot->sys_dict = module_dict("sys");
+  // 3.14 no longer imports io while it starts: io.open_code, the same
+  // function as _io's, is watched where io is loaded by then.
+  PyRef io = PyRef::steal(PyImport_GetModule(PyRef::steal(PyUnicode_FromString("io")).get()));
+  if (!io) PyErr_Clear();
   bool complete = snapshot->sys_dict != nullptr &&
                   watch_entry(*snapshot, "builtins", "__import__", "builtins.__import__") &&
-                  watch_entry(*snapshot, "io", "open_code", "io.open_code") &&
+                  (!io || watch_entry(*snapshot, "io", "open_code", "io.open_code")) &&
                   watch_entry(*snapshot, "_io", "open_code", "_io.open_code") &&
                   watch_entry(*snapshot, "_frozen_importlib_external", "_io",
                               "the _io module of importlib._bootstrap_external") &&
