@@ -13,6 +13,10 @@ list(GET _vigil_py_info 2 _vigil_py_library)
 list(GET _vigil_py_info 3 _vigil_py_syslibs)
 list(GET _vigil_py_info 4 VIGIL_PYTHON_VERSION)
 list(GET _vigil_py_info 5 VIGIL_PYTHON_STDLIB)
+# The stock interpreter of that release by its own name (python3.11, not
+# the python3 link, which may come to run vigil-python or another release):
+# `vigil trust verify` asks it for sys.path.
+file(REAL_PATH "${VIGIL_PYTHON}" VIGIL_PYTHON_INTERPRETER)
 
 set(VIGIL_PYTHON_STATIC "${_vigil_py_libpl}/${_vigil_py_library}")
 # make pgo: the same CPython release built with PGO and LTO
