@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <algorithm>
-
+#include <climits>
 #include <deque>
 #include <fstream>
 #include <sstream>
