@@ -42,7 +42,7 @@ release_packages = build-essential cmake ninja-build pkgconf git python$(1) libp
   libpython$(1)-testsuite python$(1)-venv python3-pytest libssl-dev libzstd-dev zlib1g-dev libcli11-dev \
   nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev libgtest-dev valgrind python3-jinja2 \
   python3-django python3-flask libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl chromium \
-  tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time \
+  tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time file \
   $(BENIGN_CORPUS_PACKAGES)
 DEB_PACKAGES := $(call release_packages,3.11) clang-14 libclang-rt-14-dev debootstrap
 
