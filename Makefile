@@ -18,6 +18,9 @@ export CMAKE_C_COMPILER_LAUNCHER ?= ccache
 endif
 export ASAN_OPTIONS := detect_leaks=0:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS := halt_on_error=1:print_stacktrace=1
+# The developers' and CI's trees hold the code to -Werror; the package's
+# tree (deb) builds as Debian builds packages, without it.
+WERROR := -DVIGIL_WERROR=ON
 
 # The everyday software tests/detection/benign runs under vigil-python: none
 # of it may raise an alert of severity medium or above.
@@ -40,6 +43,7 @@ release_packages = build-essential cmake ninja-build pkgconf git python$(1) libp
   nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev libgtest-dev valgrind python3-jinja2 \
   python3-django python3-flask libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl chromium \
   tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time e2fsprogs \
+  file \
   $(BENIGN_CORPUS_PACKAGES)
 DEB_PACKAGES := $(call release_packages,3.11) clang-14 libclang-rt-14-dev debootstrap
 
@@ -54,8 +58,9 @@ BENCH_PACKAGES := python3-jinja2 python3-django
 
 .PHONY: all deps bench-deps install-packages pgo build asan deb fuzz-build run test unit unit-asan e2e e2e-asan \
   package-tests cpython-tests fuzz fuzz-regress bench detection-matrix clean release-build release-tests \
-  host-builds host-tests release-builds release-tests-all \
-  $(addprefix chroot-,$(RELEASES)) $(addprefix build-,$(RELEASES)) $(addprefix test-,$(RELEASES))
+  host-builds host-tests release-builds release-tests-all build-types \
+  $(addprefix chroot-,$(RELEASES)) $(addprefix build-,$(RELEASES)) $(addprefix test-,$(RELEASES)) \
+  $(addprefix build-types-,$(RELEASES)) deb-package $(addprefix deb-,$(RELEASES))
 
 all: build
 
@@ -74,11 +79,12 @@ install-packages:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_PYTHON=$(STOCK_PYTHON) -DVIGIL_BUILD_BENCH=ON >/dev/null
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_PYTHON=$(STOCK_PYTHON) -DVIGIL_BUILD_BENCH=ON \
+	  $(WERROR) >/dev/null
 	cmake --build $(BUILD)
 
 asan: deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON >/dev/null
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON $(WERROR) >/dev/null
 	cmake --build $(ASAN_BUILD)
 
 # The libFuzzer harnesses (tests/fuzz, docs/fuzzing.md) in a clang tree of
@@ -89,12 +95,22 @@ fuzz-build: deps
 	  -DCMAKE_CXX_COMPILER=clang++-14 -DVIGIL_FUZZ=ON -DVIGIL_WERROR=OFF >/dev/null
 	cmake --build $(FUZZ_BUILD)
 
-# The Debian package, built by CPack from its own release tree:
-# $(DEB_BUILD)/vigil_<version>_<arch>.deb.
+# The Debian package for $(STOCK_PYTHON), built by CPack from its own release
+# tree without -Werror: $(DEB_BUILD)/vigil_<version>+py<python>_<arch>.deb
+# (docs/packaging.md). make deb-<release>: the package for that release's
+# CPython, built in its chroot, in build-deb-py<python>.
 deb: deps
+	@$(MAKE) --no-print-directory deb-package
+
+$(addprefix deb-,$(RELEASES)): deb-%: chroot-%
+	tools/release-chroot.sh run $(CHROOT_DIR)/$* $(CURDIR) make deb-package PYTHON_VERSION=$(PYTHON_$*) \
+	  DEB_BUILD=build-deb-py$(PYTHON_$*)
+
+deb-package:
 	cmake -S . -B $(DEB_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
-	  -DVIGIL_BUILD_TESTS=OFF >/dev/null
+	  -DVIGIL_PYTHON=$(STOCK_PYTHON) -DVIGIL_WERROR=OFF -DVIGIL_BUILD_TESTS=OFF >/dev/null
 	cmake --build $(DEB_BUILD)
+	rm -f $(DEB_BUILD)/vigil_*.deb
 	cd $(DEB_BUILD) && cpack -G DEB >/dev/null
 	@ls $(DEB_BUILD)/vigil_*.deb
 
@@ -142,13 +158,33 @@ $(addprefix test-,$(RELEASES)): test-%: build-%
 # CPython's test_audit and the regression slice's core modules.
 RELEASE_BUILD := build-py$(PYTHON_VERSION)
 release-build:
-	cmake -S . -B $(RELEASE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_PYTHON=$(STOCK_PYTHON) >/dev/null
+	cmake -S . -B $(RELEASE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_PYTHON=$(STOCK_PYTHON) $(WERROR) >/dev/null
 	cmake --build $(RELEASE_BUILD)
 
 release-tests:
 	ctest --test-dir $(RELEASE_BUILD) --output-on-failure
 	VIGIL_BIN=$(CURDIR)/$(RELEASE_BUILD)/bin VIGIL_DETECTION_CORPORA=attacks $(PYTEST) -q tests/e2e
 	$(PYTHON3) tests/cpython/run_regrtest.py --core --vigil-python $(RELEASE_BUILD)/bin/vigil-python
+
+# vigil-python, vigil and the unit tests in every CMake build type, with
+# -Werror: distributions build Release, RelWithDebInfo or MinSizeRel, and a
+# compiler's warnings differ with the optimisation level. In a release's
+# chroot: make build-types-<release> (no deps: run make deps first on a
+# fresh machine).
+BUILD_TYPES := Debug Release RelWithDebInfo MinSizeRel
+BUILD_TYPES_DIR ?= build-types
+build-types:
+	@for type in $(BUILD_TYPES); do \
+	  started=$$(date +%s); \
+	  cmake -S . -B $(BUILD_TYPES_DIR)/$$type -G Ninja -DCMAKE_BUILD_TYPE=$$type -DVIGIL_PYTHON=$(STOCK_PYTHON) \
+	    $(WERROR) >/dev/null && \
+	  cmake --build $(BUILD_TYPES_DIR)/$$type --target vigil-python vigil vigil_unit_tests || exit 1; \
+	  echo "$(BUILD_TYPES_DIR)/$$type: built in $$(( $$(date +%s) - started )) s"; \
+	done
+
+$(addprefix build-types-,$(RELEASES)): build-types-%: chroot-%
+	tools/release-chroot.sh run $(CHROOT_DIR)/$* $(CURDIR) make build-types PYTHON_VERSION=$(PYTHON_$*) \
+	  BUILD_TYPES_DIR=build-types-py$(PYTHON_$*)
 
 unit:
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -199,8 +235,8 @@ bench: build bench-deps
 pgo: deps
 	tools/build-pgo-libpython.sh build-pgo/cpython
 	cmake -S . -B build-pgo -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_BUILD_BENCH=ON \
-	  -DVIGIL_OPTIMISED_PYTHON=$(CURDIR)/build-pgo/cpython >/dev/null
+	  -DVIGIL_OPTIMISED_PYTHON=$(CURDIR)/build-pgo/cpython $(WERROR) >/dev/null
 	cmake --build build-pgo
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(DEB_BUILD) $(FUZZ_BUILD) build-pgo
+	rm -rf $(BUILD) $(ASAN_BUILD) $(DEB_BUILD) $(FUZZ_BUILD) build-pgo $(BUILD_TYPES_DIR) build-types-py* build-deb-py*

@@ -13,6 +13,20 @@ list(GET _vigil_py_info 2 _vigil_py_library)
 list(GET _vigil_py_info 3 _vigil_py_syslibs)
 list(GET _vigil_py_info 4 VIGIL_PYTHON_VERSION)
 list(GET _vigil_py_info 5 VIGIL_PYTHON_STDLIB)
+# The stock interpreter of that release by its own name (python3.11, not
+# the python3 link, which may come to run vigil-python or another release):
+# `vigil trust verify` asks it for sys.path.
+file(REAL_PATH "${VIGIL_PYTHON}" VIGIL_PYTHON_INTERPRETER)
+# The runtime relies on the GIL (docs/operation.md, "Free-threaded builds").
+execute_process(
+  COMMAND "${VIGIL_PYTHON}" -c "import sysconfig; print(sysconfig.get_config_var('Py_GIL_DISABLED') or 0)"
+  OUTPUT_VARIABLE _vigil_py_gil_disabled
+  OUTPUT_STRIP_TRAILING_WHITESPACE
+  COMMAND_ERROR_IS_FATAL ANY)
+if(_vigil_py_gil_disabled)
+  message(FATAL_ERROR "${VIGIL_PYTHON} is a free-threaded CPython; Vigil's runtime needs the GIL "
+                      "(docs/operation.md, \"Free-threaded builds\")")
+endif()
 
 set(VIGIL_PYTHON_STATIC "${_vigil_py_libpl}/${_vigil_py_library}")
 # What CPython opens the script and PYTHONSTARTUP with (python_compat.h).

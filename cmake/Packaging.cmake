@@ -36,12 +36,17 @@ endforeach()
 add_custom_target(manual_pages ALL DEPENDS ${vigil_manual_pages})
 
 # The embedded interpreter runs the standard library of the CPython it was
-# built from.
-execute_process(COMMAND dpkg-query -W -f=\${Version} libpython3.11-stdlib OUTPUT_VARIABLE vigil_stdlib_version
+# built from: a package per CPython release (docs/packaging.md).
+set(vigil_stdlib_package "libpython${VIGIL_PYTHON_VERSION}-stdlib")
+execute_process(COMMAND dpkg-query -W -f=\${Version} ${vigil_stdlib_package} OUTPUT_VARIABLE vigil_stdlib_version
                 ERROR_QUIET)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME vigil)
+# One name on every release, so that a release upgrade upgrades it; the
+# version says which CPython it embeds and orders the builds as the
+# releases' CPythons are ordered.
+set(CPACK_DEBIAN_PACKAGE_VERSION "${PROJECT_VERSION}+py${VIGIL_PYTHON_VERSION}")
 set(CPACK_PACKAGE_VENDOR "Vigil")
 set(CPACK_PACKAGE_CONTACT "Vigil developers <vigil@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "audited entry point for CPython (PEP 551 and PEP 578)")
@@ -58,8 +63,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "${vigil_stdlib_package}")
 if(vigil_stdlib_version)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libpython3.11-stdlib (>= ${vigil_stdlib_version})")
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS " (>= ${vigil_stdlib_version})")
 endif()
 foreach(control conffiles postinst prerm)
   configure_file("packaging/debian/${control}.in" "${CMAKE_BINARY_DIR}/packaging/debian/${control}" @ONLY

@@ -1,4 +1,5 @@
 // vigil: the administrators' and analysts' command.
+#include "default_policy.h"
 #include "log_query_command.h"
 #include "log_verify_command.h"
 #include "policy_command.h"
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
   trust_app->require_subcommand(1);
   vigil::TrustBuildOptions build;
   auto* build_app = trust_app->add_subcommand("build", "Hash every code file under the directories into a trust file");
-  build_app->add_option("directories", build.directories, "Trees to walk, e.g. /usr/lib/python3.11 or a venv")
+  const std::string stdlib(vigil::kStdlibDirectory);
+  build_app->add_option("directories", build.directories, "Trees to walk, e.g. " + stdlib + " or a venv")
       ->required()
       ->check(CLI::ExistingPath);
   build_app->add_option("-o,--output", build.output, "Trust file to write ('-' for standard output)")->required();
@@ -140,7 +142,7 @@ int main(int argc, char** argv) {
   build_app->footer(
       "Entries of files nobody is writing, on ext4, XFS or Btrfs, carry a stat key that spares\n"
       "vigil-python hashing them again (docs/trust.md, \"Stat keys\").\n"
-      "Example: vigil trust build -o /etc/vigil/trust.d/stdlib.trust /usr/lib/python3.11");
+      "Example: vigil trust build -o /etc/vigil/trust.d/stdlib.trust " + stdlib);
   vigil::TrustEditOptions add;
   auto* add_app = trust_app->add_subcommand("add", "Add or refresh the entries of files in a trust file");
   add_app->add_option("--database", add.database, "Trust file to change")->required();
@@ -162,7 +164,10 @@ int main(int argc, char** argv) {
   auto* verify_app = trust_app->add_subcommand(
       "verify", "Report changed and missing trusted files, and untrusted code files on the path");
   add_source_options(verify_app, verify.sources);
-  verify_app->add_option("--path", verify.paths, "Directories or archives to check (default: python3.11's sys.path)");
+  verify_app->add_option("--path", verify.paths,
+                         std::string("Directories or archives to check (default: the sys.path of ")
+                             .append(vigil::kStockPython)
+                             .append(")"));
   vigil::TrustStatusOptions status;
   auto* status_app = trust_app->add_subcommand("status", "Say why a file is or is not trusted");
   add_source_options(status_app, status.sources);

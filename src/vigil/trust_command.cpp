@@ -168,18 +168,25 @@ std::optional<Sources> resolve_sources(const TrustSourceOptions& options, std::s
   return sources;
 }
 
-std::vector<std::string> python_path() {
+// The sys.path of the stock interpreter of the CPython release vigil-python
+// embeds, less the script's directory. Without that interpreter there is no
+// default to check, which must not pass for a clean path.
+std::optional<std::vector<std::string>> python_path(std::string& error) {
+  std::string command = std::string(kStockPython).append(" -c 'import sys; print(*sys.path[1:], sep=chr(10))' 2>/dev/null");
   std::vector<std::string> paths;
-  FILE* pipe = popen("/usr/bin/python3.11 -c 'import sys; print(*sys.path[1:], sep=chr(10))' 2>/dev/null", "r");
-  if (pipe == nullptr) return paths;
-  char line[4096];
-  while (std::fgets(line, sizeof line, pipe) != nullptr) {
-    std::string path(line);
-    while (!path.empty() && path.back() == '\n') path.pop_back();
-    if (!path.empty()) paths.push_back(path);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe != nullptr) {
+    char line[4096];
+    while (std::fgets(line, sizeof line, pipe) != nullptr) {
+      std::string path(line);
+      while (!path.empty() && path.back() == '\n') path.pop_back();
+      if (!path.empty()) paths.push_back(path);
+    }
+    if (pclose(pipe) == 0 && !paths.empty()) return paths;
   }
-  pclose(pipe);
-  return paths;
+  error = std::string("cannot read the sys.path of ").append(kStockPython).append(" (is python").append(kPythonVersion)
+              .append(" installed?); name the directories to check with --path");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -270,6 +277,12 @@ int trust_verify_command(const TrustVerifyOptions& options) {
   std::string error;
   auto sources = resolve_sources(options.sources, error);
   if (!sources) return fail(error);
+  std::vector<std::string> paths = options.paths;
+  if (paths.empty()) {
+    auto found = python_path(error);
+    if (!found) return fail(error);
+    paths = std::move(*found);
+  }
   std::size_t findings = 0;
   for (const std::string& problem : sources->database->problems()) {
     std::printf("malformed %s\n", problem.c_str());
@@ -287,7 +300,6 @@ int trust_verify_command(const TrustVerifyOptions& options) {
       ++findings;
     }
   });
-  std::vector<std::string> paths = options.paths.empty() ? python_path() : options.paths;
   std::size_t checked = 0;
   for (const std::string& root : paths) {
     for (const std::string& file : code_files_under(root, false)) {

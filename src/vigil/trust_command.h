@@ -38,7 +38,7 @@ struct TrustSourceOptions {
 
 struct TrustVerifyOptions {
   TrustSourceOptions sources;
-  std::vector<std::string> paths;  // default: the sys.path of python3.11
+  std::vector<std::string> paths;  // default: the sys.path of the embedded release's python3.X
 };
 // Every entry whose file changed or is missing, and every untrusted code
 // file on the path. Exit status 1 if there is any.

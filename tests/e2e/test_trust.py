@@ -363,6 +363,22 @@ def test_trust_build_add_remove_and_verify(tmp_path, app):
     assert status.returncode == 0 and "verdict   trusted by the database" in status.stdout
 
 
+def test_trust_verify_checks_the_embedded_releases_sys_path_by_default(tmp_path):
+    # Without --path, verify walks the sys.path of the stock interpreter of
+    # the release vigil-python embeds (3.13's in Debian 13), not 3.11's.
+    database = tmp_path / "empty.trust"
+    database.write_text("")
+    stock = os.path.realpath(STOCK_PYTHON)
+    described = subprocess.run([VIGIL, "trust", "verify", "--help"], capture_output=True, text=True).stdout
+    assert f"the sys.path of {stock})" in " ".join(described.split())
+    result = subprocess.run([VIGIL, "trust", "verify", "--database", str(database)], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    untrusted = {line.split(" ")[1] for line in result.stdout.splitlines() if line.startswith("untrusted ")}
+    assert f"{STDLIB}/os.py" in untrusted
+    assert all(f"/python{other}/" not in path for path in untrusted for other in ("3.11", "3.13", "3.14")
+               if other != "%d.%d" % STOCK_VERSION)
+
+
 KEEPS_CTIME = ("ext2/ext3", "xfs", "btrfs")
 
 

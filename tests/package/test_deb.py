@@ -18,6 +18,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DEB_DIR = Path(os.environ.get("VIGIL_DEB_DIR", ROOT / "build-deb")).resolve()
 SYSTEM_PYTHON = Path("/usr/bin/python3")
+# The CPython release the package was built against (make exports it).
+STOCK_PYTHON = os.environ.get("VIGIL_STOCK_PYTHON", "/usr/bin/python3")
+PYTHON_VERSION = subprocess.run(
+    [STOCK_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+    capture_output=True, text=True, check=True).stdout.strip()
+STDLIB_PACKAGE = f"libpython{PYTHON_VERSION}-stdlib"
 POLICY = Path("/etc/vigil/policy.toml")
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="installing a package needs root; run `make test` as root")
@@ -68,7 +74,13 @@ def package(deb):
 def test_control_declares_conffile_and_dependencies(deb):
     control = run("dpkg-deb", "-f", str(deb)).stdout
     assert "Package: vigil" in control
-    for dependency in ("libpython3.11-stdlib", "libsimdjson14", "libaudit1", "libc6"):
+    # One package name on every release; the version names the CPython.
+    assert f"Version: 0.1.0+py{PYTHON_VERSION}\n" in control
+    assert deb.name.startswith(f"vigil_0.1.0+py{PYTHON_VERSION}_")
+    # The standard library it runs, at least as new as the one built against.
+    built_against = run("dpkg-query", "-W", "-f=${Version}", STDLIB_PACKAGE).stdout
+    assert f"{STDLIB_PACKAGE} (>= {built_against})" in control
+    for dependency in ("libsimdjson", "libaudit1", "libc6"):
         assert dependency in control
     assert run("dpkg-deb", "--ctrl-tarfile", str(deb)).returncode == 0
     conffiles = run("sh", "-c", f"dpkg-deb --info {deb} conffiles").stdout.split()
@@ -100,6 +112,7 @@ def test_the_installed_python_records_under_the_system_policy(package, tmp_path)
     records = [json.loads(line) for line in log.read_text().splitlines()]
     start = records[0]
     assert start["kind"] == "start" and start["exe"] == "/usr/bin/vigil-python"
+    assert start["versions"]["python"].startswith(f"{PYTHON_VERSION}.")
     assert start["policy"]["source"] == "/etc/vigil/policy.toml"
     assert any(r["kind"] == "event" and r["event"] == "import" and r["args"]["module"] == "json" for r in records)
     assert records[-1]["kind"] == "stop"
@@ -137,7 +150,7 @@ def test_system_python_alternative_and_removal_give_python3_back(package, tmp_pa
     script.write_text("#!/usr/bin/python3\nimport sys\nprint(sys.version_info[:2])\n")
     script.chmod(0o755)
     result = run(str(script), env={**os.environ, "VIGIL_LOG": str(log)})
-    assert result.stdout == "(3, 11)\n"
+    assert result.stdout == "(%s)\n" % PYTHON_VERSION.replace(".", ", ")
     start = json.loads(log.read_text().splitlines()[0])
     assert start["argv"][-1] == str(script) and start["entry"]["mode"] == "file"
 

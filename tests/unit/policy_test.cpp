@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 #include <algorithm>
 #include <climits>
-
 #include <deque>
 #include <fstream>
 #include <sstream>

@@ -79,7 +79,7 @@ void FactEvents::offer(simdjson::dom::object record) {
                      : "(start-up)";
   } else {
     // A chain should name events; say plainly what it named instead.
-    event.event = "(" + bounded_text(kind, 40) + " record, not an event)";
+    event.event = std::string("(").append(bounded_text(kind, 40)).append(" record, not an event)");
   }
   found->second = std::move(event);
   ++found_;

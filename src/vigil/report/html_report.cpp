@@ -58,7 +58,8 @@ std::string attack_links(const std::vector<std::string>& ids) {
       html += html_escape(id);
       continue;
     }
-    std::string path = id.substr(0, 5) + (id.size() > 5 ? "/" + id.substr(6) : "");
+    std::string path = id.substr(0, 5);
+    if (id.size() > 5) path.append("/").append(id, 6);
     html += "<a href=\"https://attack.mitre.org/techniques/" + path + "/\">" + id + "</a>";
   }
   return html;
@@ -218,7 +219,7 @@ class Page {
   }
 
   static std::string event_anchor(std::size_t process, std::uint64_t seq) {
-    return "p" + std::to_string(process) + "-e" + std::to_string(seq);
+    return std::string("p").append(std::to_string(process)).append("-e").append(std::to_string(seq));
   }
 
   void write_process_node(std::size_t index, int depth) {
