@@ -73,6 +73,22 @@ bool Recorder::log_file_identity(dev_t& device, ino_t& inode) {
   return log_->file_identity(device, inode);
 }
 
+namespace {
+
+// Tells the heartbeat that the thread it follows has ended.
+struct LeaderEndNotice {
+  std::shared_ptr<LeaderEnd> end;
+  ~LeaderEndNotice() {
+    if (!end) return;
+    std::lock_guard lock(end->mutex);
+    end->done = true;
+    end->ended.notify_all();
+  }
+};
+thread_local LeaderEndNotice t_leader_end_notice;
+
+}  // namespace
+
 void Recorder::start_heartbeat() {
   std::lock_guard lock(mutex_);
   start_heartbeat_locked();
@@ -81,23 +97,28 @@ void Recorder::start_heartbeat() {
 void Recorder::start_heartbeat_locked() {
   heartbeat_owed_ = false;
   if (start_.heartbeat_seconds == 0) return;
+  auto leader_end = std::make_shared<LeaderEnd>();
+  t_leader_end_notice.end = leader_end;
   // Detached: the recorder lives as long as the process, and the thread
   // ends with it. No thread, no heartbeat; the records are unaffected.
-  if (auto thread = start_own_thread("heartbeat", [this, leader = pthread_self()] { beat(leader); })) thread->detach();
+  if (auto thread = start_own_thread("heartbeat", [this, leader_end] { beat(leader_end); })) thread->detach();
 }
 
-// Waits for the interval by joining the thread that leads the process: a
-// process whose leader ends with pthread_exit (a forked child whose Python
-// thread returns) must end once its other threads do, as under python3, and
-// this thread must not be the one that keeps it alive.
-void Recorder::beat(pthread_t leader) {
+// Waits for the interval or the end of the thread that leads the process,
+// whichever comes first: a process whose leader ends with pthread_exit (a
+// forked child whose Python thread returns) must end once its other threads
+// do, as under python3, and this thread must not be the one that keeps it
+// alive. Not by joining the leader: CPython 3.14 detaches a forked child's
+// thread, and a join of a detached thread never returns.
+void Recorder::beat(std::shared_ptr<LeaderEnd> leader_end) {
   const pid_t owner = getpid();
   std::string members;
   for (;;) {
-    timespec deadline{};
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += start_.heartbeat_seconds;
-    if (pthread_clockjoin_np(leader, nullptr, CLOCK_MONOTONIC, &deadline) != ETIMEDOUT) return;
+    {
+      std::unique_lock wait(leader_end->mutex);
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(start_.heartbeat_seconds);
+      if (leader_end->ended.wait_until(wait, deadline, [&] { return leader_end->done; })) return;
+    }
     if (heartbeat_check_) heartbeat_check_();
     std::lock_guard lock(mutex_);
     if (stopped_ || pid_ != owner) return;

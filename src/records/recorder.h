@@ -12,6 +12,7 @@
 #include "start_info.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,6 +28,15 @@ namespace vigil {
 
 // The alert written when the log's destination was interfered with.
 inline constexpr const char* kLogInterferenceRule = "vigil.log_interference";
+
+// The end of the thread that leads the process (the heartbeat follows it),
+// told by that thread's own thread_local, whose destructor runs however the
+// thread ends.
+struct LeaderEnd {
+  std::mutex mutex;
+  std::condition_variable ended;
+  bool done = false;
+};
 
 class Recorder {
  public:
@@ -93,7 +103,7 @@ class Recorder {
   void emit_interference_alert(std::uint64_t seq_ref, std::string_view message);
   void append_timestamp(std::string& out);
   void start_heartbeat_locked();
-  void beat(pthread_t leader);
+  void beat(std::shared_ptr<LeaderEnd> leader_end);
 
   struct Forward {
     SinkSettings settings;

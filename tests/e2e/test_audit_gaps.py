@@ -3,7 +3,9 @@ process creation through _posixsubprocess.fork_exec, readline's file
 functions, and events forged through sys.audit."""
 import textwrap
 
-from conftest import STOCK_PYTHON, alerts, events
+import pytest
+
+from conftest import STOCK_PYTHON, STOCK_VERSION, alerts, events
 
 
 def run_script(vigil_run, tmp_path, body, **kwargs):
@@ -28,6 +30,8 @@ def test_spawnv_passfds_raises_the_fork_exec_event(vigil_run, tmp_path):
     assert "raised_by" not in started[0]
 
 
+@pytest.mark.skipif(STOCK_VERSION >= (3, 14), reason="CPython 3.14 raises _posixsubprocess.fork_exec itself: "
+                                                    "there is no unaudited original to reach")
 def test_the_original_fork_exec_is_not_reachable(vigil_run, tmp_path):
     """Every function object made from the module's table calls the wrapper:
     a fresh module object from the import machinery, and gc's view of it."""
@@ -111,7 +115,8 @@ def test_readline_files_can_be_denied(vigil_run, tmp_path):
 
 
 def test_stock_python_raises_none_of_these(tmp_path):
-    """The gaps are real in the interpreter Vigil replaces."""
+    """The gaps are real in the interpreter Vigil replaces (3.14 closed the
+    fork_exec one, and its readline opens history files through open)."""
     import subprocess
     script = tmp_path / "probe.py"
     script.write_text(textwrap.dedent(f"""
@@ -123,7 +128,7 @@ def test_stock_python_raises_none_of_these(tmp_path):
         print(sorted({{e for e, a in seen if e in ("_posixsubprocess.fork_exec", "open")}}))
     """))
     out = subprocess.run([STOCK_PYTHON, "-I", str(script)], capture_output=True, check=True).stdout
-    assert out.decode().strip() == "[]"
+    assert out.decode().strip() == ("['_posixsubprocess.fork_exec', 'open']" if STOCK_VERSION >= (3, 14) else "[]")
 
 
 def test_events_raised_through_sys_audit_are_marked(vigil_run, tmp_path):
