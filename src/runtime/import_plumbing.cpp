@@ -62,6 +62,8 @@ struct Snapshot {
   unsigned long long importer_cache_version = ~0ULL;
   std::vector<PyTypeObject*> finder_types;  // the kinds cached at start
   std::vector<const void*> reported_finders;
+  // io was not loaded at start-up (3.14): watched once it is.
+  PyObject* late_io_name = nullptr;  // owned, interned; null once watched
 };
 
 Snapshot* g_snapshot = nullptr;
@@ -182,15 +184,43 @@ void check_importer_cache(Snapshot& snapshot, Recorder& recorder, std::string_vi
   }
 }
 
+// io imported after start-up: its open_code must be _io's original, however
+// early the program replaced it.
+void watch_late_io(Snapshot& snapshot) {
+  PyObject* io = PyImport_GetModule(snapshot.late_io_name);  // sys.modules only, no import
+  if (io == nullptr) {
+    PyErr_Clear();
+    return;
+  }
+  PyObject* dict = PyModule_Check(io) ? PyModule_GetDict(io) : nullptr;
+  const WatchedEntry* io_open_code = nullptr;
+  for (const WatchedEntry& entry : snapshot.entries) {
+    if (std::string_view(entry.description) == "_io.open_code") io_open_code = &entry;
+  }
+  PyObject* key = dict != nullptr && io_open_code != nullptr ? PyUnicode_InternFromString("open_code") : nullptr;
+  if (key != nullptr) {
+    // A version no dict has: the first check compares.
+    snapshot.entries.push_back(
+        {"io.open_code", Py_NewRef(dict), key, Py_NewRef(io_open_code->original), ~0ULL, io_open_code->original});
+  } else {
+    PyErr_Clear();
+  }
+  Py_DECREF(io);
+  Py_CLEAR(snapshot.late_io_name);
+}
+
 }  // namespace
 
 bool ImportPlumbing::snapshot() {
   auto* snapshot = new Snapshot;
   snapshot->sys_dict = module_dict("sys");
   // 3.14 no longer imports io while it starts: io.open_code, the same
-  // function as _io's, is watched where io is loaded by then.
+  // function as _io's, is watched from when io is loaded (watch_late_io).
   PyRef io = PyRef::steal(PyImport_GetModule(PyRef::steal(PyUnicode_FromString("io")).get()));
-  if (!io) PyErr_Clear();
+  if (!io) {
+    PyErr_Clear();
+    snapshot->late_io_name = PyUnicode_InternFromString("io");
+  }
   bool complete = snapshot->sys_dict != nullptr &&
                   watch_entry(*snapshot, "builtins", "__import__", "builtins.__import__") &&
                   (!io || watch_entry(*snapshot, "io", "open_code", "io.open_code")) &&
@@ -226,6 +256,7 @@ bool ImportPlumbing::snapshot() {
 void ImportPlumbing::check(Recorder& recorder, std::string_view event, std::uint64_t seq_ref) {
   // The main interpreter's plumbing only; a sub-interpreter has its own.
   if (g_snapshot == nullptr || PyInterpreterState_Get() != PyInterpreterState_Main()) return;
+  if (g_snapshot->late_io_name != nullptr) watch_late_io(*g_snapshot);
   for (WatchedEntry& entry : g_snapshot->entries) check_entry(entry, recorder, event, seq_ref);
   for (WatchedList& list : g_snapshot->lists) check_list(list, g_snapshot->sys_dict, recorder, event, seq_ref);
   check_importer_cache(*g_snapshot, recorder, event, seq_ref);
