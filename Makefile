@@ -60,7 +60,8 @@ BENCH_PACKAGES := python3-jinja2 python3-django
   package-tests cpython-tests fuzz fuzz-regress bench detection-matrix clean release-build release-tests \
   host-builds host-tests release-builds release-tests-all build-types \
   $(addprefix chroot-,$(RELEASES)) $(addprefix build-,$(RELEASES)) $(addprefix test-,$(RELEASES)) \
-  $(addprefix build-types-,$(RELEASES)) deb-package $(addprefix deb-,$(RELEASES))
+  $(addprefix build-types-,$(RELEASES)) deb-package $(addprefix deb-,$(RELEASES)) \
+  release-bench $(addprefix bench-,$(RELEASES))
 
 all: build
 
@@ -228,6 +229,17 @@ detection-matrix: build
 BENCH_OUTPUT ?= bench/RESULTS.md
 bench: build bench-deps
 	$(PYTHON3) bench/run_bench.py --bin $(BUILD)/bin --output $(BENCH_OUTPUT)
+
+# The same against the other releases' CPython, each in its chroot, each
+# measured against that release's own stock interpreter:
+# bench/RESULTS-py<version>.md.
+$(addprefix bench-,$(RELEASES)): bench-%: chroot-%
+	tools/release-chroot.sh run $(CHROOT_DIR)/$* $(CURDIR) make release-bench PYTHON_VERSION=$(PYTHON_$*)
+
+release-bench:
+	cmake -S . -B $(RELEASE_BUILD) -DVIGIL_BUILD_BENCH=ON >/dev/null
+	cmake --build $(RELEASE_BUILD)
+	$(PYTHON3) bench/run_bench.py --bin $(RELEASE_BUILD)/bin --output bench/RESULTS-py$(PYTHON_VERSION).md
 
 # Opt-in: vigil-python on a PGO+LTO build of Debian's CPython source
 # (tools/build-pgo-libpython.sh, 25-40 minutes), in build-pgo/. Then

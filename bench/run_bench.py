@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Vigil's benchmark: the same workloads under
 
-  (a) /usr/bin/python3.11, the limit;
+  (a) the stock interpreter of the version vigil-python embeds
+      (VIGIL_STOCK_PYTHON, /usr/bin/python3.11 by default), the limit;
   (b) vigil-python-floor: Vigil's launcher and hooks, recording nothing;
   (c) vigil-python under the default policy, recording everything to a file;
   (d) vigil-python under the strict policy, verifying every code file
       against a trust database built by `vigil trust build`;
-  (e) /usr/bin/python3.11 with a Python-level sys.addaudithook JSON logger.
+  (e) that interpreter with a Python-level sys.addaudithook JSON logger.
 
 Instruction counts come from valgrind --tool=callgrind, which is
 repeatable on a noisy machine; they are reported as ratios to (a). Wall
@@ -29,7 +30,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-STOCK = "/usr/bin/python3.11"
+STOCK = os.environ.get("VIGIL_STOCK_PYTHON", "/usr/bin/python3.11")
+STOCK_NAME = os.path.basename(STOCK)
+STDLIB = "/usr/lib/" + STOCK_NAME
 
 WORKLOADS = {
     "start-up (-c pass)": ["-c", "pass"],
@@ -75,12 +78,12 @@ def strict_policies(bin_dir, work):
     trusted_dir.mkdir(exist_ok=True)
     trusted_dir.chmod(0o755)
     database = trusted_dir / "bench.trust"
-    subprocess.run([str(bin_dir / "vigil"), "trust", "build", "-o", str(database), "/usr/lib/python3.11",
+    subprocess.run([str(bin_dir / "vigil"), "trust", "build", "-o", str(database), STDLIB,
                     "/usr/lib/python3/dist-packages", str(HERE / "workloads")], check=True, stderr=subprocess.DEVNULL)
     text = (ROOT / "policies" / "strict.toml").read_text()
     # jinja2 compiles templates into Python: a code generator the
     # administrator has to name, like the stdlib's defaults.
-    generators = [f"/usr/lib/python3.11/{name}" for name in
+    generators = [f"{STDLIB}/{name}" for name in
                   ("collections/__init__.py", "dataclasses.py", "types.py", "typing.py")]
     generators.append("/usr/lib/python3/dist-packages/jinja2/environment.py")
     verified = work / "strict.toml"
@@ -98,7 +101,7 @@ def configs(bin_dir, work):
     log = str(work / "records.jsonl")
     verified, _ = strict_policies(bin_dir, work)
     return [
-        Config("a", "(a) python3.11", STOCK, base),
+        Config("a", f"(a) {STOCK_NAME}", STOCK, base),
         Config("b", "(b) floor", str(bin_dir / "vigil-python-floor"), dict(base, VIGIL_LOG=log)),
         Config("c", "(c) vigil, default", str(bin_dir / "vigil-python"), dict(base, VIGIL_LOG=log)),
         Config("d", "(d) vigil, strict", str(bin_dir / "vigil-python"),
