@@ -1,4 +1,4 @@
-// The only place that knows how CPython 3.8–3.13 differ for what Vigil reads.
+// The only place that knows how CPython 3.8–3.14 differ for what Vigil reads.
 #pragma once
 
 #define PY_SSIZE_T_CLEAN
