@@ -518,6 +518,25 @@ std::string source_of_bytecode(const std::string& path) {
   return path;  // a bytecode file that stands alone
 }
 
+// Whether `directory` lies below a directory of sys.path without being one:
+// what is imported from there is a submodule of a package, and a namespace
+// package (PEP 420: jaraco.functools, backports.*) has no __init__.py to
+// say so. A directory unrelated to sys.path (a custom finder's) is not.
+bool below_import_path_entry(const std::string& directory) {
+  PyObject* entries = PySys_GetObject("path");  // borrowed; read without running Python code
+  if (entries == nullptr || !PyList_Check(entries)) return false;
+  bool below = false;
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE(entries); ++i) {
+    PyObject* entry = PyList_GET_ITEM(entries, i);
+    auto text = PyUnicode_CheckExact(entry) ? text_of(entry) : std::nullopt;
+    if (!text) continue;
+    std::string root = normal_absolute_path(text->empty() ? "." : *text);  // "" is the working directory
+    if (root == directory) return false;
+    if (directory.starts_with(root == "/" ? root : root + "/")) below = true;
+  }
+  return below;
+}
+
 }  // namespace
 
 bool shadows_standard_library(PyObject* path) {
@@ -536,7 +555,9 @@ bool shadows_standard_library(PyObject* path) {
     directory = directory.substr(0, parent);
   }
   name = name.substr(0, name.find('.'));
-  if (name.empty() || is_file(directory + "/__init__.py")) return false;
+  if (name.empty() || is_file(directory + "/__init__.py") || below_import_path_entry(lexically_normal(directory))) {
+    return false;
+  }
   PyObject* names = PySys_GetObject("stdlib_module_names");
   if (names == nullptr || !PyFrozenSet_CheckExact(names)) return false;
   PyObject* key = PyUnicode_DecodeFSDefaultAndSize(name.data(), static_cast<Py_ssize_t>(name.size()));
@@ -677,15 +698,19 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
 // Whether `source` is the text of the file `path`, or part of it, or the
 // whole of it wrapped in more (execnet sends a module's file with a few
 // lines added): text compiled under the name of the file it was read from.
-// Files above 4 MiB are not read.
+// Part of a file may come with empty lines before it, which keep its line
+// numbers those of the file (execnet sends one function that way). An
+// empty file is held only by empty text (ansible compiles a package's empty
+// __init__.py). Files above 4 MiB are not read.
 bool file_holds(const std::string& path, std::string_view source) {
+  source.remove_prefix(std::min(source.find_first_not_of('\n'), source.size()));
   std::string error;
   int fd = open_regular_file(path, 0, error);
   if (fd < 0) return false;
   std::string content;
   bool whole = read_up_to(fd, 4 * 1024 * 1024, content, error);
   close(fd);
-  if (!whole || source.empty() || content.empty()) return false;
+  if (!whole || source.empty() || content.empty()) return whole && source.empty() && content.empty();
   return content.find(source) != std::string::npos || source.find(content) != std::string::npos;
 }
 

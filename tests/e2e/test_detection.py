@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, alerts, assert_contract
+from conftest import ROOT, alerts, assert_contract, events
 
 sys.path.insert(0, str(ROOT / "tools"))
 from detection_matrix import DETECTING, TECHNIQUE_ID, detecting_alerts, read_header  # noqa: E402
@@ -172,3 +172,58 @@ def test_conditions_see_non_ascii_text(vigil_run, tmp_path):
     run = vigil_run(["-c", f"open({str(target)!r}, 'w').close()"], env={"VIGIL_POLICY": "default"})
     found = alerts(run.checked_records(), "startup-persistence")
     assert len(found) == 1, describe(alerts(run.records))
+
+
+def test_shells_subprocess_starts_are_not_raw_spawns(vigil_run):
+    """subprocess starts a program with posix_spawn where no fork is needed
+    (close_fds=False on every version; most of shell=True from 3.13): that
+    is still subprocess. A posix_spawn of a shell by the program is not."""
+    program = ("import os, subprocess\n"
+               "subprocess.run(['/bin/sh', '-c', 'exit 0'], close_fds=False, check=True)\n"
+               "subprocess.run('exit 0', shell=True, check=True)\n"
+               "os.waitpid(os.posix_spawn('/bin/sh', ['sh', '-c', 'exit 0'], os.environ), 0)\n")
+    records = vigil_run(["-c", program], env={"VIGIL_POLICY": "default"}).checked_records()
+    spawns = events(records, "os.posix_spawn")
+    assert any(e["site"]["file"].endswith("/subprocess.py") for e in spawns), "subprocess took no posix_spawn"
+    found = alerts(records, "shell-exec")
+    assert len(found) == 1 and found[0]["seq_ref"] == spawns[-1]["seq"], describe(alerts(records))
+
+
+def test_bytecode_caches_written_under_a_prefix_are_not_mass_renames(vigil_run, tmp_path):
+    """The import system renames each bytecode cache it writes into place,
+    under PYTHONPYCACHEPREFIX as in __pycache__; the same number of renames
+    by the program is ransomware's."""
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    for number in range(60):
+        (modules / f"module_{number}.py").write_text(f"VALUE = {number}\n")
+    program = f"import sys; sys.path.insert(0, {str(modules)!r})\n" + \
+        "".join(f"import module_{number}\n" for number in range(60))
+    run = vigil_run(["-c", program], env={"VIGIL_POLICY": "default", "PYTHONPYCACHEPREFIX": str(tmp_path / "cache"),
+                                          "PYTHONDONTWRITEBYTECODE": ""})  # empty: bytecode is written
+    records = run.checked_records()
+    assert len(events(records, "os.rename")) >= 60
+    assert not alerts(records, "mass-rename"), describe(alerts(records))
+    renames = ("import os, pathlib\n"
+               f"for path in sorted(pathlib.Path({str(modules)!r}).glob('*.py')):\n"
+               "    os.rename(path, str(path) + '.locked')\n")
+    assert alerts(vigil_run(["-c", renames], env={"VIGIL_POLICY": "default"}).checked_records(), "mass-rename")
+
+
+def test_code_compiled_from_the_file_it_is_named_after_is_not_spoofed(vigil_run):
+    """Text read from a standard-library file and compiled under its name
+    is what it says, padded with empty lines that keep its line numbers
+    (execnet) or empty as the file is (ansible); other text is not."""
+    program = ("import inspect, pathlib, sysconfig, textwrap\n"
+               "library = pathlib.Path(sysconfig.get_paths()['stdlib'])\n"
+               "empty = next(p for p in sorted(library.rglob('__init__.py')) if p.stat().st_size == 0)\n"
+               "compile(empty.read_text(), str(empty), 'exec')\n"
+               "lines, first = inspect.getsourcelines(textwrap.dedent)\n"
+               "compile('\\n' * (first - 1) + ''.join(lines), textwrap.__file__, 'exec')\n"
+               "compile('import os', textwrap.__file__, 'exec')\n")
+    records = vigil_run(["-c", program], env={"VIGIL_POLICY": "default"}).checked_records()
+    found = alerts(records, "spoofed-compile-filename")
+    compiles = [e for e in events(records, "compile") if (e.get("site") or {}).get("file") == "<string>"
+                and e["args"].get("filename", "").startswith("/")]
+    assert len(compiles) == 3, compiles
+    assert [a["seq_ref"] for a in found] == [compiles[-1]["seq"]], describe(alerts(records))

@@ -168,8 +168,16 @@ def test_stdlib_named_modules_outside_the_standard_library(vigil_run, tmp_path):
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "warnings.py").write_text("VALUE = 2\n")    # inside a package: not a shadow
-    program = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import base64, app.warnings"
+    # A namespace package (no __init__.py), as jaraco.functools is: its
+    # modules and packages are no shadows either.
+    namespace = tmp_path / "vendor"
+    (namespace / "functools").mkdir(parents=True)
+    (namespace / "functools" / "__init__.py").write_text("VALUE = 3\n")
+    (namespace / "csv.py").write_text("VALUE = 4\n")
+    program = (f"import sys; sys.path.insert(0, {str(tmp_path)!r}); "
+               "import base64, app.warnings, vendor.functools, vendor.csv")
     run = vigil_run(["-c", program], env=DEFAULT)
     subjects = {a["subject"] for a in alerts(run.checked_records(), "stdlib-shadowing")}
-    # The module and the bytecode cached for it; nothing of the package.
-    assert str(tmp_path / "base64.py") in subjects and not any("warnings" in s for s in subjects), subjects
+    # The module and the bytecode cached for it; nothing of the packages.
+    assert str(tmp_path / "base64.py") in subjects, subjects
+    assert not any(name in s for s in subjects for name in ("warnings", "functools", "csv")), subjects

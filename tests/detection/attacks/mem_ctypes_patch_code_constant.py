@@ -43,7 +43,7 @@ consts = egress_allowed.__code__.co_consts
 slot = consts.index("127.0.0.1")
 replacement = "".join(["10.255.", "255.9"])
 ctypes.c_ssize_t.from_address(id(replacement)).value += 1  # keep it alive: refcount at offset 0
-item_offset = 24  # CPython 3.11, 64-bit: refcount, type, size
+item_offset = tuple.__basicsize__  # the header before the items: refcount, type, size (and 3.14's hash)
 pointer = ctypes.c_void_p(id(replacement))
 ctypes.memmove(id(consts) + item_offset + 8 * slot, ctypes.addressof(pointer), 8)
 try:

@@ -1,7 +1,7 @@
 # technique: T1059.006 T1036.003
 """Python run as a renamed copy of an interpreter through multiprocessing.set_executable (T1059.006, T1036.003).
 
-The script copies Debian's plain python3.11 (no audit hook) to a temporary
+The script copies Debian's plain python3.X of the running version (no audit hook) to a temporary
 directory as "dbus-daemon-helper", points multiprocessing at it with
 set_executable, and runs a function in a "spawn" worker. The worker's
 code runs in an interpreter that vigil does not watch and whose name does
@@ -15,6 +15,7 @@ Python interpreter outside the audited one (a renamed copy in /tmp).
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 
 
@@ -28,7 +29,8 @@ if __name__ == "__main__":
     workdir = tempfile.mkdtemp(prefix="mp-", dir="/tmp")
     try:
         renamed = os.path.join(workdir, "dbus-daemon-helper")
-        shutil.copy2("/usr/bin/python3.11", renamed)
+        stock = shutil.which(f"python{sys.version_info[0]}.{sys.version_info[1]}", path="/usr/bin")
+        shutil.copy2(stock, renamed)
         ctx = multiprocessing.get_context("spawn")
         ctx.set_executable(renamed)
         queue = ctx.Queue()

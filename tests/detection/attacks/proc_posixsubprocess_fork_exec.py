@@ -29,10 +29,19 @@ args = (
     None, None, None,     # gid, extra_groups, uid
     -1,                   # child_umask
     None,                 # preexec_fn
-    False,                # allow_vfork
+    False,                # allow_vfork (3.11 to 3.13)
 )
+
+
+def fork_exec(args):
+    try:
+        return _posixsubprocess.fork_exec(*args)
+    except TypeError:
+        return _posixsubprocess.fork_exec(*args[:-1])  # 3.14 took allow_vfork out
+
+
 try:
-    pid = _posixsubprocess.fork_exec(*args)
+    pid = fork_exec(args)
 except TypeError as exc:  # another CPython signature: record it and end cleanly
     print("fork_exec signature differs:", exc)
 else:

@@ -14,7 +14,7 @@ network connection are run by a shell.
 import os, shutil, socket, ssl, subprocess, tempfile, threading
 
 tmp = tempfile.mkdtemp()
-cert = "/usr/lib/python3.11/test/keycert.pem"
+cert = os.path.join(os.path.dirname(ssl.__file__), "test", "keycert.pem")
 if not os.path.exists(cert):
     cert = os.path.join(tmp, "c.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=x",

@@ -4,7 +4,10 @@
 import os, shutil, subprocess
 
 workdir = os.environ["BENIGN_WORKDIR"]
-lines = []
+# The root file system first, whatever /proc/mounts calls it (in a container
+# or a chroot it is not mounted at "/" as the kernel sees it).
+root = shutil.disk_usage("/")
+lines = [f"{'/':30s} {'root':10s} {root.used * 100 // root.total:3d}% used"]
 with open("/proc/mounts") as mounts:
     for line in mounts:
         device, mountpoint, fstype = line.split()[:3]
@@ -14,7 +17,7 @@ with open("/proc/mounts") as mounts:
             usage = shutil.disk_usage(mountpoint)
         except OSError:
             continue
-        if usage.total:
+        if usage.total and mountpoint != "/":
             lines.append(f"{mountpoint:30s} {fstype:10s} {usage.used * 100 // usage.total:3d}% used")
 stat = os.statvfs("/")
 lines.append(f"inodes free on /: {stat.f_favail}")

@@ -1,7 +1,7 @@
 # An account audit: /etc/passwd and /etc/group read directly and through
 # pwd and grp, login shells and home directories checked, who is logged in
 # and last logins through subprocess, written as CSV.
-import csv, grp, os, pwd, subprocess
+import csv, grp, os, pwd, shutil, subprocess
 
 with open("/etc/passwd") as passwd:
     entries = [line.rstrip("\n").split(":") for line in passwd if line.strip() and not line.startswith("#")]
@@ -22,4 +22,8 @@ with open(os.path.join(os.environ["BENIGN_WORKDIR"], "accounts.csv"), "w", newli
 subprocess.run(["id"], capture_output=True, check=True)
 subprocess.run(["getent", "passwd", "root"], capture_output=True, check=True)
 subprocess.run(["who"], capture_output=True)
-subprocess.run(["lastlog", "-u", "root"], capture_output=True)
+# lastlog left shadow's tools in Debian 13 (Y2038); util-linux's lastlog2 replaces it.
+for lastlog in ("lastlog", "lastlog2"):
+    if shutil.which(lastlog):
+        subprocess.run([lastlog, "-u", "root"], capture_output=True)
+        break

@@ -4,14 +4,18 @@ import os, subprocess, sys
 
 workdir = os.environ["BENIGN_WORKDIR"]
 with open(os.path.join(workdir, "noxfile.py"), "w") as out:
-    out.write('''import nox
+    out.write('''import sys
+
+import nox
 
 nox.options.error_on_external_run = False
 
 
+# No environment: the interpreter nox runs on (Debian has no "python" on
+# PATH without python-is-python3).
 @nox.session(python=False)
 def lint(session):
-    session.run("python", "-m", "py_compile", "noxfile.py")
+    session.run(sys.executable, "-m", "py_compile", "noxfile.py")
     session.run("sh", "-c", "echo linted > lint.txt", external=True)
 
 
