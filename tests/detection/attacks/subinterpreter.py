@@ -1,5 +1,4 @@
 # technique: T1562.001
-# expect: subinterpreter
 """Impair Defenses: Disable or Modify Tools (T1562.001): a sub-interpreter
 created with `_xxsubinterpreters` (`_interpreters` from 3.13). Audit hooks added with
 `sys.addaudithook` belong to one interpreter, so code run in a new one
