@@ -198,6 +198,13 @@ void watch_late_io(Snapshot& snapshot) {
     if (std::string_view(entry.description) == "_io.open_code") io_open_code = &entry;
   }
   PyObject* key = dict != nullptr && io_open_code != nullptr ? PyUnicode_InternFromString("open_code") : nullptr;
+  if (key != nullptr && find_without_code(dict, key) == nullptr) {
+    // io is still running its body (it is in sys.modules from the start of
+    // its import): looked at again at the next check.
+    Py_DECREF(key);
+    Py_DECREF(io);
+    return;
+  }
   if (key != nullptr) {
     // A version no dict has: the first check compares.
     snapshot.entries.push_back(
