@@ -122,11 +122,15 @@ def instructions(config, args, cwd):
 
 
 def wall_median(config, args, cwd, runs):
+    """Milliseconds, or None when the run fails: the table says so rather
+    than the whole benchmark stopping."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([config.executable, *args], env=config.env, cwd=cwd, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=True)
+        completed = subprocess.run([config.executable, *args], env=config.env, cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        if completed.returncode != 0:
+            return None
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
@@ -244,7 +248,10 @@ def main():
         runnable = [c for c in all_configs if c.arguments(workload) is not None]
         counts = {c.key: instructions(c, c.arguments(workload), work) for c in runnable}
         walls = {c.key: wall_median(c, c.arguments(workload), work, args.runs) for c in runnable}
-        cells = [f"{counts['a'] / 1e6:.1f} M"] + [f"{counts[c.key] / counts['a']:.3f}×" if c.key in counts else "denied"
+        failed = {key for key, wall in walls.items() if wall is None}
+        walls = {key: wall for key, wall in walls.items() if wall is not None}
+        cells = [f"{counts['a'] / 1e6:.1f} M"] + ["fails" if c.key in failed else
+                                                f"{counts[c.key] / counts['a']:.3f}×" if c.key in counts else "denied"
                                                 for c in all_configs[1:]]
         lines.append(f"| {name} | " + " | ".join(cells) + " | " +
                      " | ".join(f"{walls[c.key]:.1f}" if c.key in walls else "—" for c in all_configs) + " |")
