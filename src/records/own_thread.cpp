@@ -14,11 +14,10 @@ std::unique_ptr<std::thread> start_own_thread(const char* role, std::function<vo
   pthread_sigmask(SIG_BLOCK, &all, &previous);
   std::unique_ptr<std::thread> thread;
   try {
-    std::string name = std::string(kOwnThreadPrefix) + role;
-    thread = std::make_unique<std::thread>([name = std::move(name), body = std::move(body)] {
-      pthread_setname_np(pthread_self(), name.c_str());
-      body();
-    });
+    thread = std::make_unique<std::thread>(std::move(body));
+    // Named by its creator before the program can run again: a fork() at
+    // once (CPython's own tests do it) must already see the name.
+    pthread_setname_np(thread->native_handle(), (std::string(kOwnThreadPrefix) + role).c_str());
   } catch (const std::system_error&) {
   }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);

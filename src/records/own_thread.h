@@ -12,7 +12,8 @@
 
 namespace vigil {
 
-inline constexpr std::string_view kOwnThreadPrefix = "vigil-";
+// Not "vigil-": the main thread is named after the executable, vigil-python.
+inline constexpr std::string_view kOwnThreadPrefix = "vigil:";
 
 // Null when no thread can be made. `role`: at most 9 characters (the
 // kernel keeps 15 of a thread's name).
