@@ -186,6 +186,14 @@ bool read_up_to(int fd, std::size_t limit, std::string& text, std::string& error
   }
 }
 
+bool read_regular_file_up_to(const std::string& path, std::size_t limit, std::string& text, std::string& error) {
+  int fd = open_regular_file(path, 0, error);
+  if (fd < 0) return false;
+  bool whole = read_up_to(fd, limit, text, error);
+  close(fd);
+  return whole;
+}
+
 const char* file_type_name(mode_t mode) {
   if (S_ISREG(mode)) return "a regular file";
   if (S_ISDIR(mode)) return "a directory";

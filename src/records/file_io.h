@@ -89,6 +89,10 @@ int open_regular_file(const std::string& path, int flags, std::string& error);
 // reason in `error`, on a read error or when there is more.
 bool read_up_to(int fd, std::size_t limit, std::string& text, std::string& error);
 
+// open_regular_file(path, 0) then read_up_to(limit), closing it again:
+// false, with the reason in `error`, when either fails.
+bool read_regular_file_up_to(const std::string& path, std::size_t limit, std::string& text, std::string& error);
+
 // What a file of this mode is, for messages: "a FIFO", "a directory"…
 const char* file_type_name(mode_t mode);
 

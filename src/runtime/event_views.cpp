@@ -705,11 +705,8 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
 bool file_holds(const std::string& path, std::string_view source) {
   source.remove_prefix(std::min(source.find_first_not_of('\n'), source.size()));
   std::string error;
-  int fd = open_regular_file(path, 0, error);
-  if (fd < 0) return false;
   std::string content;
-  bool whole = read_up_to(fd, 4 * 1024 * 1024, content, error);
-  close(fd);
+  bool whole = read_regular_file_up_to(path, 4 * 1024 * 1024, content, error);
   if (!whole || source.empty() || content.empty()) return whole && source.empty() && content.empty();
   return content.find(source) != std::string::npos || source.find(content) != std::string::npos;
 }

@@ -98,11 +98,7 @@ bool is_self_or_ancestor(long long pid) {
     if (current == pid) return true;
     std::string stat;
     std::string error;
-    int fd = open_regular_file("/proc/" + std::to_string(current) + "/stat", 0, error);
-    if (fd < 0) return false;
-    bool read = read_up_to(fd, 4096, stat, error);
-    close(fd);
-    if (!read) return false;
+    if (!read_regular_file_up_to("/proc/" + std::to_string(current) + "/stat", 4096, stat, error)) return false;
     // pid (comm) state ppid …; comm may hold spaces and parentheses.
     std::size_t close = stat.rfind(')');
     if (close == std::string::npos || close + 4 > stat.size()) return false;

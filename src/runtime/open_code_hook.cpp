@@ -250,14 +250,10 @@ FILE* sealed_memory_file(std::string_view content) {
   return file;
 }
 
-std::optional<std::string> read_proc_file(const char* path) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+std::optional<std::string> read_proc_file(const std::string& path) {
   std::string text;
   std::string error;
-  bool read = read_up_to(fd, 4096, text, error);
-  close(fd);
-  if (!read) return std::nullopt;
+  if (!read_regular_file_up_to(path, 4096, text, error)) return std::nullopt;
   return text;
 }
 
@@ -269,7 +265,7 @@ long own_thread_count() {
   while (dirent* task = readdir(tasks)) {
     if (task->d_name[0] == '.') continue;
     std::string comm_path = std::string("/proc/self/task/") + task->d_name + "/comm";
-    auto comm = read_proc_file(comm_path.c_str());
+    auto comm = read_proc_file(comm_path);
     if (comm && comm->starts_with(kOwnThreadPrefix)) ++count;
   }
   closedir(tasks);
