@@ -229,13 +229,24 @@ def trust_files(database, *files):
     assert added.returncode == 0, added.stderr
 
 
-class StrictPolicy:
-    """policies/strict.toml, trusting the standard library and what the test adds."""
+@pytest.fixture(scope="session")
+def host_trust(tmp_path_factory):
+    """What an administrator trusts on a host, as docs/trust.md's set-up
+    builds it: the standard library and Debian's dist-packages."""
+    path = tmp_path_factory.mktemp("host-trust") / "host.trust"
+    built = subprocess.run([VIGIL, "trust", "build", "-o", str(path), "/usr/lib/python%d.%d" % STOCK_VERSION,
+                            "/usr/lib/python3/dist-packages"], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    return path
 
-    def __init__(self, directory, stdlib):
+
+class StrictPolicy:
+    """policies/strict.toml, trusting the given trust file and what the test adds."""
+
+    def __init__(self, directory, base_trust):
         self.database = directory / "local.trust"
         text = (ROOT / "policies" / "strict.toml").read_text()
-        text = text.replace('database = ["/etc/vigil/trust.d"]', f'database = ["{stdlib}", "{self.database}"]')
+        text = text.replace('database = ["/etc/vigil/trust.d"]', f'database = ["{base_trust}", "{self.database}"]')
         self.path = str(directory / "strict.toml")
         Path(self.path).write_text(text)
 
@@ -246,6 +257,13 @@ class StrictPolicy:
 @pytest.fixture
 def strict(tmp_path, stdlib_trust):
     return StrictPolicy(tmp_path, stdlib_trust)
+
+
+@pytest.fixture
+def host_strict(tmp_path, host_trust):
+    """strict.toml on a host whose standard library and dist-packages are
+    trusted; the test trusts its own files with .trust()."""
+    return StrictPolicy(tmp_path, host_trust)
 
 
 def write_explained_incident(directory):
