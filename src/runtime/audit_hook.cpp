@@ -230,7 +230,10 @@ bool is_probe(const char* event, PyObject* args, unsigned long long nonce) {
 // A denied operation fails with the rule's message. sys.addaudithook is
 // the exception: CPython swallows any Exception a hook raises for it and
 // returns None, so the caller would never learn; a BaseException that is
-// not an Exception reaches it.
+// not an Exception reaches it. A denied import fails with ImportError,
+// which is what programs that can do without a module catch (3.14's
+// concurrent.futures does without _interpreters, optional C accelerators
+// fall back to Python): the denial still stands, and the program goes on.
 void raise_denial(Registration& registration, std::string_view event, PyObject* args, const Rule& rule,
                   std::string_view detail) {
   std::string message = "vigil: " + rule_message(rule, event, detail) + " (rule " + rule.id + ")";
@@ -246,6 +249,14 @@ void raise_denial(Registration& registration, std::string_view event, PyObject* 
       PyUnicode_CheckExact(PyTuple_GET_ITEM(args, 0))) {
     PyRef text = PyRef::steal(PyUnicode_FromString(message.c_str()));
     if (text) PyErr_SetImportErrorSubclass(PyExc_ModuleNotFoundError, text.get(), PyTuple_GET_ITEM(args, 0), nullptr);
+    return;
+  }
+  if (event == "import") {
+    PyRef text = PyRef::steal(PyUnicode_FromString(message.c_str()));
+    PyObject* module = PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 && PyUnicode_CheckExact(PyTuple_GET_ITEM(args, 0))
+                           ? PyTuple_GET_ITEM(args, 0)
+                           : nullptr;
+    if (text) PyErr_SetImportError(text.get(), module, nullptr);
     return;
   }
   PyErr_SetString(PyExc_PermissionError, message.c_str());

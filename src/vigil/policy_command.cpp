@@ -142,6 +142,7 @@ const char* python_outcome(const Rule& rule, const std::string& event) {
   if (rule.action == Action::kill) return "the process is killed (SIGKILL) after the records are written";
   if (event == "sys.addaudithook") return "sys.addaudithook raises vigil.AuditHookDenied (a BaseException)";
   if (rule.refusal == Refusal::module_not_found) return "the import fails with ModuleNotFoundError";
+  if (event == "import") return "the import fails with ImportError";
   return "the operation fails with PermissionError";
 }
 
