@@ -6,7 +6,7 @@ both, and `--policy strict|watch` need no file."""
 import subprocess
 import textwrap
 
-from conftest import VIGIL, alerts, assert_contract, events, read_records
+from conftest import ROOT, VIGIL, alerts, assert_contract, events, read_records
 from test_policy import clean_environment, policy_file, run
 
 
@@ -121,3 +121,10 @@ def test_policy_list_names_every_built_in_policy_and_what_it_breaks():
                                  capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
         assert f'policy "{name}"' in checked.stdout
+
+
+def test_policy_check_lists_what_each_allow_overrides():
+    network = "policies/examples/network.toml"
+    checked = subprocess.run([VIGIL, "policy", "check", network], capture_output=True, text=True, cwd=ROOT)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.splitlines()[1:] == ["  allow backup-over-ssh overrides egress-outside-lan (deny)"]
