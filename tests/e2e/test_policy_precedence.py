@@ -128,3 +128,30 @@ def test_policy_check_lists_what_each_allow_overrides():
     checked = subprocess.run([VIGIL, "policy", "check", network], capture_output=True, text=True, cwd=ROOT)
     assert checked.returncode == 0, checked.stdout
     assert checked.stdout.splitlines()[1:] == ["  allow backup-over-ssh overrides egress-outside-lan (deny)"]
+
+
+def test_an_allow_lets_one_untrusted_module_run_under_strict(tmp_path, log, strict):
+    (tmp_path / "helper.py").write_text("ANSWER = 42\n")
+    program = tmp_path / "main.py"
+    program.write_text("import sys\nsys.path.insert(0, %r)\nimport helper\nprint(helper.ANSWER)\n" % str(tmp_path))
+    strict.trust(program)
+    denied = run([str(program)], log, strict.path)
+    assert denied.returncode != 0 and b"helper" in denied.stderr, "strict must refuse the untrusted module first"
+    with open(strict.path, "a") as policy:
+        policy.write(textwrap.dedent(f"""
+            [[rule]]
+            id = "helper"
+            event = "vigil.open_code"
+            args.path = "{tmp_path}/helper.py"
+            action = "allow"
+            overrides = ["trust.code"]
+            """))
+    log.unlink()
+    allowed = run([str(program)], log, strict.path)
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout == b"42\n"
+    records = read_records(log)
+    opened = [r for r in events(records, "open") if r["args"]["path"] == f"{tmp_path}/helper.py"]
+    assert opened and opened[0]["decision"]["overridden"] == [{"rule": "trust.code", "allowed_by": "helper"}]
+    # The host's own .pth files stay untrusted (test_strict_runs_ordinary_trusted_programs).
+    assert [a for a in alerts(records, "trust.code") if "helper" in a["message"]] == []
