@@ -724,6 +724,9 @@ class Loader {
           error(*after, "rule \"" + id + "\" cannot come after itself");
         } else if (!ids.contains(required)) {
           error(*after, "rule \"" + id + "\": `after` names no rule of this policy: \"" + required + "\"");
+        } else if (find_rule(rules, required)->action == Action::allow) {
+          // An allow cancels; it marks no moment.
+          error(*after, "rule \"" + id + "\": `after` names the allow rule \"" + required + "\"");
         }
       }
     }

@@ -835,6 +835,8 @@ TEST(Precedence, TheLoaderRefusesAllowsThatCancelNothing) {
   EXPECT_NE(errors(deny + allow + "overrides = \"d\"\nsets = [\"f\"]\n").find("cannot have `sets`"),
             std::string::npos);
   EXPECT_NE(errors(deny + "[[rule.except]]\n").find("an `except` table needs a condition"), std::string::npos);
+  EXPECT_NE(errors(deny + "after = \"a\"\n" + allow + "overrides = \"d\"\n").find("`after` names the allow rule"),
+            std::string::npos);
   EXPECT_NE(errors(deny + "[[rule.except]]\nargs.nope = 1\n").find("has no argument `nope`"), std::string::npos);
 }
 
