@@ -55,6 +55,7 @@ PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
   }
   cancelled_by_.resize(policy_.rules.size());
   for (const Rule& allow : policy_.rules) {
+    if (allow.overrides.empty()) continue;
     for (std::size_t i = 0; i < policy_.rules.size(); ++i) {
       const Rule& target = policy_.rules[i];
       if (std::any_of(allow.overrides.begin(), allow.overrides.end(),
@@ -157,6 +158,10 @@ const Rule* PolicyEngine::cancelling_allow(const Verdict& verdict, const Rule& r
 namespace {
 
 void note_cancelled(Verdict& verdict, const Rule& rule, const Rule& allow) {
+  // A rule on two names of one event (`open` and `vigil.open_code`) is cancelled once.
+  for (std::size_t i = 0; i < verdict.cancelled_count; ++i) {
+    if (verdict.cancelled[i].rule == &rule) return;
+  }
   if (verdict.cancelled_count < Verdict::kMaxReported) {
     verdict.cancelled[verdict.cancelled_count++] = {&rule, &allow};
   } else {
