@@ -223,6 +223,11 @@ int policy_explain_command(const PolicyExplainOptions& options) {
   std::string script = options.entry == "file" ? options.script : "";
   PolicyEngine engine(std::move(*policy), {options.uid, script, options.entry});
 
+  const Rule* untrusted = options.untrusted ? trust_rule_judging(engine.policy(), options.event) : nullptr;
+  if (options.untrusted && untrusted == nullptr) {
+    std::cerr << "vigil policy explain: --untrusted: no trust rule of this policy judges " << options.event << "\n";
+    return 2;
+  }
   std::cout << "policy \"" << engine.policy().name << "\" (" << to_string(engine.policy().mode) << " mode), event "
             << options.event << "\n";
   // Why a rule does or does not match the event, as far as its own
@@ -241,11 +246,6 @@ int policy_explain_command(const PolicyExplainOptions& options) {
     return "matches";
   };
   auto where = [](const Rule& rule) { return rule.line > 0 ? ", line " + std::to_string(rule.line) : std::string(); };
-  const Rule* untrusted = options.untrusted ? trust_rule_judging(engine.policy(), options.event) : nullptr;
-  if (options.untrusted && untrusted == nullptr) {
-    std::cerr << "vigil policy explain: --untrusted: no trust rule of this policy judges " << options.event << "\n";
-    return 2;
-  }
   Verdict verdict = engine.evaluate(options.event, arguments, site);
   if (untrusted != nullptr) engine.add_finding(verdict, *untrusted, "(assumed untrusted: --untrusted)");
   auto cancelled_by = [&](const Rule& rule) -> const Rule* {

@@ -155,3 +155,16 @@ def test_an_allow_lets_one_untrusted_module_run_under_strict(tmp_path, log, stri
     assert opened and opened[0]["decision"]["overridden"] == [{"rule": "trust.code", "allowed_by": "helper"}]
     # The host's own .pth files stay untrusted (test_strict_runs_ordinary_trusted_programs).
     assert [a for a in alerts(records, "trust.code") if "helper" in a["message"]] == []
+
+
+def test_explain_untrusted_breaks_the_trust_rule_that_judges_the_event():
+    strict = subprocess.run([VIGIL, "policy", "explain", "strict", "--untrusted", "--", "compile", '["x = 1", "<s>"]'],
+                            capture_output=True, text=True)
+    assert strict.returncode == 0, strict.stderr
+    assert strict.stdout.endswith("=> recorded; alert trust.provenance; deny by trust.provenance: the operation fails "
+                                  "with PermissionError: code did not come from a verified file\n")
+    # The default policy has no [trust]: nothing to assume broken.
+    default = subprocess.run([VIGIL, "policy", "explain", "default", "--untrusted", "--", "compile", '["x = 1", "<s>"]'],
+                             capture_output=True, text=True)
+    assert default.returncode == 2 and default.stdout == ""
+    assert "no trust rule of this policy judges compile" in default.stderr
