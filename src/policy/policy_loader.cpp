@@ -522,7 +522,7 @@ class Loader {
       if (const auto* tests = table_of(*args, "args")) {
         for (const auto& [key, value] : *tests) {
           auto condition = load_condition(Subject::argument, std::string(key.str()), value);
-          check_field(value, rule.events, condition.field);
+          check_field(value, rule.events, condition.field, FieldUse::condition);
           check_view_values(value, rule.events, condition);
           conditions.push_back(std::move(condition));
         }
@@ -639,7 +639,7 @@ class Loader {
       if (is_position(subject.field)) {
         subject.position = std::stoul(subject.field);
       } else {
-        check_field(node, events, subject.field);
+        check_field(node, events, subject.field, FieldUse::subject);
       }
       return subject;
     }
@@ -837,10 +837,13 @@ class Loader {
   }
 
   // The field must be an argument of at least one event the rule names;
-  // for a single catalogued event, of that event. A rule naming several
-  // events never matches those without it (a missing argument fails every
-  // condition, `not` included): each is warned about.
-  void check_field(const toml::node& node, const std::vector<std::string>& events, const std::string& field) {
+  // for a single catalogued event, of that event. A condition's rule never
+  // matches the events without it (a missing argument fails every
+  // condition, `not` included): each is warned about. A subject is only
+  // left out of the alert where it is missing.
+  enum class FieldUse { condition, subject };
+  void check_field(const toml::node& node, const std::vector<std::string>& events, const std::string& field,
+                   FieldUse use) {
     if (is_position(field)) return;
     bool known_events = false;
     bool somewhere = false;
@@ -871,7 +874,7 @@ class Loader {
     }
     if (!known_events) return;
     if (somewhere) {
-      if (without.empty()) return;
+      if (without.empty() || use == FieldUse::subject) return;
       std::string message = "`args." + field + "` is not an argument of";
       for (std::size_t i = 0; i < without.size(); ++i) message += (i == 0 ? " " : ", ") + without[i];
       warning(node, message + ": the rule never matches those events (give them a rule of their own)");

@@ -869,6 +869,9 @@ TEST(MissingArguments, FailEveryConditionAndAreWarnedAbout) {
   EXPECT_EQ(diagnostics[0].message,
             "`args.path` is not an argument of \"os.system\": the rule never matches those events (give them a rule "
             "of their own)");
+  // A subject some of the events lack only goes missing from their alerts.
+  EXPECT_TRUE(diagnostics_of(kHeader + "[[rule]]\nid = \"s\"\nevent = [\"open\", \"os.system\"]\naction = \"alert\"\n"
+                             "subject = \"args.path\"\n").empty());
   // A None argument is present: `not` holds for it.
   Values open_none({ArgValue::of_none()});
   EXPECT_EQ(engine.evaluate("open", open_none, site).alert_count, 1u);
