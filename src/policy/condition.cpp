@@ -244,6 +244,10 @@ bool Matcher::matches(const ArgValue& value) const {
 }
 
 bool Condition::matches(const ArgValue& value) const {
+  // An argument the event does not have fails the condition, `not` or not:
+  // otherwise a negated test in a rule naming several events would match
+  // every event without the argument.
+  if (value.kind == ValueKind::missing && subject == Subject::argument) return false;
   bool all = true;
   for (const Matcher& matcher : matchers) {
     if (!matcher.matches(value)) {

@@ -42,7 +42,8 @@ void append_decision_member(JsonText& json, const Verdict& verdict) {
   json.key("decision");
   json.begin_object();
   json.key("action");
-  json.string(to_string(verdict.action));
+  // An allow that cancelled every rule that would have acted decided.
+  json.string(verdict.action == Action::log ? to_string(Action::allow) : to_string(verdict.action));
   json.key("enforced");
   json.boolean(verdict.denies());
   json.key("rules");
@@ -52,6 +53,23 @@ void append_decision_member(JsonText& json, const Verdict& verdict) {
   if (verdict.alerts_not_reported != 0) {
     json.key("rules_not_listed");
     json.unsigned_integer(verdict.alerts_not_reported);
+  }
+  if (verdict.cancelled_count != 0 || verdict.cancelled_not_reported != 0) {
+    json.key("overridden");
+    json.begin_array();
+    for (std::size_t i = 0; i < verdict.cancelled_count; ++i) {
+      json.begin_object();
+      json.key("rule");
+      json.string(verdict.cancelled[i].rule->id);
+      json.key("allowed_by");
+      json.string(verdict.cancelled[i].allowed_by->id);
+      json.end_object();
+    }
+    json.end_array();
+    if (verdict.cancelled_not_reported != 0) {
+      json.key("overridden_not_listed");
+      json.unsigned_integer(verdict.cancelled_not_reported);
+    }
   }
   json.end_object();
 }

@@ -1,6 +1,9 @@
 // Build step: loads a policy file and writes a header that embeds its
 // image (policy_image.h), so vigil-python decodes it instead of parsing TOML.
-//   embed-policy-image POLICY.toml SOURCE-NAME VARIABLE OUTPUT.h
+//   embed-policy-image POLICY.toml SOURCE-NAME VARIABLE OUTPUT.h [NAME DESCRIPTION]
+// With NAME and DESCRIPTION, the image is the policy in audit mode under
+// that name: the built-in `watch` is `strict` reporting what it would deny,
+// from the one file, so the two cannot drift apart.
 #include "policy_image.h"
 #include "policy_loader.h"
 
@@ -10,8 +13,8 @@
 #include <sstream>
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::cerr << "usage: embed-policy-image POLICY.toml SOURCE-NAME VARIABLE OUTPUT.h\n";
+  if (argc != 5 && argc != 7) {
+    std::cerr << "usage: embed-policy-image POLICY.toml SOURCE-NAME VARIABLE OUTPUT.h [NAME DESCRIPTION]\n";
     return 2;
   }
   std::ifstream input(argv[1], std::ios::binary);
@@ -24,6 +27,12 @@ int main(int argc, char** argv) {
   auto result = vigil::load_policy(text.str(), argv[2]);
   for (const auto& diagnostic : result.diagnostics) std::cerr << vigil::format_diagnostic(diagnostic, argv[1]) << '\n';
   if (!result.policy) return 1;
+  if (argc == 7) {
+    result.policy->mode = vigil::Mode::audit;
+    result.policy->locked = false;
+    result.policy->name = argv[5];
+    result.policy->description = argv[6];
+  }
   std::string image = vigil::encode_policy_image(*result.policy);
   std::ostringstream header;
   header << "// Made by embed-policy-image from " << argv[1] << ". Do not edit.\n"

@@ -6,6 +6,8 @@
 #include "condition.h"
 #include "sinks/sink_settings.h"
 
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,8 +21,11 @@ inline constexpr int kPolicySchemaVersion = 1;
 // changes how Python runs is applied. enforce: everything is applied.
 enum class Mode { audit, enforce };
 
-// Ordered by strength: when several rules match, the strongest decides.
-enum class Action { log, alert, deny, kill };
+// log, alert, deny and kill are ordered by strength: when several rules
+// match, the strongest decides. allow stands apart, below them all: it
+// raises nothing of its own and cancels the rules it `overrides`
+// (docs/policy.md, Precedence).
+enum class Action { allow, log, alert, deny, kill };
 
 // In the order of kSeverityNames (sinks/record.h): a severity's value is its rank.
 enum class Severity { info, low, medium, high, critical };
@@ -54,6 +59,23 @@ inline constexpr std::string_view kTrustCodeRule = "trust.code";
 inline constexpr std::string_view kTrustNativeRule = "trust.native";
 inline constexpr std::string_view kTrustProvenanceRule = "trust.provenance";
 
+// The events each trust rule judges: the runtime finds the file or code
+// they are about untrusted (src/runtime/code_verifier.cpp). An allow rule
+// that overrides one must name some of them; `vigil policy explain
+// --untrusted` judges an event as these rules would.
+struct TrustRuleEvents {
+  std::string_view rule;
+  std::array<std::string_view, 4> events;  // the unused ones empty
+  bool judges(std::string_view event) const {
+    return !event.empty() && std::find(events.begin(), events.end(), event) != events.end();
+  }
+};
+inline constexpr TrustRuleEvents kTrustRuleEvents[] = {
+    {kTrustCodeRule, {"open", "vigil.open_code"}},
+    {kTrustNativeRule, {"import", "ctypes.dlopen", "sqlite3.load_extension"}},
+    {kTrustProvenanceRule, {"compile", "exec", "marshal.loads", "code.__new__"}},
+};
+
 // A value a rule names its alert and its facts by: an event argument, the
 // call site's file or the script (`subject = "args.path"`).
 struct SubjectRef {
@@ -68,7 +90,13 @@ struct Rule {
   std::string description;
   std::vector<std::string> events;  // exact names or globs
   std::vector<Condition> conditions;  // all must hold
+  // `[[rule.except]]` tables: the rule does not match an event for which
+  // every condition of one of them holds.
+  std::vector<std::vector<Condition>> exceptions;
   Action action = Action::log;
+  // An allow rule's `overrides`: ids or globs of the rules it cancels,
+  // `trust.*` included; resolved by the engine.
+  std::vector<std::string> overrides;
   Severity severity = Severity::medium;
   std::vector<std::string> attack;  // MITRE ATT&CK technique ids
   std::string message;
@@ -160,6 +188,11 @@ struct Policy {
   std::string sha256;  // of the file's bytes
   bool operator==(const Policy&) const = default;
 };
+
+// Whether one of an allow rule's `overrides` patterns (an id or a glob)
+// takes in `target`: a rule that alerts, denies or kills, other than an
+// entry restriction, which the launcher enforces before Python starts.
+bool overrides(std::string_view pattern, const Rule& target);
 
 // The rule with this id, or null.
 const Rule* find_rule(const Policy& policy, std::string_view id);

@@ -53,6 +53,17 @@ PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
       prerequisite_[index] = 1;
     }
   }
+  cancelled_by_.resize(policy_.rules.size());
+  for (const Rule& allow : policy_.rules) {
+    if (allow.overrides.empty()) continue;
+    for (std::size_t i = 0; i < policy_.rules.size(); ++i) {
+      const Rule& target = policy_.rules[i];
+      if (std::any_of(allow.overrides.begin(), allow.overrides.end(),
+                      [&](const std::string& pattern) { return overrides(pattern, target); })) {
+        cancelled_by_[i].push_back(&allow);
+      }
+    }
+  }
   std::set<std::string> names;
   for (const Rule& rule : policy_.rules) {
     for (const auto* list : {&rule.sets, &rule.given, &rule.given_any}) names.insert(list->begin(), list->end());
@@ -69,14 +80,17 @@ PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
     for (const std::string& name : rule.given_any) given_any_[i].push_back(fact_index(name));
   }
   for (const Rule& rule : policy_.rules) {
-    if (std::any_of(rule.events.begin(), rule.events.end(), has_glob_characters)) glob_bucket_.rules.push_back(&rule);
+    if (std::any_of(rule.events.begin(), rule.events.end(), has_glob_characters)) {
+      (rule.action == Action::allow ? glob_bucket_.allows : glob_bucket_.rules).push_back(&rule);
+    }
   }
-  if (!glob_bucket_.rules.empty()) {
+  if (!glob_bucket_.rules.empty() || !glob_bucket_.allows.empty()) {
     for (const EventSignature& signature : event_catalog()) by_event_[signature.name].signature = &signature;
   }
   // Rules in policy order, so alerts are reported in file order.
   auto add = [](Bucket& bucket, const Rule* rule) {
-    if (bucket.rules.empty() || bucket.rules.back() != rule) bucket.rules.push_back(rule);
+    auto& list = rule->action == Action::allow ? bucket.allows : bucket.rules;
+    if (list.empty() || list.back() != rule) list.push_back(rule);
   };
   for (const Rule& rule : policy_.rules) {
     for (const std::string& pattern : rule.events) {
@@ -94,9 +108,10 @@ PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
 }
 
 const PolicyEngine::Bucket* PolicyEngine::candidates(std::string_view event) const {
+  auto empty = [](const Bucket& bucket) { return bucket.rules.empty() && bucket.allows.empty(); };
   auto found = by_event_.find(event);
-  if (found != by_event_.end()) return found->second.rules.empty() ? nullptr : &found->second;
-  return glob_bucket_.rules.empty() ? nullptr : &glob_bucket_;
+  if (found != by_event_.end()) return empty(found->second) ? nullptr : &found->second;
+  return empty(glob_bucket_) ? nullptr : &glob_bucket_;
 }
 
 void Verdict::add(const Rule& rule, std::string subject) {
@@ -119,11 +134,76 @@ Verdict PolicyEngine::evaluate(std::string_view event, ArgumentSource& arguments
   return evaluate(std::span(&lookup, 1), arguments, site);
 }
 
+bool PolicyEngine::applies(std::size_t index, const Bucket& bucket, ArgumentSource& arguments, SiteSource& site,
+                           std::int64_t& now_ms) const {
+  const Rule& rule = policy_.rules[index];
+  if (!after_[index].empty() || !given_[index].empty() || !given_any_[index].empty()) {
+    if (now_ms < 0) now_ms = monotonic_ms();
+    if (!follows_its_prerequisites(index, now_ms) || !given_facts_hold(index, now_ms)) return false;
+  }
+  return failing_condition(rule.conditions, bucket.signature, arguments, site) < 0 &&
+         (rule.exceptions.empty() || matching_exception(rule, bucket.signature, arguments, site) < 0);
+}
+
+const Rule* PolicyEngine::cancelling_allow(const Verdict& verdict, const Rule& rule) const {
+  for (const Rule* allow : cancelled_by_[rule_index(policy_, rule)]) {
+    if (std::find(verdict.allows.begin(), verdict.allows.begin() + verdict.allow_count, allow) !=
+        verdict.allows.begin() + verdict.allow_count) {
+      return allow;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+void note_cancelled(Verdict& verdict, const Rule& rule, const Rule& allow) {
+  // A rule on two names of one event (`open` and `vigil.open_code`) is cancelled once.
+  for (std::size_t i = 0; i < verdict.cancelled_count; ++i) {
+    if (verdict.cancelled[i].rule == &rule) return;
+  }
+  if (verdict.cancelled_count < Verdict::kMaxReported) {
+    verdict.cancelled[verdict.cancelled_count++] = {&rule, &allow};
+  } else {
+    ++verdict.cancelled_not_reported;
+  }
+}
+
+}  // namespace
+
+void PolicyEngine::add_finding(Verdict& verdict, const Rule& rule, std::string_view detail) const {
+  if (const Rule* allow = cancelling_allow(verdict, rule)) {
+    note_cancelled(verdict, rule, *allow);
+    return;
+  }
+  verdict.add(rule);
+  verdict.detailed = &rule;
+  verdict.detail = detail;
+}
+
 Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& arguments, SiteSource& site) {
   Verdict verdict;
   verdict.enforced = enforcing();
   const Rule* limiting = nullptr;
   std::int64_t now_ms = -1;
+  // Allow rules first: a rule they cancel must not count toward its
+  // threshold, mark the moment for `after` or set facts.
+  for (const Lookup& lookup : lookups) {
+    if (lookup.bucket == nullptr) continue;
+    bool from_globs = lookup.bucket == &glob_bucket_;
+    ArgumentSource& own = lookup.arguments != nullptr ? *lookup.arguments : arguments;
+    for (const Rule* allow : lookup.bucket->allows) {
+      if (from_globs && !names_event(*allow, lookup.event)) continue;
+      if (verdict.allow_count == Verdict::kMaxReported ||
+          std::find(verdict.allows.begin(), verdict.allows.begin() + verdict.allow_count, allow) !=
+              verdict.allows.begin() + verdict.allow_count) {
+        continue;
+      }
+      if (applies(rule_index(policy_, *allow), *lookup.bucket, own, site, now_ms)) {
+        verdict.allows[verdict.allow_count++] = allow;
+      }
+    }
+  }
   for (const Lookup& lookup : lookups) {
     if (lookup.bucket == nullptr) continue;
     bool from_globs = lookup.bucket == &glob_bucket_;
@@ -131,11 +211,13 @@ Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& 
     for (const Rule* rule : lookup.bucket->rules) {
       if (from_globs && !names_event(*rule, lookup.event)) continue;
       std::size_t index = rule_index(policy_, *rule);
-      if (!after_[index].empty() || !given_[index].empty() || !given_any_[index].empty()) {
-        if (now_ms < 0) now_ms = monotonic_ms();
-        if (!follows_its_prerequisites(index, now_ms) || !given_facts_hold(index, now_ms)) continue;
+      if (!applies(index, *lookup.bucket, own, site, now_ms)) continue;
+      if (verdict.allow_count != 0) {
+        if (const Rule* allow = cancelling_allow(verdict, *rule)) {
+          note_cancelled(verdict, *rule, *allow);
+          continue;
+        }
       }
-      if (failing_condition(*rule, lookup.bucket->signature, own, site) >= 0) continue;
       if (rule->threshold_count != 0) {
         if (now_ms < 0) now_ms = monotonic_ms();
         if (!reaches_threshold(index, now_ms)) continue;
@@ -162,13 +244,28 @@ Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& 
     }
   }
   // Only a plain record may be thinned; the first limiting rule decides.
-  if (limiting != nullptr && verdict.action == Action::log) verdict.suppressed = !keeps_record(*limiting);
+  // A record whose rules an allow cancelled is kept: an allow never hides
+  // the event.
+  if (limiting != nullptr && !verdict.decided()) verdict.suppressed = !keeps_record(*limiting);
   return verdict;
 }
 
 int PolicyEngine::failing_condition(const Rule& rule, std::string_view event, ArgumentSource& arguments,
                                    SiteSource& site) const {
-  return failing_condition(rule, find_event_signature(event), arguments, site);
+  return failing_condition(rule.conditions, find_event_signature(event), arguments, site);
+}
+
+int PolicyEngine::matching_exception(const Rule& rule, std::string_view event, ArgumentSource& arguments,
+                                     SiteSource& site) const {
+  return matching_exception(rule, find_event_signature(event), arguments, site);
+}
+
+int PolicyEngine::matching_exception(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
+                                     SiteSource& site) const {
+  for (std::size_t index = 0; index < rule.exceptions.size(); ++index) {
+    if (failing_condition(rule.exceptions[index], signature, arguments, site) < 0) return static_cast<int>(index);
+  }
+  return -1;
 }
 
 const ArgValue& PolicyEngine::subject_value(Subject subject, const std::string& field,
@@ -206,10 +303,10 @@ const ArgValue& PolicyEngine::subject_value(Subject subject, const std::string& 
   return kMissing;
 }
 
-int PolicyEngine::failing_condition(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
-                                    SiteSource& site) const {
-  for (std::size_t index = 0; index < rule.conditions.size(); ++index) {
-    const Condition& condition = rule.conditions[index];
+int PolicyEngine::failing_condition(const std::vector<Condition>& conditions, const EventSignature* signature,
+                                    ArgumentSource& arguments, SiteSource& site) const {
+  for (std::size_t index = 0; index < conditions.size(); ++index) {
+    const Condition& condition = conditions[index];
     ArgValue scratch;  // a value read when the rule asks
     const ArgValue& value =
         subject_value(condition.subject, condition.field, condition.position, signature, arguments, site, scratch);

@@ -46,6 +46,18 @@ struct Verdict {
   // for rules without one.
   std::array<std::string, kMaxReported> subjects;
   const Rule* decisive = nullptr;  // the rule whose action is `action`
+  // Allow rules that matched, in policy order (docs/policy.md, Precedence).
+  std::array<const Rule*, kMaxReported> allows{};
+  std::size_t allow_count = 0;
+  // Rules that matched but were cancelled, each with the allow rule that
+  // cancelled it; beyond kMaxReported they are counted.
+  struct Cancelled {
+    const Rule* rule = nullptr;
+    const Rule* allowed_by = nullptr;
+  };
+  std::array<Cancelled, kMaxReported> cancelled{};
+  std::size_t cancelled_count = 0;
+  std::size_t cancelled_not_reported = 0;
   // A `log` rule's rate limit or sampling dropped this event's record.
   bool suppressed = false;
 
@@ -63,6 +75,9 @@ struct Verdict {
   std::array<std::string, kMaxReported> established_subjects;
   std::size_t establishing_count = 0;
   bool denies() const { return enforced && action >= Action::deny; }
+  // The event record carries a `decision`: a rule alerted, denied or
+  // killed, or an allow cancelled one.
+  bool decided() const { return action != Action::log || cancelled_count != 0 || cancelled_not_reported != 0; }
   // Counts a matching rule that raises an alert (alert, deny or kill).
   void add(const Rule& rule, std::string subject = {});
   std::string_view detail_of(const Rule& rule) const { return &rule == detailed ? detail : std::string_view(); }
@@ -82,7 +97,8 @@ class PolicyEngine {
   // The rules that may match one event, and its argument names.
   struct Bucket {
     const EventSignature* signature = nullptr;
-    std::vector<const Rule*> rules;
+    std::vector<const Rule*> rules;   // every rule but the allow rules
+    std::vector<const Rule*> allows;  // judged first
   };
   // Null when no rule can match `event`: the fast path.
   const Bucket* candidates(std::string_view event) const;
@@ -100,6 +116,17 @@ class PolicyEngine {
   // candidates() and evaluate() together.
   Verdict evaluate(std::string_view event, ArgumentSource& arguments, SiteSource& site);
 
+  // Adds to a verdict a rule the runtime found broken for the event (a
+  // `trust.*` rule, with what it found) unless an allow rule that matched
+  // the event cancels it.
+  void add_finding(Verdict& verdict, const Rule& rule, std::string_view detail) const;
+
+  // The first allow rule among the verdict's that cancels `rule`, or null.
+  const Rule* cancelling_allow(const Verdict& verdict, const Rule& rule) const;
+
+  // For explaining a decision: the index of the first of `rule`'s
+  // `except` tables whose conditions all hold for this event, or -1.
+  int matching_exception(const Rule& rule, std::string_view event, ArgumentSource& arguments, SiteSource& site) const;
   // For explaining a decision: the index of the first of `rule`'s
   // conditions that fails for this event, or -1 when the rule matches.
   int failing_condition(const Rule& rule, std::string_view event, ArgumentSource& arguments, SiteSource& site) const;
@@ -147,8 +174,14 @@ class PolicyEngine {
     std::atomic<std::uint64_t> burst_count{0};
   };
 
-  int failing_condition(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
-                        SiteSource& site) const;
+  int failing_condition(const std::vector<Condition>& conditions, const EventSignature* signature,
+                        ArgumentSource& arguments, SiteSource& site) const;
+  int matching_exception(const Rule& rule, const EventSignature* signature, ArgumentSource& arguments,
+                         SiteSource& site) const;
+  // A rule's history (`after`, `given`), conditions and exceptions hold;
+  // its threshold is not counted here.
+  bool applies(std::size_t index, const Bucket& bucket, ArgumentSource& arguments, SiteSource& site,
+               std::int64_t& now_ms) const;
   bool keeps_record(const Rule& rule);
   bool follows_its_prerequisites(std::size_t rule, std::int64_t now_ms) const;
   bool given_facts_hold(std::size_t rule, std::int64_t now_ms) const;
@@ -172,6 +205,8 @@ class PolicyEngine {
   // By rule index: the rules it comes after, and whether any rule comes
   // after it.
   std::vector<std::vector<std::size_t>> after_;
+  // By rule index: the allow rules whose `overrides` take it in.
+  std::vector<std::vector<const Rule*>> cancelled_by_;
   std::vector<char> prerequisite_;
 
   // Facts by index; names sorted.

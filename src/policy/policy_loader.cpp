@@ -133,6 +133,7 @@ class Loader {
         }
         check_correlations(policy.rules, ids, correlations);
         check_facts(policy.rules);
+        check_overrides(policy.rules, policy.trust);
       }
     }
     bool failed = std::any_of(diagnostics_.begin(), diagnostics_.end(),
@@ -449,7 +450,7 @@ class Loader {
   std::optional<Rule> load_rule(const toml::table& table) {
     check_keys(table, {"id", "description", "event", "action", "severity", "attack", "message", "args", "site",
                        "process", "max_per_second", "sample_one_in", "after", "within", "sets", "given",
-                       "given_any", "subject", "threshold"});
+                       "given_any", "subject", "threshold", "except", "overrides"});
     Rule rule;
     rule.line = static_cast<int>(table.source().begin.line);
     rule.id = string_or(table, "id", "");
@@ -470,19 +471,24 @@ class Loader {
     rule.severity = severity_of(table, rule.action);
     if (const auto* attack = table.get("attack")) rule.attack = strings(*attack, "attack");
     rule.message = string_or(table, "message", rule.description);
-    if (const auto* args = table.get("args")) {
-      if (const auto* conditions = table_of(*args, "args")) {
-        for (const auto& [key, value] : *conditions) {
-          auto condition = load_condition(Subject::argument, std::string(key.str()), value);
-          check_field(value, rule.events, condition.field);
-          check_view_values(value, rule.events, condition);
-          rule.conditions.push_back(std::move(condition));
-        }
+    load_conditions(table, rule, rule.conditions);
+    if (const auto* exceptions = table.get("except")) load_exceptions(*exceptions, rule);
+    if (const auto* overrides = table.get("overrides")) {
+      rule.overrides = strings(*overrides, "overrides");
+      for (const std::string& pattern : rule.overrides) check_glob(*overrides, pattern);
+      if (rule.action != Action::allow) {
+        error(*overrides, "rule \"" + rule.id + "\": `overrides` belongs to allow rules (action = \"allow\")");
       }
     }
-    load_subject_table(table, "site",
-                       {{"file", Subject::site_file}, {"verified", Subject::site_verified}, {"entry", Subject::site_entry}},
-                       rule);
+    if (rule.action == Action::allow && rule.overrides.empty()) {
+      error(table, "allow rule \"" + rule.id + "\" needs `overrides`: the ids (or globs) of the rules it carves "
+                   "out of; an allow cancels only what it names");
+    }
+    if (rule.action == Action::allow) {
+      for (std::string_view key : {"sets", "threshold", "subject"}) {
+        if (table.contains(key)) error(*table.get(key), "allow rule \"" + rule.id + "\" cannot have " + quoted_key(key));
+      }
+    }
     if (const auto* after = table.get("after")) rule.after = strings(*after, "after");
     if (const auto* sets = table.get("sets")) rule.sets = fact_names(*sets, "sets");
     if (const auto* given = table.get("given")) rule.given = fact_names(*given, "given");
@@ -499,12 +505,6 @@ class Loader {
         rule.within_seconds = *seconds;
       }
     }
-    load_subject_table(table, "process",
-                       {{"uid", Subject::process_uid},
-                        {"script", Subject::process_script},
-                        {"entry", Subject::process_entry},
-                        {"socket_stdio", Subject::process_socket_stdio}},
-                       rule);
     rule.limit.per_second = positive_or_zero(table, "max_per_second");
     rule.limit.sample_one_in = positive_or_zero(table, "sample_one_in");
     if (rule.limit.active() && rule.action != Action::log) {
@@ -513,6 +513,51 @@ class Loader {
     }
     if (rule.action == Action::deny || rule.action == Action::kill) warn_if_notification_only(table, rule);
     return rule;
+  }
+
+  // The `args`, `site` and `process` conditions of a rule's table, or of
+  // one of its `except` tables.
+  void load_conditions(const toml::table& table, const Rule& rule, std::vector<Condition>& conditions) {
+    if (const auto* args = table.get("args")) {
+      if (const auto* tests = table_of(*args, "args")) {
+        for (const auto& [key, value] : *tests) {
+          auto condition = load_condition(Subject::argument, std::string(key.str()), value);
+          check_field(value, rule.events, condition.field, FieldUse::condition);
+          check_view_values(value, rule.events, condition);
+          conditions.push_back(std::move(condition));
+        }
+      }
+    }
+    load_subject_table(table, "site",
+                       {{"file", Subject::site_file}, {"verified", Subject::site_verified}, {"entry", Subject::site_entry}},
+                       conditions);
+    load_subject_table(table, "process",
+                       {{"uid", Subject::process_uid},
+                        {"script", Subject::process_script},
+                        {"entry", Subject::process_entry},
+                        {"socket_stdio", Subject::process_socket_stdio}},
+                       conditions);
+  }
+
+  // [[rule.except]]: each table holds conditions, as a rule does; the rule
+  // does not match when every condition of one table holds.
+  void load_exceptions(const toml::node& node, Rule& rule) {
+    const auto* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      error(node, "`except` must be written as [[rule.except]] tables (or a list of inline tables)");
+      return;
+    }
+    for (const auto& item : *array) {
+      const auto& table = *item.as_table();
+      check_keys(table, {"args", "site", "process"});
+      std::vector<Condition> conditions;
+      load_conditions(table, rule, conditions);
+      // An empty exception would hold for every event: the rule would never match.
+      if (conditions.empty()) {
+        error(item, "rule \"" + rule.id + "\": an `except` table needs a condition (args.*, site.* or process.*)");
+      }
+      rule.exceptions.push_back(std::move(conditions));
+    }
   }
 
   // A view's fields with a fixed set of values: a value outside it (a
@@ -594,7 +639,7 @@ class Loader {
       if (is_position(subject.field)) {
         subject.position = std::stoul(subject.field);
       } else {
-        check_field(node, events, subject.field);
+        check_field(node, events, subject.field, FieldUse::subject);
       }
       return subject;
     }
@@ -626,6 +671,49 @@ class Loader {
     }
   }
 
+  // Every `overrides` pattern of an allow rule takes in a rule of this
+  // policy that it can cancel; an allow naming no rule, or a misspelt one,
+  // would look like an exception and be none.
+  void check_overrides(const std::vector<Rule>& rules, const TrustSettings& trust) {
+    std::vector<Rule> trust_rules = rules_of_trust(trust);
+    for (const Rule& allow : rules) {
+      for (const std::string& pattern : allow.overrides) {
+        std::string where = "allow rule \"" + allow.id + "\": `overrides` ";
+        if (!has_glob_characters(pattern)) {
+          const Rule* target = find_rule(rules, pattern);
+          if (target == nullptr) {
+            auto trusted = std::find_if(trust_rules.begin(), trust_rules.end(), [&](const Rule& r) { return r.id == pattern; });
+            target = trusted == trust_rules.end() ? nullptr : &*trusted;
+          }
+          if (pattern.starts_with(kEntryRulePrefix)) {
+            error_at(allow.line, 1, where + "names \"" + pattern + "\": entry restrictions are applied before Python "
+                                    "starts and cannot be overridden; change [entry] instead");
+          } else if (target == nullptr && pattern.starts_with(kTrustRulePrefix)) {
+            error_at(allow.line, 1, where + "names \"" + pattern + "\", which this policy does not have (" +
+                                    (trust.enabled ? "[trust] turns it off" : "no [trust] table") + ")");
+          } else if (target == nullptr) {
+            error_at(allow.line, 1, where + "names no rule of this policy: \"" + pattern + "\"");
+          } else if (target == &allow) {
+            error_at(allow.line, 1, where + "names the rule itself");
+          } else if (!overrides(pattern, *target)) {
+            error_at(allow.line, 1, where + "names \"" + pattern + "\", a " + to_string(target->action) +
+                                    " rule: an allow cancels alert, deny and kill rules");
+          }
+          continue;
+        }
+        auto taken = [&](const Rule& rule) { return overrides(pattern, rule); };
+        if (std::none_of(rules.begin(), rules.end(), taken) && std::none_of(trust_rules.begin(), trust_rules.end(), taken)) {
+          error_at(allow.line, 1, where + "glob \"" + pattern + "\" takes in no alert, deny or kill rule of this policy");
+        }
+      }
+    }
+  }
+
+  static const Rule* find_rule(const std::vector<Rule>& rules, std::string_view id) {
+    auto found = std::find_if(rules.begin(), rules.end(), [&](const Rule& rule) { return rule.id == id; });
+    return found == rules.end() ? nullptr : &*found;
+  }
+
   // `after` names rules of this file, other than the rule itself.
   void check_correlations(const std::vector<Rule>& rules, const std::set<std::string>& ids,
                           const std::vector<std::pair<std::size_t, const toml::node*>>& correlations) {
@@ -636,13 +724,17 @@ class Loader {
           error(*after, "rule \"" + id + "\" cannot come after itself");
         } else if (!ids.contains(required)) {
           error(*after, "rule \"" + id + "\": `after` names no rule of this policy: \"" + required + "\"");
+        } else if (find_rule(rules, required)->action == Action::allow) {
+          // An allow cancels; it marks no moment.
+          error(*after, "rule \"" + id + "\": `after` names the allow rule \"" + required + "\"");
         }
       }
     }
   }
 
   void load_subject_table(const toml::table& rule_table, std::string_view key,
-                          std::initializer_list<std::pair<std::string_view, Subject>> fields, Rule& rule) {
+                          std::initializer_list<std::pair<std::string_view, Subject>> fields,
+                          std::vector<Condition>& conditions) {
     const auto* node = rule_table.get(key);
     if (node == nullptr) return;
     const auto* table = table_of(*node, key);
@@ -657,7 +749,7 @@ class Loader {
       }
       Condition condition = load_condition(field->second, std::string(name.str()), value);
       check_subject_values(value, std::string(key) + "." + std::string(name.str()), condition);
-      rule.conditions.push_back(std::move(condition));
+      conditions.push_back(std::move(condition));
     }
   }
 
@@ -708,14 +800,15 @@ class Loader {
     if (text == "alert") return Action::alert;
     if (text == "deny") return Action::deny;
     if (text == "kill") return Action::kill;
-    error(*table.get("action"), "`action` must be one of log, alert, deny, kill");
+    if (text == "allow") return Action::allow;
+    error(*table.get("action"), "`action` must be one of log, alert, deny, kill, allow");
     return Action::log;
   }
 
   Severity severity_of(const toml::table& table, Action action) {
     const auto* node = table.get("severity");
     if (node == nullptr) {
-      return action == Action::log ? Severity::info : action == Action::alert ? Severity::medium : Severity::high;
+      return action <= Action::log ? Severity::info : action == Action::alert ? Severity::medium : Severity::high;
     }
     int rank = node->is_string() ? severity_rank(node->value_or(std::string_view{})) : -1;
     if (rank >= 0) return static_cast<Severity>(rank);
@@ -744,18 +837,49 @@ class Loader {
   }
 
   // The field must be an argument of at least one event the rule names;
-  // for a single catalogued event, of that event.
-  void check_field(const toml::node& node, const std::vector<std::string>& events, const std::string& field) {
+  // for a single catalogued event, of that event. A condition's rule never
+  // matches the events without it (a missing argument fails every
+  // condition, `not` included): each is warned about. A subject is only
+  // left out of the alert where it is missing.
+  enum class FieldUse { condition, subject };
+  void check_field(const toml::node& node, const std::vector<std::string>& events, const std::string& field,
+                   FieldUse use) {
     if (is_position(field)) return;
     bool known_events = false;
+    bool somewhere = false;
+    std::vector<std::string> without;  // events without the field, by the names the rule gives
     for (const std::string& event : events) {
+      std::size_t lacking = 0;
+      std::size_t matched = 0;
+      std::string_view example;
       for (const EventSignature& signature : event_catalog()) {
         if (!glob_match(event, signature.name)) continue;
         known_events = true;
-        if (std::find(signature.fields.begin(), signature.fields.end(), field) != signature.fields.end()) return;
+        ++matched;
+        if (std::find(signature.fields.begin(), signature.fields.end(), field) != signature.fields.end()) {
+          somewhere = true;
+        } else {
+          if (lacking++ == 0) example = signature.name;
+        }
+      }
+      if (lacking == 0) continue;
+      if (!has_glob_characters(event)) {
+        without.push_back("\"" + event + "\"");
+      } else if (lacking == matched) {
+        without.push_back("\"" + event + "\" (none of its " + std::to_string(matched) + " events)");
+      } else {
+        without.push_back("\"" + event + "\" (" + std::to_string(lacking) + " of its " + std::to_string(matched) +
+                          " events, such as " + std::string(example) + ")");
       }
     }
     if (!known_events) return;
+    if (somewhere) {
+      if (without.empty() || use == FieldUse::subject) return;
+      std::string message = "`args." + field + "` is not an argument of";
+      for (std::size_t i = 0; i < without.size(); ++i) message += (i == 0 ? " " : ", ") + without[i];
+      warning(node, message + ": the rule never matches those events (give them a rule of their own)");
+      return;
+    }
     bool single = events.size() == 1 && !has_glob_characters(events.front());
     std::string message = "no event of this rule has an argument named `" + field + "`";
     if (single) {
@@ -1024,25 +1148,37 @@ Rule trust_rule(std::string_view id, std::string description, std::vector<std::s
   return rule;
 }
 
+}  // namespace
+
+std::vector<Rule> rules_of_trust(const TrustSettings& trust) {
+  std::vector<Rule> rules;
+  if (!trust.enabled) return rules;
+  rules.push_back(trust_rule(kTrustCodeRule, "[trust] a file opened to run as code is not trusted", {"T1059.006"},
+                             "code file is not trusted"));
+  if (trust.native) {
+    rules.push_back(trust_rule(kTrustNativeRule, "[trust] a native library to be loaded is not trusted", {"T1129"},
+                               "native library is not trusted"));
+  }
+  if (trust.provenance) {
+    rules.push_back(trust_rule(kTrustProvenanceRule, "[trust] code that did not come from a verified file",
+                               {"T1059.006", "T1620"}, "code did not come from a verified file"));
+  }
+  return rules;
+}
+
+namespace {
+
 // [trust] as rules, so its misses are alerts and denials like any other
 // rule's: alerts in audit mode, denials in enforce mode.
 void append_trust_rules(Policy& policy) {
-  const TrustSettings& trust = policy.trust;
-  if (!trust.enabled) return;
-  policy.rules.push_back(trust_rule(kTrustCodeRule, "[trust] a file opened to run as code is not trusted",
-                                    {"T1059.006"}, "code file is not trusted"));
-  if (trust.native) {
-    policy.rules.push_back(trust_rule(kTrustNativeRule, "[trust] a native library to be loaded is not trusted",
-                                      {"T1129"}, "native library is not trusted"));
-  }
-  if (trust.provenance) {
-    policy.rules.push_back(trust_rule(kTrustProvenanceRule,
-                                      "[trust] code that did not come from a verified file",
-                                      {"T1059.006", "T1620"}, "code did not come from a verified file"));
-  }
+  for (Rule& rule : rules_of_trust(policy.trust)) policy.rules.push_back(std::move(rule));
 }
 
 }  // namespace
+
+bool overrides(std::string_view pattern, const Rule& target) {
+  return target.action >= Action::alert && !target.id.starts_with(kEntryRulePrefix) && glob_match(pattern, target.id);
+}
 
 const Rule* find_rule(const Policy& policy, std::string_view id) {
   for (const Rule& rule : policy.rules) {
@@ -1063,6 +1199,7 @@ const char* to_string(Action action) {
     case Action::alert: return "alert";
     case Action::deny: return "deny";
     case Action::kill: return "kill";
+    case Action::allow: return "allow";
   }
   return "log";
 }

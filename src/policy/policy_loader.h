@@ -29,6 +29,10 @@ struct LoadResult {
 // of `text`, when the caller already knows it; otherwise it is computed.
 LoadResult load_policy(std::string_view text, const std::string& source, std::string_view sha256 = {});
 
+// The rules [trust] implies (trust.code, and trust.native and
+// trust.provenance unless turned off); they name no event.
+std::vector<Rule> rules_of_trust(const TrustSettings& trust);
+
 // "source:line:column: error: message"
 std::string format_diagnostic(const Diagnostic& diagnostic, const std::string& source);
 

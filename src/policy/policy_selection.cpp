@@ -2,6 +2,8 @@
 
 #include "default_policy.h"
 #include "default_policy_image.h"
+#include "strict_policy_image.h"
+#include "watch_policy_image.h"
 #include "file_io.h"
 #include "policy_image.h"
 #include "policy_loader.h"
@@ -100,13 +102,39 @@ const char* non_empty_env(const char* name) {
 
 const char* system_policy_path() { return kSystemPolicyPath; }
 
-Policy builtin_default_policy() {
+namespace {
+
+constexpr BuiltinPolicy kBuiltinPolicies[] = {
+    {"default", kDefaultPolicyImage, "nothing: it denies nothing and only records and alerts"},
+    {"strict", kStrictPolicyImage,
+     "everything its trust database (/etc/vigil/trust.d, built with `vigil trust build`) does not vouch for, and "
+     "code generated from text that no verified file holds; -c, stdin programs and the REPL; .pth files, "
+     "sitecustomize, PYTHONSTARTUP and PYTHON* variables; the user's site-packages and bytecode writing; ctypes, "
+     "CPython's test modules, sub-interpreters, late audit hooks, /proc/*/mem and remote debugging"},
+    {"watch", kWatchPolicyImage,
+     "nothing: strict in audit mode; its alerts (\"enforced\": false) are what strict would deny"},
+};
+
+}  // namespace
+
+std::span<const BuiltinPolicy> builtin_policies() { return kBuiltinPolicies; }
+
+const BuiltinPolicy* find_builtin_policy(std::string_view name) {
+  for (const BuiltinPolicy& builtin : kBuiltinPolicies) {
+    if (builtin.name == name) return &builtin;
+  }
+  return nullptr;
+}
+
+Policy decode_builtin_policy(const BuiltinPolicy& builtin) {
   // Loaded (and hashed) when Vigil was built.
-  auto policy = decode_policy_image(kDefaultPolicyImage);
+  auto policy = decode_policy_image(builtin.image);
   // The image comes from this very build; it cannot fail here.
   if (!policy) std::abort();
   return std::move(*policy);
 }
+
+Policy builtin_default_policy() { return decode_builtin_policy(kBuiltinPolicies[0]); }
 
 std::optional<std::string> read_policy_text(const std::string& path, std::string& error) {
   struct stat status {};
@@ -130,7 +158,7 @@ std::optional<std::string> read_root_only_key(const std::string& path, std::stri
 }
 
 std::optional<Policy> read_policy(const std::string& path, std::string& error) {
-  if (path == "default") return builtin_default_policy();
+  if (const BuiltinPolicy* builtin = find_builtin_policy(path)) return decode_builtin_policy(*builtin);
   auto text = read_policy_text(path, error);
   if (!text) return std::nullopt;
   return load_text(*text, path, error);

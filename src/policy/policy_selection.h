@@ -6,6 +6,8 @@
 #include "policy.h"
 
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -26,9 +28,22 @@ struct PolicySelection {
 // that does not load, or a locked system policy others could have written.
 std::optional<PolicySelection> select_policy(std::string& error);
 
-// Reads and loads a policy file, or the built-in default for "default".
-// `error` holds every diagnostic when it does not load.
+// Reads and loads a policy file, or the built-in policy of that name
+// ("default", "strict", "watch"). `error` holds every diagnostic when it
+// does not load.
 std::optional<Policy> read_policy(const std::string& path, std::string& error);
+
+// The policies built into Vigil, loaded when it was built (policy_image.h).
+struct BuiltinPolicy {
+  std::string_view name;
+  std::string_view image;
+  // What a program run under it loses (docs/policy.md).
+  std::string_view breaks;
+};
+std::span<const BuiltinPolicy> builtin_policies();
+// The built-in policy of that name, or null: a name, not a path.
+const BuiltinPolicy* find_builtin_policy(std::string_view name);
+Policy decode_builtin_policy(const BuiltinPolicy& builtin);
 
 Policy builtin_default_policy();
 

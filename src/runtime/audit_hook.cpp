@@ -418,11 +418,7 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
     lookups[1].arguments = &*code_open;
   }
   Verdict verdict = engine.evaluate(std::span(lookups, lookup_count), arguments, site);
-  if (broken != nullptr) {
-    verdict.add(*broken);
-    verdict.detailed = broken;
-    verdict.detail = findings.detail;
-  }
+  if (broken != nullptr) engine.add_finding(verdict, *broken, findings.detail);
   return verdict;
 }
 
@@ -531,7 +527,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
         json.key("resolved");
         json.string(findings.target->proc_path);
       }
-      if (verdict.action != Action::log) append_decision_member(json, verdict);
+      if (verdict.decided()) append_decision_member(json, verdict);
       std::uint64_t seq = recorder.emit("event", members, {name, {}, -1});
       t_last_event_seq = seq;
       registration.engine->note(verdict, seq);

@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
   vigil::RunOptions run;
   auto* run_app = app.add_subcommand("run", "Run Python under vigil-python with a chosen log and policy");
   run_app->add_option("--policy", run.policy,
-                      "Policy file (TOML, docs/policy.md), or 'default' for the built-in audit-mode policy. "
-                      "Ignored, with an alert, when the system policy is locked");
+                      "Policy file (TOML, docs/policy.md), or a built-in policy's name: default, strict or watch "
+                      "(`vigil policy list`). Ignored, with an alert, when the system policy is locked");
   run_app->add_option("--log", run.log,
                       "JSON Lines file to append records to (default: /var/log/vigil/python.jsonl for root, "
                       "~/.local/state/vigil/python.jsonl otherwise)");
@@ -108,15 +108,17 @@ int main(int argc, char** argv) {
   report_app->add_option("logs", report.logs, "Log files, oldest first, or - for standard input (default: this user's default log)");
   report_app->footer("Example: vigil report --since 1d -o incident.html /var/log/vigil/python.jsonl");
 
-  auto* policy_app = app.add_subcommand("policy", "Check policy files and explain their decisions");
+  auto* policy_app = app.add_subcommand("policy", "Check policy files, explain their decisions, list the built-in ones");
   policy_app->require_subcommand(1);
   vigil::PolicyCheckOptions check;
   auto* check_app = policy_app->add_subcommand("check", "Report errors and warnings in policy files, with line:column");
   check_app->add_option("files", check.files, "Policy files")->required();
+  auto* list_app = policy_app->add_subcommand("list", "List the built-in policies: name, mode, description, what "
+                                                       "each breaks");
   vigil::PolicyExplainOptions explain;
   auto* explain_app =
       policy_app->add_subcommand("explain", "Show which rules an event meets and what vigil-python would do");
-  explain_app->add_option("policy", explain.file, "Policy file, or 'default'")->required();
+  explain_app->add_option("policy", explain.file, "Policy file, or a built-in policy's name")->required();
   explain_app->add_option("event", explain.event, "Audit event name, after --")->required();
   explain_app->add_option("args", explain.args_json,
                           "Its arguments as JSON: an array by position or an object by name (default [])");
@@ -126,7 +128,10 @@ int main(int argc, char** argv) {
   explain_app->add_option("--script", explain.script, "process.script to assume, for entry file");
   explain_app->add_option("--site-file", explain.site_file, "site.file to assume (default: none)");
   explain_app->add_flag("--site-verified", explain.site_verified, "Assume site.verified is true");
-  explain_app->footer("Example: vigil policy explain policies/strict.toml -- import '{\"name\": \"ctypes\"}'");
+  explain_app->add_flag("--untrusted", explain.untrusted,
+                        "Assume [trust] finds the event's file or code untrusted (trust.code, trust.native or "
+                        "trust.provenance, by event)");
+  explain_app->footer("Example: vigil policy explain policies/strict.toml -- import '{\"module\": \"ctypes\"}'");
 
   auto* trust_app = app.add_subcommand("trust", "Build and check what vigil-python counts as trusted code");
   trust_app->require_subcommand(1);
@@ -202,6 +207,7 @@ int main(int argc, char** argv) {
     }
     if (check_app->parsed()) return vigil::policy_check_command(check);
     if (explain_app->parsed()) return vigil::policy_explain_command(explain);
+    if (list_app->parsed()) return vigil::policy_list_command();
     use_default_log_if_none(summary.logs);
     return vigil::summary_command(summary);
   };

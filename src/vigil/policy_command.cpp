@@ -138,6 +138,14 @@ bool positional_arguments(const std::string& event, const json& given, std::vect
   return true;
 }
 
+// The trust rule of `policy` that judges `event`, or null.
+const Rule* trust_rule_judging(const Policy& policy, std::string_view event) {
+  for (const TrustRuleEvents& judged : kTrustRuleEvents) {
+    if (judged.judges(event)) return find_rule(policy, judged.rule);
+  }
+  return nullptr;
+}
+
 const char* python_outcome(const Rule& rule, const std::string& event) {
   if (rule.action == Action::kill) return "the process is killed (SIGKILL) after the records are written";
   if (event == "sys.addaudithook") return "sys.addaudithook raises vigil.AuditHookDenied (a BaseException)";
@@ -173,8 +181,28 @@ int policy_check_command(const PolicyCheckOptions& options) {
     std::cout << file << ": ok: policy \"" << policy.name << "\", " << to_string(policy.mode) << " mode"
               << (policy.locked ? ", locked" : "") << ", " << policy.rules.size() - entry_rules << " rules and "
               << entry_rules << " entry restrictions; sha256 " << policy.sha256 << "\n";
+    // The precedence the allow rules set (docs/policy.md, Precedence).
+    for (const Rule& allow : policy.rules) {
+      if (allow.action != Action::allow) continue;
+      std::cout << "  allow " << allow.id << " overrides";
+      for (const Rule& target : policy.rules) {
+        bool taken = std::any_of(allow.overrides.begin(), allow.overrides.end(),
+                                 [&](const std::string& pattern) { return overrides(pattern, target); });
+        if (taken) std::cout << " " << target.id << " (" << to_string(target.action) << ")";
+      }
+      std::cout << "\n";
+    }
   }
   return failed ? 1 : 0;
+}
+
+int policy_list_command() {
+  for (const BuiltinPolicy& builtin : builtin_policies()) {
+    Policy policy = decode_builtin_policy(builtin);
+    std::cout << builtin.name << " (" << to_string(policy.mode) << " mode): " << policy.description << "\n"
+              << "  breaks: " << builtin.breaks << "\n";
+  }
+  return 0;
 }
 
 int policy_explain_command(const PolicyExplainOptions& options) {
@@ -196,28 +224,66 @@ int policy_explain_command(const PolicyExplainOptions& options) {
   std::string script = options.entry == "file" ? options.script : "";
   PolicyEngine engine(std::move(*policy), {options.uid, script, options.entry});
 
+  const Rule* untrusted = options.untrusted ? trust_rule_judging(engine.policy(), options.event) : nullptr;
+  if (options.untrusted && untrusted == nullptr) {
+    std::cerr << "vigil policy explain: --untrusted: no trust rule of this policy judges " << options.event << "\n";
+    return 2;
+  }
   std::cout << "policy \"" << engine.policy().name << "\" (" << to_string(engine.policy().mode) << " mode), event "
             << options.event << "\n";
+  // Why a rule does or does not match the event, as far as its own
+  // conditions and exceptions say (not its history).
+  auto judged = [&](const Rule& rule) -> std::string {
+    int failing = engine.failing_condition(rule, options.event, arguments, site);
+    if (failing >= 0) return "does not match: " + subject_name(rule.conditions[static_cast<std::size_t>(failing)]) + " fails";
+    int exception = engine.matching_exception(rule, options.event, arguments, site);
+    if (exception >= 0) {
+      std::string tests;
+      for (const Condition& condition : rule.exceptions[static_cast<std::size_t>(exception)]) {
+        tests += (tests.empty() ? "" : ", ") + subject_name(condition);
+      }
+      return "does not match: excepted by its except table " + std::to_string(exception + 1) + " (" + tests + ")";
+    }
+    return "matches";
+  };
+  auto where = [](const Rule& rule) { return rule.line > 0 ? ", line " + std::to_string(rule.line) : std::string(); };
+  Verdict verdict = engine.evaluate(options.event, arguments, site);
+  if (untrusted != nullptr) engine.add_finding(verdict, *untrusted, "(assumed untrusted: --untrusted)");
+  auto cancelled_by = [&](const Rule& rule) -> const Rule* {
+    for (std::size_t i = 0; i < verdict.cancelled_count; ++i) {
+      if (verdict.cancelled[i].rule == &rule) return verdict.cancelled[i].allowed_by;
+    }
+    return nullptr;
+  };
   const auto* bucket = engine.candidates(options.event);
-  if (bucket == nullptr) std::cout << "  no rule names this event\n";
+  if (bucket == nullptr && untrusted == nullptr) std::cout << "  no rule names this event\n";
   if (bucket != nullptr) {
+    for (const Rule* allow : bucket->allows) {
+      std::cout << "  allow " << allow->id << " (" << (allow->line > 0 ? "line " + std::to_string(allow->line) + ", " : "")
+                << "overrides";
+      for (const std::string& pattern : allow->overrides) std::cout << " " << pattern;
+      std::cout << "): " << judged(*allow) << "\n";
+    }
     for (const Rule* rule : bucket->rules) {
       std::cout << "  rule " << rule->id << " (" << to_string(rule->action) << ", " << to_string(rule->severity)
-                << (rule->line > 0 ? ", line " + std::to_string(rule->line) : std::string()) << "): ";
-      int failing = engine.failing_condition(*rule, options.event, arguments, site);
-      if (failing < 0) {
-        std::cout << "matches\n";
-      } else {
-        const Condition& condition = rule->conditions[static_cast<std::size_t>(failing)];
-        std::cout << "does not match: " << subject_name(condition) << " fails\n";
-      }
+                << where(*rule) << "): " << judged(*rule);
+      if (const Rule* allow = cancelled_by(*rule)) std::cout << ", cancelled by allow " << allow->id;
+      std::cout << "\n";
     }
   }
-  Verdict verdict = engine.evaluate(options.event, arguments, site);
+  if (untrusted != nullptr) {
+    std::cout << "  rule " << untrusted->id << " (" << to_string(untrusted->action) << ", "
+              << to_string(untrusted->severity) << ", [trust]): assumed broken (--untrusted)";
+    if (const Rule* allow = cancelled_by(*untrusted)) std::cout << ", cancelled by allow " << allow->id;
+    std::cout << "\n";
+  }
   if (verdict.suppressed) {
     std::cout << "=> the event record would be dropped by a rate limit (counted in the stop record)\n";
   }
   std::cout << "=> recorded";
+  for (std::size_t i = 0; i < verdict.cancelled_count; ++i) {
+    std::cout << "; " << verdict.cancelled[i].rule->id << " overridden by " << verdict.cancelled[i].allowed_by->id;
+  }
   for (std::size_t i = 0; i < verdict.alert_count; ++i) std::cout << "; alert " << verdict.alerts[i]->id;
   if (verdict.action >= Action::deny) {
     if (verdict.denies()) {

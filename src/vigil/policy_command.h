@@ -14,8 +14,12 @@ struct PolicyCheckOptions {
 // any file has an error.
 int policy_check_command(const PolicyCheckOptions& options);
 
+// The built-in policies `--policy` and VIGIL_POLICY name: each one's
+// mode, description and what it breaks.
+int policy_list_command();
+
 struct PolicyExplainOptions {
-  std::string file;  // a policy file, or "default"
+  std::string file;  // a policy file, or a built-in policy's name
   std::string event;
   std::string args_json = "[]";  // an array (by position) or an object (by name)
   long long uid = 0;
@@ -23,6 +27,9 @@ struct PolicyExplainOptions {
   std::string script;
   std::optional<std::string> site_file;
   bool site_verified = false;
+  // Judge the event as if the runtime found its file or code untrusted:
+  // the trust rule that judges it is broken.
+  bool untrusted = false;
 };
 
 // Shows which rules the event meets, which condition stops the others,

@@ -2,6 +2,7 @@
 
 #include "exit_status.h"
 #include "file_io.h"
+#include "policy_selection.h"
 #include "start_info.h"
 
 #include <cerrno>
@@ -26,7 +27,7 @@ int run_command(const RunOptions& options) {
   // inherit the same log and policy.
   if (options.log) setenv("VIGIL_LOG", absolute_path(*options.log).c_str(), 1);
   if (options.policy) {
-    std::string policy = *options.policy == "default" ? "default" : absolute_path(*options.policy);
+    std::string policy = find_builtin_policy(*options.policy) ? *options.policy : absolute_path(*options.policy);
     setenv("VIGIL_POLICY", policy.c_str(), 1);
   }
   std::string interpreter = vigil_python_path();

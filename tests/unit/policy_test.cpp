@@ -702,3 +702,205 @@ TEST(TrustTable, ATableThatCountsNothingIsAnError) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+ArgValue address(const char* host, long long port) {
+  return sequence({text(host), ArgValue::of_integer(port)});
+}
+
+// docs/policy.md, "Precedence": an exception keeps its rule from matching;
+// an allow that matches cancels the rules it overrides, which then raise
+// nothing, and the verdict names them.
+const std::string kEgress =
+    "[[rule]]\nid = \"outbound\"\nevent = \"socket.connect\"\naction = \"deny\"\n"
+    "  [[rule.except]]\n  args.address = { port = 443 }\n"
+    "[[rule]]\nid = \"outbound-alert\"\nevent = \"socket.connect\"\naction = \"alert\"\n"
+    "[[rule]]\nid = \"allow-internal-ssh\"\nevent = \"socket.connect\"\naction = \"allow\"\n"
+    "overrides = [\"outbound\"]\nargs.address = { cidr = \"10.0.0.0/8\", port = 22 }\n";
+
+Verdict connect(PolicyEngine& engine, ArgValue where) {
+  Values args({ArgValue::of_none(), where});
+  Site site;
+  return engine.evaluate("socket.connect", args, site);
+}
+
+TEST(Precedence, AnExceptionKeepsItsRuleFromMatching) {
+  PolicyEngine engine(load(kHeader + kEgress), {});
+  Verdict https = connect(engine, address("93.184.216.34", 443));
+  EXPECT_FALSE(https.denies());
+  ASSERT_EQ(https.alert_count, 1u);
+  EXPECT_EQ(https.alerts[0]->id, "outbound-alert");
+  EXPECT_EQ(https.cancelled_count, 0u);
+  Verdict http = connect(engine, address("93.184.216.34", 80));
+  EXPECT_TRUE(http.denies());
+  EXPECT_EQ(http.decisive->id, "outbound");
+  Values https_args({ArgValue::of_none(), address("1.2.3.4", 443)});
+  Site site;
+  EXPECT_EQ(engine.matching_exception(*find_rule(engine.policy(), "outbound"), "socket.connect", https_args, site), 0);
+}
+
+TEST(Precedence, AnAllowCancelsOnlyTheRulesItOverrides) {
+  PolicyEngine engine(load(kHeader + kEgress), {});
+  Verdict ssh = connect(engine, address("10.1.2.3", 22));
+  EXPECT_FALSE(ssh.denies());
+  EXPECT_EQ(ssh.action, Action::alert);  // outbound-alert is not named: it still alerts
+  ASSERT_EQ(ssh.alert_count, 1u);
+  EXPECT_EQ(ssh.alerts[0]->id, "outbound-alert");
+  ASSERT_EQ(ssh.cancelled_count, 1u);
+  EXPECT_EQ(ssh.cancelled[0].rule->id, "outbound");
+  EXPECT_EQ(ssh.cancelled[0].allowed_by->id, "allow-internal-ssh");
+  EXPECT_TRUE(ssh.decided());
+  // Outside its conditions the allow cancels nothing.
+  Verdict outside = connect(engine, address("10.1.2.3", 23));
+  EXPECT_TRUE(outside.denies());
+  EXPECT_EQ(outside.cancelled_count, 0u);
+}
+
+TEST(Precedence, ACancelledRuleSetsNoFactAndCountsNoThreshold) {
+  std::string rules =
+      "[[rule]]\nid = \"burst\"\nevent = \"open\"\naction = \"alert\"\nsets = [\"opened\"]\n"
+      "threshold = { count = 2, seconds = 60 }\n"
+      "[[rule]]\nid = \"after-open\"\nevent = \"compile\"\naction = \"alert\"\ngiven = [\"opened\"]\n"
+      "[[rule]]\nid = \"quiet\"\nevent = \"open\"\naction = \"allow\"\noverrides = \"burst\"\n"
+      "args.path = { prefix = \"/quiet/\" }\n";
+  PolicyEngine engine(load(kHeader + rules), {});
+  Site site;
+  Values quiet({text("/quiet/a")});
+  for (int i = 0; i < 3; ++i) {
+    Verdict verdict = engine.evaluate("open", quiet, site);
+    EXPECT_EQ(verdict.alert_count, 0u);
+    EXPECT_EQ(verdict.cancelled_count, 1u);
+    engine.note(verdict, 1);
+  }
+  EXPECT_FALSE(engine.holds_facts());
+  Values loud({text("/loud")});
+  EXPECT_EQ(engine.evaluate("open", loud, site).alert_count, 0u);  // the first of the window, not the second
+  EXPECT_EQ(engine.evaluate("open", loud, site).alert_count, 1u);
+}
+
+TEST(Precedence, AnAllowCancelsATrustRuleTheRuntimeFinds) {
+  std::string policy = kHeader + "[trust]\n"
+                       "[[rule]]\nid = \"app-generators\"\nevent = \"compile\"\naction = \"allow\"\n"
+                       "overrides = [\"trust.provenance\"]\nsite.file = { glob = \"/srv/app/*.py\" }\n"
+                       "site.verified = true\n";
+  PolicyEngine engine(load(policy), {});
+  const Rule& provenance = *find_rule(engine.policy(), kTrustProvenanceRule);
+  Values args({text("x = 1"), text("<generated>")});
+  Site app("/srv/app/routes.py", true);
+  Verdict allowed = engine.evaluate("compile", args, app);
+  engine.add_finding(allowed, provenance, "compile of text that is not the content of a verified file");
+  EXPECT_FALSE(allowed.denies());
+  EXPECT_EQ(allowed.alert_count, 0u);
+  ASSERT_EQ(allowed.cancelled_count, 1u);
+  EXPECT_EQ(allowed.cancelled[0].rule, &provenance);
+  Site elsewhere("/tmp/evil.py", true);
+  Verdict denied = engine.evaluate("compile", args, elsewhere);
+  engine.add_finding(denied, provenance, "compile of text that is not the content of a verified file");
+  EXPECT_TRUE(denied.denies());
+  EXPECT_EQ(denied.decisive, &provenance);
+  EXPECT_EQ(denied.detail_of(provenance), "compile of text that is not the content of a verified file");
+}
+
+TEST(Precedence, TheLoaderRefusesAllowsThatCancelNothing) {
+  auto errors = [](const std::string& rules) {
+    std::string all;
+    for (const Diagnostic& d : diagnostics_of(kHeader + rules)) {
+      if (d.level == Diagnostic::Level::error) all += d.message + "\n";
+    }
+    return all;
+  };
+  const std::string deny = "[[rule]]\nid = \"d\"\nevent = \"open\"\naction = \"deny\"\n";
+  const std::string allow = "[[rule]]\nid = \"a\"\nevent = \"open\"\naction = \"allow\"\n";
+  EXPECT_EQ(errors(deny + allow + "overrides = \"d\"\n"), "");
+  EXPECT_EQ(errors(deny + allow + "overrides = [\"d*\"]\n"), "");
+  EXPECT_NE(errors(deny + allow).find("needs `overrides`"), std::string::npos);
+  EXPECT_NE(errors(deny + allow + "overrides = \"nope\"\n").find("names no rule of this policy: \"nope\""),
+            std::string::npos);
+  EXPECT_NE(errors(deny + allow + "overrides = \"x*\"\n").find("takes in no alert, deny or kill rule"),
+            std::string::npos);
+  EXPECT_NE(errors(deny + allow + "overrides = \"a\"\n").find("names the rule itself"), std::string::npos);
+  EXPECT_NE(errors(deny + allow + "overrides = \"trust.code\"\n").find("(no [trust] table)"), std::string::npos);
+  EXPECT_NE(errors("[trust]\nnative = false\n" + allow + "overrides = \"trust.native\"\n").find("[trust] turns it off"),
+            std::string::npos);
+  EXPECT_EQ(errors("[trust]\n" + allow + "overrides = \"trust.code\"\n"), "");
+  EXPECT_NE(errors("[entry]\ncommand = false\n" + allow + "overrides = \"entry.command\"\n")
+                .find("entry restrictions are applied before Python starts"),
+            std::string::npos);
+  EXPECT_NE(errors("[[rule]]\nid = \"l\"\nevent = \"open\"\n" + allow + "overrides = \"l\"\n")
+                .find("a log rule: an allow cancels alert, deny and kill rules"),
+            std::string::npos);
+  EXPECT_NE(errors(deny + "overrides = \"d\"\n").find("`overrides` belongs to allow rules"), std::string::npos);
+  EXPECT_NE(errors(deny + allow + "overrides = \"d\"\nsets = [\"f\"]\n").find("cannot have `sets`"),
+            std::string::npos);
+  EXPECT_NE(errors(deny + "[[rule.except]]\n").find("an `except` table needs a condition"), std::string::npos);
+  EXPECT_NE(errors(deny + "after = \"a\"\n" + allow + "overrides = \"d\"\n").find("`after` names the allow rule"),
+            std::string::npos);
+  EXPECT_NE(errors(deny + "[[rule.except]]\nargs.nope = 1\n").find("has no argument `nope`"), std::string::npos);
+}
+
+TEST(Precedence, AllowsAndExceptionsSurviveThePolicyImage) {
+  Policy loaded = load(kHeader + kEgress);
+  auto decoded = decode_policy_image(encode_policy_image(loaded));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_TRUE(*decoded == loaded);
+  EXPECT_EQ(decoded->rules[0].exceptions.size(), 1u);
+  EXPECT_EQ(decoded->rules[2].overrides, std::vector<std::string>{"outbound"});
+}
+
+// A missing argument fails a condition with or without `not`: a rule naming
+// several events never matches those without the argument, and the
+// loader says so.
+TEST(MissingArguments, FailEveryConditionAndAreWarnedAbout) {
+  std::string rule = "[[rule]]\nid = \"r\"\nevent = [\"open\", \"os.system\"]\naction = \"alert\"\n"
+                     "args.path = { prefix = \"/etc/\", not = true }\n";
+  PolicyEngine engine(load(kHeader + rule), {});
+  Site site;
+  Values open_tmp({text("/tmp/x")});
+  EXPECT_EQ(engine.evaluate("open", open_tmp, site).alert_count, 1u);
+  Values open_etc({text("/etc/x")});
+  EXPECT_EQ(engine.evaluate("open", open_etc, site).alert_count, 0u);
+  Values system({text("ls")});
+  EXPECT_EQ(engine.evaluate("os.system", system, site).alert_count, 0u);
+  auto diagnostics = diagnostics_of(kHeader + rule);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].level, Diagnostic::Level::warning);
+  EXPECT_EQ(diagnostics[0].message,
+            "`args.path` is not an argument of \"os.system\": the rule never matches those events (give them a rule "
+            "of their own)");
+  // A subject some of the events lack only goes missing from their alerts.
+  EXPECT_TRUE(diagnostics_of(kHeader + "[[rule]]\nid = \"s\"\nevent = [\"open\", \"os.system\"]\naction = \"alert\"\n"
+                             "subject = \"args.path\"\n").empty());
+  // A None argument is present: `not` holds for it.
+  Values open_none({ArgValue::of_none()});
+  EXPECT_EQ(engine.evaluate("open", open_none, site).alert_count, 1u);
+  // Positions beyond the arguments given are missing too.
+  EXPECT_FALSE(matches("args.3 = { equals = 1, not = true }", text("x"), "my.event"));
+}
+
+TEST(BuiltinPolicies, StrictAndWatchAreTheShippedStrictInEnforceAndAuditMode) {
+  const BuiltinPolicy* strict = find_builtin_policy("strict");
+  const BuiltinPolicy* watch = find_builtin_policy("watch");
+  ASSERT_NE(strict, nullptr);
+  ASSERT_NE(watch, nullptr);
+  EXPECT_EQ(find_builtin_policy("./strict"), nullptr);
+  Policy shipped = load_shipped("strict.toml");
+  Policy built_in = decode_builtin_policy(*strict);
+  EXPECT_EQ(built_in.source, "built-in:strict");
+  shipped.source = built_in.source;
+  EXPECT_TRUE(built_in == shipped);
+  Policy watching = decode_builtin_policy(*watch);
+  EXPECT_EQ(watching.name, "watch");
+  EXPECT_EQ(watching.mode, Mode::audit);
+  EXPECT_FALSE(watching.locked);
+  EXPECT_TRUE(watching.rules == shipped.rules);
+  EXPECT_TRUE(watching.entry == shipped.entry && watching.trust == shipped.trust);
+  std::string error;
+  auto read = read_policy("watch", error);
+  ASSERT_TRUE(read.has_value()) << error;
+  EXPECT_EQ(read->name, "watch");
+}
+
+}  // namespace
+}  // namespace vigil
