@@ -347,6 +347,7 @@ const char* to_string(ContentOrigin origin) {
   switch (origin) {
     case ContentOrigin::network: return "network";
     case ContentOrigin::decoded: return "decoded";
+    case ContentOrigin::environment: return "environment";
     case ContentOrigin::unknown: return "unknown";
   }
   return "unknown";
@@ -393,11 +394,30 @@ void add_secret(std::string_view name, std::string_view value) {
   if (value.size() >= 12) forms.push_back(base64_of(value.substr(0, value.size() / 3 * 3)));
 }
 
-void read_secrets() {
+// Environment values that could be code, for outside_origin_of.
+std::vector<std::string>& code_like_values() {
+  static std::vector<std::string> values;
+  return values;
+}
+
+void add_environment_value(std::string_view value) {
+  constexpr std::size_t kMaxValues = 256;
+  constexpr std::size_t kMaxValue = 64 * 1024;
+  if (value.size() < 8 || value.size() > kMaxValue || value.find_first_of("()[]{};='\"\n") == std::string_view::npos) {
+    return;
+  }
+  std::vector<std::string>& values = code_like_values();
+  if (values.size() >= kMaxValues || std::find(values.begin(), values.end(), value) != values.end()) return;
+  values.emplace_back(value);
+}
+
+void read_environment() {
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string_view variable(*entry);
     std::size_t equals = variable.find('=');
-    if (equals != std::string_view::npos) add_secret(variable.substr(0, equals), variable.substr(equals + 1));
+    if (equals == std::string_view::npos) continue;
+    add_secret(variable.substr(0, equals), variable.substr(equals + 1));
+    add_environment_value(variable.substr(equals + 1));
   }
 }
 
@@ -438,7 +458,7 @@ bool object_carries_secret(PyObject* value, int depth) {
 
 void install_content_observers() {
   patch_decoders(std::make_index_sequence<kFirstSocketCall>());
-  read_secrets();
+  read_environment();
 }
 
 void note_environment_change(PyObject* name, PyObject* value) {
@@ -448,7 +468,9 @@ void note_environment_change(PyObject* name, PyObject* value) {
     if (PyUnicode_Check(object)) return raw_bytes_of_str(object, 4096);
     return {};
   };
-  add_secret(text(name), text(value));
+  std::string set = text(value);
+  add_secret(text(name), set);
+  add_environment_value(set);
 }
 
 bool carries_secret(PyObject* value) { return !secret_forms().empty() && object_carries_secret(value, 0); }
@@ -484,6 +506,15 @@ ContentOrigin origin_of(std::string_view text) {
   Origins& recent = origins();
   if (recent.received.holds(text)) return ContentOrigin::network;
   if (recent.decoded.holds(text)) return ContentOrigin::decoded;
+  return ContentOrigin::unknown;
+}
+
+ContentOrigin outside_origin_of(std::string_view text) {
+  ContentOrigin origin = origin_of(text);
+  if (origin != ContentOrigin::unknown) return origin;
+  for (const std::string& value : code_like_values()) {
+    if (text.find(value) != std::string_view::npos) return ContentOrigin::environment;
+  }
   return ContentOrigin::unknown;
 }
 
