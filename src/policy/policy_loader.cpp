@@ -1111,6 +1111,8 @@ std::vector<Generator> builtin_generators() {
       {packages + "_pytest/assertion/rewrite.py", files},
       {packages + "_pytest/mark/expression.py", program},
       {packages + "_pytest/skipping.py", program},
+      // exec("do_exec = exec") at import: pytest-xdist's transport.
+      {packages + "execnet/gateway_base.py", program},
   };
 }
 

@@ -169,39 +169,8 @@ bool CodeVerifier::vouches_for_file(const std::string& path) const {
   return trusted;
 }
 
-bool CodeVerifier::is_constant_of_verified_caller(std::string_view text, const ArgValue& site_file) const {
-  if (!is_text(site_file) || !verified_origin(site_file.text)) return false;
-  PyFrameObject* frame = compat::current_frame();
-  if (frame == nullptr) return false;
-  PyCodeObject* code = compat::frame_code(frame);
-  PyObject* constants = compat::code_constants(code);
-  bool found = false;
-  for (Py_ssize_t i = 0; !found && constants != nullptr && PyTuple_Check(constants) && i < PyTuple_GET_SIZE(constants);
-       ++i) {
-    PyObject* constant = PyTuple_GET_ITEM(constants, i);
-    if (PyUnicode_CheckExact(constant)) {
-      Py_ssize_t size = 0;
-      const char* utf8 = PyUnicode_AsUTF8AndSize(constant, &size);
-      if (utf8 == nullptr) {
-        PyErr_Clear();
-        continue;
-      }
-      found = std::string_view(utf8, static_cast<std::size_t>(size)) == text;
-    } else if (PyBytes_CheckExact(constant)) {
-      found = compat::bytes_view(constant) == text;
-    }
-  }
-  Py_DECREF(code);
-  return found;
-}
-
 Provenance CodeVerifier::compile_provenance(const ArgValue& source, const ArgValue& name, const ArgValue& site_file) {
   bool text = source.kind == ValueKind::bytes;
-  // A string written in the verified code that compiles it is part of
-  // that file's verified bytes: exec("do_exec = exec").
-  if (text && is_constant_of_verified_caller(source.text, site_file)) {
-    return {true, "constant", std::string(site_file.text), false};
-  }
   std::optional<std::string> path = named_path(name);
   if (text && path) {
     // Text that is a vouched file's content is that file's code, whoever

@@ -23,8 +23,7 @@ namespace vigil {
 // Where code built at run time came from.
 struct Provenance {
   bool verified = false;
-  // "file": the bytes of a code file; "constant": a string constant of
-  // the verified code that compiles it; "generator": a verified generator
+  // "file": the bytes of a code file; "generator": a verified generator
   // (dataclasses, namedtuple); "frozen": CPython's own frozen modules;
   // "compile": a verified compile or .pyc gave the code object its file
   // name; null: unknown.
@@ -78,9 +77,6 @@ class CodeVerifier {
   Provenance compile_provenance(const ArgValue& source, const ArgValue& name, const ArgValue& site_file);
   // Whether code named `file` was verified, if the name is known at all.
   const bool* recorded_origin(const std::string& file) const;
-  // Whether `text` is one of the string constants of the innermost
-  // frame's code, whose file is verified.
-  bool is_constant_of_verified_caller(std::string_view text, const ArgValue& site_file) const;
   // The generator whose verified file is `file`, if one is.
   const Generator* generator_of(std::string_view file) const;
   // The generator compiling now: the innermost frame's, or, when that is

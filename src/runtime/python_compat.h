@@ -54,8 +54,6 @@ inline int frame_last_instruction(PyFrameObject* frame) {
 }
 
 inline PyObject* code_filename(PyCodeObject* code) { return code->co_filename; }
-// Borrowed; the tuple of a code object's constants (3.8–3.14 keep it as a member).
-inline PyObject* code_constants(PyCodeObject* code) { return code->co_consts; }
 
 // The buffer of a bytes object (a subclass included: its buffer is the
 // object's own, read without calling anything).

@@ -70,6 +70,15 @@ def refusals(records):
     return [r for r in records if r["kind"] in ("event", "alert") and trust_refusal(r)]
 
 
+def starts_like_every_program(record):
+    """A refusal strict makes in every run on this host, before the
+    program's own code: site's .pth files and sitecustomize."""
+    path = str((record.get("args") or {}).get("path", ""))
+    module = (record.get("args") or {}).get("module")
+    return (record.get("event") == "open" and path.endswith(".pth")) or \
+        (record.get("event") == "import" and module in ("sitecustomize", "usercustomize"))
+
+
 def run_both(vigil_run, host_strict, project, args, normalise=lambda text: text):
     """Runs `args` under the stock interpreter and under strict; returns
     vigil-python's run after checking both printed and exited the same.
@@ -345,15 +354,28 @@ def test_generators_do_not_compile_text_from_outside(vigil_run, host_strict, pro
     assert any("environment" in message for message in text_from), text_from
 
 
-# The corpus's scripts that bring code from outside (downloads, decoders,
-# marshal, sockets) or tamper with the interpreter; trusted themselves, as
-# if an attacker had slipped them into a trusted application.
+# The corpus's scripts that bring Python code from outside (downloads,
+# decoders, marshal, sockets, children given code on their command line,
+# stdin or environment) or tamper with the interpreter; trusted
+# themselves, as if an attacker had slipped them into a trusted
+# application. (Scripts whose payload is a shell command or a native
+# program, such as fileless.py, are not about where Python code comes
+# from.)
 CODE_FROM_OUTSIDE = sorted(
     script for script in ATTACKS.glob("*.py")
-    if script.stem.startswith(("dyncode_", "download_", "rc_stager_", "rc_obf_", "pyc_poison_", "mem_"))
-    or script.stem in {"fileless", "fabricated_code", "spoofed_compile", "hook_tampering",
-                       "rc_evasion_audit_hook_tamper", "deser_sourceless_pyc_loader", "rc_exec_dropped_pyc_runpy",
-                       "deser_pickle_partial_builtin_exec", "deser_pickle_runpy_run_path"})
+    if script.stem.startswith(("dyncode_", "download_", "pyc_poison_", "mem_"))
+    or (script.stem.startswith("rc_stager_") and script.stem != "rc_stager_pickle_reduce_network")
+    or script.stem in {"fabricated_code", "spoofed_compile", "hook_tampering", "rc_evasion_audit_hook_tamper",
+                       "deser_sourceless_pyc_loader", "rc_exec_dropped_pyc_runpy", "deser_pickle_partial_builtin_exec",
+                       "deser_pickle_runpy_run_path", "rc_obf_child_python_c_b64", "rc_obf_rot13_xor_thread"})
+
+
+def refused(records):
+    """What strict refused of the program's own doing: an operation, or a
+    whole child process at its start (exit 78)."""
+    return [r for r in records
+            if ((r.get("decision") or {}).get("enforced") and not starts_like_every_program(r))
+            or (r["kind"] == "stop" and r.get("status") == 78)]
 
 
 @pytest.mark.parametrize("script", CODE_FROM_OUTSIDE, ids=lambda path: path.stem)
@@ -362,6 +384,5 @@ def test_code_from_outside_is_still_refused(vigil_run, host_strict, tmp_path, sc
     home.mkdir()
     host_strict.trust(script)
     run = vigil_run([str(script)], env={"VIGIL_POLICY": host_strict.path, "HOME": str(home)}, cwd=home, timeout=120)
-    records = run.records
-    refused = [r for r in records if (r.get("decision") or {}).get("enforced")]
-    assert refused, f"nothing was refused (exit {run.returncode}): {run.stderr.decode(errors='replace')[-2000:]}"
+    assert refused(run.records), \
+        f"nothing was refused (exit {run.returncode}): {run.stderr.decode(errors='replace')[-2000:]}"
