@@ -12,7 +12,6 @@ The second half holds the other side: the same generators, handed text
 from the network, the environment or a file nobody vouched for, must not
 run it, and the attack corpus's code-from-outside and tampering scripts are
 still refused under strict even when their own files are trusted."""
-import importlib.util
 import os
 import re
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, STOCK_PYTHON, alerts, assert_contract
+from conftest import ROOT, STOCK_PYTHON, alerts, assert_contract, events
 
 ATTACKS = ROOT / "tests" / "detection" / "attacks"
 
@@ -282,6 +281,85 @@ def test_sqlalchemy_declarative_models_and_queries(vigil_run, host_strict, proje
     host_strict.trust(app)
     run = run_both(vigil_run, host_strict, project, [str(app)])
     assert b"ada ['a@x', 'b@x']" in run.stdout
+
+
+AST_AND_TEXT = """
+import ast, os, sys
+
+class Named:
+    def __fspath__(self):
+        return "/named/by/fspath.py"
+
+tree = ast.parse(sys.argv[1])                      # a parse of unverified text
+print(ast.literal_eval("[1, (2, 'three')]"))       # likewise, through ast.py
+for name in ["/built/from/an/ast.py", b"/built/from/bytes.py", Named()]:
+    try:
+        exec(compile(tree, name, "exec"), {})
+        print("ran")
+    except PermissionError:
+        print("refused")
+with open(sys.argv[2], "rb") as trusted:           # a vouched file's text, compiled by this program
+    exec(compile(trusted.read(), sys.argv[2], "exec"), {})
+with open(sys.argv[2], "rb") as trusted:
+    try:
+        exec(compile(trusted.read() + b"print('appended')", sys.argv[2], "exec"), {})
+    except PermissionError:
+        print("changed text refused")
+"""
+
+
+def test_asts_parses_and_vouched_text(vigil_run, host_strict, project):
+    """The compile event of an AST carries the name the call gave (CPython
+    passes None); a parse makes no code and is never refused; an AST
+    compiled outside a generator is; text that is a vouched file's content
+    runs whoever compiles it, and the same name with other text does not."""
+    program = write(project / "asts.py", AST_AND_TEXT)
+    helper = write(project / "helper.py", "print('helper text ran')\n")
+    host_strict.trust(program, helper)
+    run = vigil_run([str(program), "x = 1", str(helper)], cwd=project, env={"VIGIL_POLICY": host_strict.path})
+    assert run.stdout.decode().splitlines() == [
+        "[1, (2, 'three')]", "refused", "refused", "refused", "helper text ran", "changed text refused"], \
+        run.stderr.decode()[-2000:]
+    records = run.records
+    assert_contract(records)
+    compiles = events(records, "compile")
+    of_ast = [e for e in compiles if isinstance(e["args"]["source"], dict) and "bytes" not in e["args"]["source"]]
+    assert [e["args"]["filename"] for e in of_ast] == ["/built/from/an/ast.py", "/built/from/bytes.py", None], of_ast
+    parses = [e for e in compiles if e["provenance"].get("parse_only")]
+    assert any(e["args"]["source"] == {"bytes": "x = 1"} and not e["provenance"]["verified"] for e in parses), parses
+    assert not any(e.get("decision") for e in parses)
+    vouched = [e for e in compiles if e["args"]["filename"] == str(helper)]
+    assert [e["provenance"]["verified"] for e in vouched] == [True, False]
+    assert vouched[0]["provenance"]["origin"] == "file"
+
+
+CODEGEN = """
+def make_adder(field):
+    namespace = {}
+    exec(f"def add_{field}(self, value):\\n    self.{field} += value\\n", namespace)
+    return namespace[f"add_{field}"]
+"""
+
+
+def test_administrators_add_their_own_generators(vigil_run, host_strict, project):
+    """`generators = ["builtin", {...}]` keeps the built-in list and adds
+    the application's own; its code is still refused when its text came
+    from outside."""
+    codegen = write(project / "codegen.py", CODEGEN)
+    program = write(project / "main.py",
+                    "import os, codegen, dataclasses\n"
+                    "@dataclasses.dataclass\nclass Box:\n    size: int\n"
+                    "box = Box(1)\ncodegen.make_adder('size')(box, 2)\nprint(box)\n"
+                    "try:\n    codegen.make_adder(os.environ['STAGE'])\nexcept PermissionError:\n    print('refused')\n")
+    host_strict.trust(codegen, program)
+    policy = Path(host_strict.path)
+    policy.write_text(policy.read_text().replace(
+        'pyc = "verify"', f'pyc = "verify"\ngenerators = ["builtin", {{ files = "{codegen}", input = "program" }}]'))
+    stage = "size(self): pass\nprint('PAYLOAD RAN')\ndef x"
+    run = vigil_run([str(program)], cwd=project, env={"VIGIL_POLICY": host_strict.path, "STAGE": stage})
+    assert run.stdout.decode().splitlines() == ["Box(size=3)", "refused"], run.stderr.decode()[-2000:]
+    found = alerts(run.records, "trust.provenance")
+    assert len(found) == 1 and "environment" in found[0]["message"], found
 
 
 # The generators trusted above, handed text from outside. Each line the
