@@ -17,6 +17,10 @@ extern char** environ;
 namespace vigil {
 namespace {
 
+// Characters without which text is no code worth running: calls,
+// subscripts, assignments, statements, strings, lines.
+constexpr const char* kCodeCharacters = "()[]{};='\"\n";
+
 // The latest bytes of one origin, oldest first; when full, the older half
 // goes. Decoder outputs are separated by a NUL, which no text sought here
 // holds; received bytes are kept as the stream brought them, so a payload
@@ -33,6 +37,14 @@ class RecentBytes {
     if (bytes_.size() + bytes.size() + 1 > kCapacity) bytes_.erase(0, bytes_.size() / 2 + bytes.size());
     if (separate && !bytes_.empty()) bytes_ += '\0';
     bytes_.append(bytes);
+  }
+
+  // Whether the last piece, when it could be code (at least 8 bytes with
+  // one of the characters code needs), is inside `text`: a payload
+  // wrapped in a generator's template.
+  bool last_piece_within(std::string_view text) const {
+    return last_.size() >= 8 && last_.find_first_of(kCodeCharacters) != std::string::npos &&
+           text.find(last_) != std::string_view::npos;
   }
 
   bool holds(std::string_view text) const {
@@ -403,7 +415,7 @@ std::vector<std::string>& code_like_values() {
 void add_environment_value(std::string_view value) {
   constexpr std::size_t kMaxValues = 256;
   constexpr std::size_t kMaxValue = 64 * 1024;
-  if (value.size() < 8 || value.size() > kMaxValue || value.find_first_of("()[]{};='\"\n") == std::string_view::npos) {
+  if (value.size() < 8 || value.size() > kMaxValue || value.find_first_of(kCodeCharacters) == std::string_view::npos) {
     return;
   }
   std::vector<std::string>& values = code_like_values();
@@ -512,6 +524,9 @@ ContentOrigin origin_of(std::string_view text) {
 ContentOrigin outside_origin_of(std::string_view text) {
   ContentOrigin origin = origin_of(text);
   if (origin != ContentOrigin::unknown) return origin;
+  Origins& recent = origins();
+  if (recent.received.last_piece_within(text)) return ContentOrigin::network;
+  if (recent.decoded.last_piece_within(text)) return ContentOrigin::decoded;
   for (const std::string& value : code_like_values()) {
     if (text.find(value) != std::string_view::npos) return ContentOrigin::environment;
   }

@@ -45,7 +45,9 @@ void observe_loaded_modules();
 ContentOrigin origin_of(std::string_view text);
 
 // Whether `text` came from outside the program: origin_of's network and
-// decoded, or `environment` when it holds the value of an environment
+// decoded, or holds the last piece a socket received or a decoder produced
+// when that could be code (at least 8 bytes with one of the characters
+// below), or `environment` when it holds the value of an environment
 // variable that could be code (at least 8 bytes with one of ( ) [ ] { } ;
 // = ' " or a line break in it), as the process started with it or as
 // os.putenv set it. For code generators (docs/trust.md), whose output must

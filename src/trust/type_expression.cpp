@@ -10,6 +10,20 @@ bool name_byte(char c) {
          byte >= 0x80;
 }
 
+// Whether the name before a quote at `quote` is a prefix that leaves the
+// string a plain value: r, b, u and rb in any case. f and t make it an
+// f-string or a template string, which evaluate what they hold.
+bool plain_string_prefix(std::string_view text, std::size_t quote) {
+  std::size_t start = quote;
+  while (start > 0 && name_byte(text[start - 1])) --start;
+  std::string_view prefix = text.substr(start, quote - start);
+  if (prefix.size() > 2) return false;
+  for (char c : prefix) {
+    if (c != 'r' && c != 'R' && c != 'b' && c != 'B' && c != 'u' && c != 'U') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool is_type_expression(std::string_view text) {
@@ -20,8 +34,7 @@ bool is_type_expression(std::string_view text) {
   for (std::size_t at = 0; at < text.size(); ++at) {
     char c = text[at];
     if (c == '"' || c == '\'') {
-      // A string prefix (f, r, b, u) makes the quote follow a name.
-      if (at > 0 && name_byte(text[at - 1])) return false;
+      if (!plain_string_prefix(text, at)) return false;
       // Ends at the first unescaped quote of the same kind: a triple
       // quote ends no earlier in Python, so nothing read as string here
       // is code there.

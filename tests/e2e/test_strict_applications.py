@@ -366,7 +366,7 @@ def test_administrators_add_their_own_generators(vigil_run, host_strict, project
 # program prints says whether the attempt was refused; the payload would
 # print PAYLOAD RAN.
 GENERATORS_MISUSED = """
-import collections, os, socket, sys, typing
+import collections, dataclasses, os, socket, sys, typing
 
 PAYLOAD = "print('PAYLOAD RAN') or int"
 sender, receiver = socket.socketpair()
@@ -396,6 +396,8 @@ attempt("forward reference from the environment", lambda: forward_reference(os.e
 attempt("forward reference written in the program", lambda: forward_reference(PAYLOAD))
 attempt("forward reference that is a type", lambda: forward_reference("typing.Optional[int]"))
 attempt("namedtuple from the network", lambda: collections.namedtuple("Row", from_network("a, b=print('PAYLOAD RAN')")))
+attempt("dataclass field named from the network", lambda: dataclasses.dataclass(
+    type("Record", (), {"__annotations__": {from_network("a=print('PAYLOAD RAN')"): int}})))
 if "jinja2" in sys.argv:
     import jinja2
     template = "{{ cycler.__init__.__globals__.__builtins__.print('PAYLOAD RAN') }}"
@@ -424,7 +426,7 @@ def test_generators_do_not_compile_text_from_outside(vigil_run, host_strict, pro
     assert lines.pop("forward reference that is a type") == "ran"
     assert set(lines.values()) == {"refused"}, output
     assert "namedtuple from the network failed: ValueError" in output  # namedtuple checks its names itself
-    expected = 5 if arguments else 3
+    expected = 6 if arguments else 4
     assert len(lines) == expected, output
     found = alerts(run.records, "trust.provenance")
     text_from = sorted({a.get("message", "") for a in found})

@@ -66,12 +66,12 @@ TEST(TrustLine, CarriesAnOptionalStatKeyAsItsLastField) {
 
 TEST(TypeExpression, AcceptsAnnotationsAndNoCall) {
   for (const char* annotation : {"int", "dict[str, list[int]] | None", "typing.Optional['Node']", "Literal[-1, \"a b\"]",
-                                 "tuple[()]", "Callable[[int], str]", "*Ts", "Annotated[int, ...]"}) {
+                                 "tuple[()]", "Callable[[int], str]", "*Ts", "Annotated[int, ...]", "Literal[b'x', rb'\\d']"}) {
     EXPECT_TRUE(is_type_expression(annotation)) << annotation;
   }
   for (const char* code : {"__import__('os').system('id')", "os.system ('id')", "f'{os.system(1)}'", "x := 1",
                            "lambda: 0", "x[0](1)", "a; b", "'unterminated", "list[int]  # comment", "a = 1",
-                           "(os.system)('id')", "rb'x'"}) {
+                           "(os.system)('id')", "t'{os.system(1)}'", "fr'{x}'", "name'x'"}) {
     EXPECT_FALSE(is_type_expression(code)) << code;
   }
 }
