@@ -362,7 +362,8 @@ const Rule* verify(Registration& registration, std::string_view event, PyObject*
     if (event == "exec") {
       findings.detail = "a code object named " + found.file + " that no verified compile built";
     } else if (!found.refusal.empty()) {
-      findings.detail = std::string(event) + " by the generator " + found.file + " of " + found.refusal;
+      findings.detail = std::string(event) + " of " + found.refusal;
+      if (found.origin != nullptr) findings.detail += " (generator " + found.file + ")";
     } else {
       findings.detail = std::string(event) + " of text that is not the content of a verified file";
     }

@@ -183,7 +183,11 @@ Provenance CodeVerifier::compile_provenance(const ArgValue& source, const ArgVal
   if (source.kind == ValueKind::none) return {};
   std::string file;
   const Generator* generator = compiling_generator(site_file, file);
-  if (generator == nullptr) return {};
+  if (generator == nullptr) {
+    Provenance unknown;
+    if (!text) unknown.refusal = "an AST that no verified generator compiles";
+    return unknown;
+  }
   Provenance found{false, "generator", file, false};
   if (text) found.text_from = outside_origin_of(source.text);
   if (found.text_from != ContentOrigin::unknown) {

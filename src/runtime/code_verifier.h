@@ -37,8 +37,10 @@ struct Provenance {
   bool parse_only = false;
   // A generator's text that came from outside the program.
   ContentOrigin text_from = ContentOrigin::unknown;
-  // Why the generator `file` did not vouch for its code: "text that came
-  // from the network", ...; empty otherwise.
+  // Why the compile is not verified, when more is known than that its text
+  // is no verified file's: "text that came from the network" (the
+  // generator `file` refused it), "an AST that no verified generator
+  // compiles"...; empty otherwise.
   std::string refusal = {};
 };
 
