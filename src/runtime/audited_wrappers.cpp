@@ -264,7 +264,10 @@ CompileScopeState describe_compile_call(PyObject* const* args, Py_ssize_t nargs,
   if (PyUnicode_CheckExact(name)) {
     state.call.filename = name;
   } else if (PyBytes_CheckExact(name)) {
-    filename = PyRef::steal(PyUnicode_DecodeFSDefaultAndSize(PyBytes_AS_STRING(name), PyBytes_GET_SIZE(name)));
+    // As the file system's encoding on Linux decodes it (UTF-8 mode),
+    // without a codec lookup, which can reach search functions written in
+    // Python.
+    filename = PyRef::steal(PyUnicode_DecodeUTF8(PyBytes_AS_STRING(name), PyBytes_GET_SIZE(name), "surrogateescape"));
     if (!filename) {
       PyErr_Clear();
       return {};
