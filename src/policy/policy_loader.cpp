@@ -1111,8 +1111,11 @@ std::vector<Generator> builtin_generators() {
       {packages + "_pytest/assertion/rewrite.py", files},
       {packages + "_pytest/mark/expression.py", program},
       {packages + "_pytest/skipping.py", program},
-      // exec("do_exec = exec") at import: pytest-xdist's transport.
+      // exec("do_exec = exec") at import: pytest-xdist's transport. six
+      // (and Ansible's copy) defines raise_from by exec of its own text.
       {packages + "execnet/gateway_base.py", program},
+      {packages + "six.py", program},
+      {packages + "ansible/module_utils/six/__init__.py", program},
   };
 }
 

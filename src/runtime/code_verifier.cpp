@@ -23,6 +23,8 @@ namespace vigil {
 namespace {
 
 constexpr std::string_view kFrozenPrefix = "<frozen ";
+// The import system's frozen modules (_bootstrap, _bootstrap_external).
+constexpr std::string_view kImportSystem = "<frozen importlib._bootstrap";
 // CPython's own zip importer, frozen into the interpreter.
 constexpr std::string_view kZipImporter = "<frozen zipimport>";
 
@@ -217,7 +219,7 @@ Provenance CodeVerifier::compile_provenance(const ArgValue& source, const ArgVal
   return found;
 }
 
-std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyObject* args) const {
+std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyObject* args) {
   if (!settings_.native || args == nullptr || !PyTuple_Check(args)) return std::nullopt;
   Py_ssize_t position;
   if (event == "import" || event == "sqlite3.load_extension") {
@@ -240,6 +242,7 @@ std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyOb
     trust.reason = "the library is named by a " + std::string(name.type) + ", not a path";
     return trust;
   }
+  if (event == "import") extension_trusted_ = false;
   std::string path(name.text);
   if (path.find('/') == std::string::npos) {
     // A bare name is resolved by the dynamic loader's search. Only one it
@@ -273,6 +276,7 @@ std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyOb
   }
   FileTrust trust = check_file(fd, bytes.view(), sources_, settings_.kernel == TrustSettings::Kernel::all);
   close(fd);
+  if (event == "import") extension_trusted_ = trust.trusted;
   return trust;
 }
 
@@ -323,6 +327,12 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
     } else if (compiles) {
       found = compile_provenance(source, name, site_file);
     }
+  } else if (is_text(site_file) && site_file.text.starts_with(kImportSystem) && extension_trusted_) {
+    // code.__new__ under the import system's own frame: no Python code
+    // of the program runs there, only an extension module's
+    // initialisation (Cython builds code objects for its tracebacks),
+    // whose library passed trust.native.
+    found = {true, "extension", std::string(site_file.text), false};
   } else if (const Generator* generator = is_text(site_file) ? generator_of(site_file.text) : nullptr;
              generator != nullptr && generator->input == GeneratorInput::program) {
     // code.__new__: types.coroutine's code.replace.

@@ -26,7 +26,8 @@ struct Provenance {
   // "file": the bytes of a code file; "generator": a verified generator
   // (dataclasses, namedtuple); "frozen": CPython's own frozen modules;
   // "compile": a verified compile or .pyc gave the code object its file
-  // name; null: unknown.
+  // name; "extension": a trusted extension module builds it while it is
+  // imported; null: unknown.
   const char* origin = nullptr;
   std::string file;
   // Its source already raised an alert: a code file that failed its trust
@@ -59,7 +60,7 @@ class CodeVerifier {
   // The file behind a native-code event (import of an extension module,
   // ctypes.dlopen, sqlite3.load_extension), checked; nullopt for other
   // events and for imports of Python modules.
-  std::optional<FileTrust> check_native(std::string_view event, PyObject* args) const;
+  std::optional<FileTrust> check_native(std::string_view event, PyObject* args);
 
   // compile, marshal.loads, exec and code.__new__; nullopt for others.
   // `site_file` is the calling frame's file; `call`, for a compile, what
@@ -107,6 +108,8 @@ class CodeVerifier {
   // AST of that name was parsed from.
   std::unordered_set<std::string> vouched_texts_;
   bool ready_ = false;
+  // The last extension module imported passed its trust check.
+  bool extension_trusted_ = false;
 };
 
 }  // namespace vigil

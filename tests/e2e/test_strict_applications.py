@@ -245,6 +245,20 @@ def test_attrs_and_standard_library_classes(vigil_run, host_strict, project):
     assert b"Point(x=1, y='y')" in run.stdout
 
 
+def test_cython_extensions_and_six(vigil_run, host_strict, project):
+    """PyYAML's libyaml binding is a Cython module, which builds code
+    objects while it is imported; six defines raise_from by exec of its
+    own text."""
+    needs("yaml", "python3-yaml")
+    needs("six", "python3-six")
+    app = write(project / "load.py", "import six, yaml\n"
+                                     "print(yaml.__with_libyaml__, six.PY3)\n"
+                                     "print(yaml.load('a: [1, 2]', Loader=yaml.CSafeLoader))\n")
+    host_strict.trust(app)
+    run = run_both(vigil_run, host_strict, project, [str(app)])
+    assert run.stdout.startswith(b"True True")
+
+
 SQLALCHEMY_APP = """
 from sqlalchemy import Column, ForeignKey, Integer, String, create_engine, select
 from sqlalchemy.orm import Session, declarative_base, relationship
