@@ -12,7 +12,10 @@
 //     signal.pidfd_send_signal raise no event in any CPython; they now raise
 //     one of their own name (`os.chroot`…), as CPython names its events;
 //   - os.open's `open` event leaves out dir_fd; the wrapper notes it, so
-//     the hook resolves what a relative path refers to.
+//     the hook resolves what a relative path refers to;
+//   - compile()'s event for an AST passes None as the file name, and no
+//     event tells a parse (ast.parse) from a compile; builtins.compile's
+//     wrapper notes its call's file name and flags for the hook.
 // Each wrapper also checks that Vigil's hook received the event it raised
 // (HookWitness, audit_hook.h): CPython calls them without the hook lists.
 // Function objects call through their PyMethodDef entry at every call, so
