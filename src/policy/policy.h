@@ -140,6 +140,30 @@ struct EntryRestrictions {
   bool operator==(const EntryRestrictions&) const = default;
 };
 
+// What a code generator's output may be built from ([trust] generators,
+// docs/trust.md). Whatever the kind, text that came from the network, a
+// decoder or the environment is never the generator's own.
+enum class GeneratorInput {
+  // The program's own values (class and field names, routes): any text.
+  program,
+  // An annotation: names, attributes, subscripts and literals, no call.
+  type_expression,
+  // Templates or sources read from files: the name the code is compiled
+  // under must be a file the trust sources vouch for.
+  files,
+};
+
+struct Generator {
+  std::string files;  // a glob over the generator's own (verified) file
+  GeneratorInput input = GeneratorInput::program;
+  bool operator==(const Generator&) const = default;
+};
+
+// The generators vigil-python knows of: the standard library's and those of
+// Debian's packages in /usr/lib/python3/dist-packages. `builtin` in a
+// `generators` list stands for them.
+std::vector<Generator> builtin_generators();
+
 // Which files count as code the administrator approved ([trust]).
 struct TrustSettings {
   bool enabled = false;  // a [trust] table is present
@@ -154,9 +178,10 @@ struct TrustSettings {
   enum class Bytecode { verify, refuse } bytecode = Bytecode::verify;
   bool native = true;      // extension modules, ctypes.dlopen, sqlite3 extensions
   bool provenance = true;  // compile, marshal.loads, exec and code.__new__
-  // Verified files whose own compile() and exec() of generated text count
-  // as verified (dataclasses, namedtuple), matched as globs on the path.
-  std::vector<std::string> generators;
+  // Verified files whose own compile() and exec() of generated code count
+  // as verified (dataclasses, namedtuple, Werkzeug), each with what its
+  // code may be built from (docs/trust.md).
+  std::vector<Generator> generators;
   bool operator==(const TrustSettings&) const = default;
 };
 

@@ -10,7 +10,7 @@ namespace {
 
 // Changes whenever the layout below does; an image from another build is
 // refused rather than misread.
-constexpr std::string_view kMagic = "vigil-policy-image-4";
+constexpr std::string_view kMagic = "vigil-policy-image-5";
 
 // The members of each structure, listed once for both directions.
 // Trivially copyable members (numbers, enums, flags, addresses) are copied
@@ -40,6 +40,12 @@ void members(Archive& archive, T& rule) {
           rule.severity, rule.attack,
           rule.message, rule.limit, rule.after, rule.within_seconds, rule.sets, rule.given, rule.given_any,
           rule.threshold_count, rule.threshold_seconds, rule.subject, rule.refusal, rule.line);
+}
+
+template <class Archive, class T>
+  requires std::is_same_v<std::remove_const_t<T>, Generator>
+void members(Archive& archive, T& generator) {
+  archive(generator.files, generator.input);
 }
 
 template <class Archive, class T>

@@ -369,15 +369,52 @@ class Loader {
     }
     trust.native = bool_or(table, "native", true);
     trust.provenance = bool_or(table, "provenance", true);
-    // The stdlib's code generators (docs/trust.md): namedtuple,
-    // dataclasses, types.coroutine and typing's string annotations.
-    trust.generators = {std::string(kStdlibDirectory) + "/collections/__init__.py",
-                        std::string(kStdlibDirectory) + "/dataclasses.py", std::string(kStdlibDirectory) + "/types.py",
-                        std::string(kStdlibDirectory) + "/typing.py"};
-    if (const auto* generators = table.get("generators")) trust.generators = strings_of(*generators, "trust.generators");
+    trust.generators = builtin_generators();
+    if (const auto* generators = table.get("generators")) trust.generators = generators_of(*generators);
     if (!trust.database && !trust.xattr && trust.kernel == TrustSettings::Kernel::off) {
       error(table, "[trust] counts no source: name `sources` or set `kernel`");
     }
+  }
+
+  // `generators`: globs (code built from the program's own values), tables
+  // { files = GLOB, input = KIND }, and "builtin" for the built-in list.
+  std::vector<Generator> generators_of(const toml::node& node) {
+    std::vector<Generator> generators;
+    const auto* array = node.as_array();
+    if (array == nullptr) {
+      error(node, "`trust.generators` must be a list of globs and { files, input } tables");
+      return generators;
+    }
+    for (const auto& item : *array) {
+      Generator generator;
+      if (auto text = item.value<std::string>()) {
+        if (*text == "builtin") {
+          std::vector<Generator> builtin = builtin_generators();
+          generators.insert(generators.end(), builtin.begin(), builtin.end());
+          continue;
+        }
+        generator.files = *text;
+      } else if (const auto* entry = item.as_table()) {
+        check_keys(*entry, {"files", "input"});
+        generator.files = string_or(*entry, "files", "");
+        if (const auto* input = entry->get("input")) {
+          choose(*input, "input",
+                 {{"program", GeneratorInput::program}, {"type-expression", GeneratorInput::type_expression},
+                  {"files", GeneratorInput::files}},
+                 generator.input);
+        }
+      } else {
+        error(item, "`trust.generators` must be a list of globs and { files, input } tables");
+        continue;
+      }
+      if (generator.files.empty() || (generator.files.front() != '/' && generator.files.front() != '*')) {
+        error(item, "a generator's `files` must be an absolute path or glob");
+      } else if (std::string problem = glob_problem(generator.files); !problem.empty()) {
+        error(item, "generator glob \"" + generator.files + "\": " + problem);
+      }
+      generators.push_back(std::move(generator));
+    }
+    return generators;
   }
 
   // A string naming one of `choices`; the error lists them, like
@@ -1178,6 +1215,44 @@ void append_trust_rules(Policy& policy) {
 
 bool overrides(std::string_view pattern, const Rule& target) {
   return target.action >= Action::alert && !target.id.starts_with(kEntryRulePrefix) && glob_match(pattern, target.id);
+}
+
+std::vector<Generator> builtin_generators() {
+  // Every file here was read for what its generated code is built from;
+  // docs/trust.md lists them with the reasons.
+  const std::string stdlib = std::string(kStdlibDirectory) + "/";
+  const std::string packages = "/usr/lib/python3/dist-packages/";
+  using enum GeneratorInput;
+  return {
+      // namedtuple (its field names must be identifiers), dataclasses,
+      // types.coroutine's code.replace.
+      {stdlib + "collections/__init__.py", program},
+      {stdlib + "dataclasses.py", program},
+      {stdlib + "types.py", program},
+      // String annotations: typing.ForwardRef, 3.14's annotationlib,
+      // inspect.get_annotations(eval_str=True).
+      {stdlib + "typing.py", type_expression},
+      {stdlib + "annotationlib.py", type_expression},
+      {stdlib + "inspect.py", type_expression},
+      {packages + "werkzeug/routing/rules.py", program},
+      {packages + "jinja2/environment.py", files},
+      {packages + "jinja2/debug.py", program},
+      {packages + "attr/_make.py", program},
+      {packages + "sqlalchemy/util/langhelpers.py", program},
+      {packages + "sqlalchemy/util/compat.py", program},
+      {packages + "sqlalchemy/orm/instrumentation.py", program},
+      {packages + "sqlalchemy/orm/clsregistry.py", program},
+      {packages + "sqlalchemy/sql/lambdas.py", program},
+      {packages + "sqlalchemy/util/typing.py", type_expression},
+      {packages + "_pytest/assertion/rewrite.py", files},
+      {packages + "_pytest/mark/expression.py", program},
+      {packages + "_pytest/skipping.py", program},
+      // exec("do_exec = exec") at import: pytest-xdist's transport. six
+      // (and Ansible's copy) defines raise_from by exec of its own text.
+      {packages + "execnet/gateway_base.py", program},
+      {packages + "six.py", program},
+      {packages + "ansible/module_utils/six/__init__.py", program},
+  };
 }
 
 const Rule* find_rule(const Policy& policy, std::string_view id) {

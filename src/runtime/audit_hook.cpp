@@ -264,6 +264,8 @@ void raise_denial(Registration& registration, std::string_view event, PyObject* 
 
 // What verification found about one event, for its record.
 struct Findings {
+  // What the compile() call behind a `compile` event was given.
+  const CompileCall* compile_call = nullptr;
   const FileTrust* code_file = nullptr;  // from the open-code hook
   std::optional<FileTrust> native;
   std::optional<Provenance> provenance;
@@ -365,11 +367,17 @@ const Rule* verify(Registration& registration, std::string_view event, PyObject*
     findings.detail = findings.native->path + ": " + findings.native->reason;
     return registration.trust_native_rule;
   }
-  if ((findings.provenance = verifier.provenance(event, args, site.file()))) {
+  if ((findings.provenance = verifier.provenance(event, args, site.file(), findings.compile_call))) {
     const Provenance& found = *findings.provenance;
-    if (found.verified || found.already_reported) return nullptr;
-    findings.detail = event == "exec" ? "a code object named " + found.file + " that no verified compile built"
-                                      : std::string(event) + " of text that is not the content of a verified file";
+    if (found.verified || found.already_reported || found.parse_only) return nullptr;
+    if (event == "exec") {
+      findings.detail = "a code object named " + found.file + " that no verified compile built";
+    } else if (!found.refusal.empty()) {
+      findings.detail = std::string(event) + " of " + found.refusal;
+      if (found.origin != nullptr) findings.detail += " (generator " + found.file + ")";
+    } else {
+      findings.detail = std::string(event) + " of text that is not the content of a verified file";
+    }
     return registration.trust_provenance_rule;
   }
   return nullptr;
@@ -457,6 +465,14 @@ void append_provenance_member(JsonText& json, const Provenance& provenance) {
     json.key("file");
     json.string(provenance.file);
   }
+  if (provenance.text_from != ContentOrigin::unknown) {
+    json.key("text_from");
+    json.string(to_string(provenance.text_from));
+  }
+  if (provenance.parse_only) {
+    json.key("parse_only");
+    json.boolean(true);
+  }
   json.end_object();
 }
 
@@ -481,6 +497,22 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
     observe_socket_type(PyTuple_GET_ITEM(args, 0));
   }
   observe_loaded_modules();
+  wrap_compile_once_builtins_exist();
+  // CPython's event for compile() of an AST passes None for the file
+  // name; the record and the checks get the name the call was given.
+  std::optional<CompileCall> compile_call;
+  PyRef named_args;
+  if (std::strcmp(event, "compile") == 0 && args != nullptr && PyTuple_CheckExact(args) && PyTuple_GET_SIZE(args) == 2) {
+    compile_call = take_compile_call(PyTuple_GET_ITEM(args, 0));
+    if (compile_call && compile_call->filename != nullptr && PyTuple_GET_ITEM(args, 1) == Py_None) {
+      named_args = PyRef::steal(PyTuple_Pack(2, PyTuple_GET_ITEM(args, 0), compile_call->filename));
+      if (named_args) {
+        args = named_args.get();
+      } else {
+        PyErr_Clear();
+      }
+    }
+  }
   if (std::strcmp(event, "os.putenv") == 0 && args != nullptr && PyTuple_Check(args) && PyTuple_GET_SIZE(args) >= 2) {
     note_environment_change(PyTuple_GET_ITEM(args, 0), PyTuple_GET_ITEM(args, 1));
   }
@@ -505,6 +537,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
   try {
     std::string_view name(event, strnlen(event, kMaxEventName));
     Findings findings;
+    if (compile_call) findings.compile_call = &*compile_call;
     Verdict verdict = judge(registration, name, args, findings);
     std::string transcript = registration.transcripts->reference(name, args);
     if (!verdict.suppressed) {

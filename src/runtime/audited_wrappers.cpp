@@ -33,6 +33,7 @@ PyCFunction g_os_open_original = nullptr;
 PyCFunction g_posix_spawn_original = nullptr;
 PyCFunction g_posix_spawnp_original = nullptr;
 PyCFunction g_fix_co_filename_original = nullptr;
+PyCFunction g_compile_original = nullptr;
 
 // Set once code other than the import system's loading of the file itself
 // may carry the name of a standard-library file that raises runtime
@@ -206,6 +207,113 @@ void wrap_fix_co_filename() {
             reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fix_co_filename_noting_renames)));
     }
   }
+}
+
+// The compile() call running on this thread; `given` until its event
+// takes it.
+struct CompileScopeState {
+  CompileCall call;
+  bool known = false;
+  // The source is an exact str, bytes or bytearray: reading it ran no
+  // Python code (an object posing as an AST can, through __class__).
+  bool text_source = false;
+  bool given = false;
+};
+thread_local CompileScopeState t_compile;
+
+class CompileScope {
+ public:
+  explicit CompileScope(const CompileScopeState& state) : outer_(std::exchange(t_compile, state)) {}
+  ~CompileScope() { t_compile = outer_; }
+  CompileScope(const CompileScope&) = delete;
+  CompileScope& operator=(const CompileScope&) = delete;
+
+ private:
+  CompileScopeState outer_;
+};
+
+bool exact_int(PyObject* value) { return PyLong_CheckExact(value) || PyBool_Check(value); }
+
+// compile(source, filename, mode, flags=0, dont_inherit=False,
+// optimize=-1, *, _feature_version=-1), as every CPython from 3.8 spells
+// it. `filename` keeps a decoded bytes name alive for the call.
+CompileScopeState describe_compile_call(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyRef& filename) {
+  static constexpr const char* kNames[] = {"source", "filename", "mode", "flags", "dont_inherit", "optimize",
+                                           "_feature_version"};
+  PyObject* given[std::size(kNames)] = {};
+  Py_ssize_t positional = PyVectorcall_NARGS(nargs);
+  if (positional > 6) return {};
+  for (Py_ssize_t i = 0; i < positional; ++i) given[i] = args[i];
+  Py_ssize_t keywords = kwnames != nullptr && PyTuple_Check(kwnames) ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t k = 0; k < keywords; ++k) {
+    std::string_view name = exact_text(PyTuple_GET_ITEM(kwnames, k));
+    std::size_t slot = std::size(kNames);
+    for (std::size_t i = 0; i < std::size(kNames); ++i) {
+      if (name == kNames[i]) slot = i;
+    }
+    if (slot == std::size(kNames) || given[slot] != nullptr) return {};
+    given[slot] = args[positional + k];
+  }
+  PyObject* source = given[0];
+  PyObject* name = given[1];
+  if (source == nullptr || name == nullptr || given[2] == nullptr || !PyUnicode_CheckExact(given[2])) return {};
+  for (std::size_t i = 3; i < std::size(kNames); ++i) {
+    if (given[i] != nullptr && !exact_int(given[i])) return {};
+  }
+  CompileScopeState state;
+  if (PyUnicode_CheckExact(name)) {
+    state.call.filename = name;
+  } else if (PyBytes_CheckExact(name)) {
+    // As the file system's encoding on Linux decodes it (UTF-8 mode),
+    // without a codec lookup, which can reach search functions written in
+    // Python.
+    filename = PyRef::steal(PyUnicode_DecodeUTF8(PyBytes_AS_STRING(name), PyBytes_GET_SIZE(name), "surrogateescape"));
+    if (!filename) {
+      PyErr_Clear();
+      return {};
+    }
+    state.call.filename = filename.get();
+  } else {
+    return {};  // a path-like object: its __fspath__ is Python code
+  }
+  long flags = 0;
+  if (given[3] != nullptr) {
+    int overflow = 0;
+    flags = PyLong_AsLongAndOverflow(given[3], &overflow);
+    if (overflow != 0 || (flags == -1 && PyErr_Occurred())) {
+      PyErr_Clear();
+      return {};
+    }
+  }
+  state.call.source = source;
+  state.text_source = PyUnicode_CheckExact(source) || PyBytes_CheckExact(source) || PyByteArray_CheckExact(source);
+  state.call.parse_only = (flags & PyCF_ONLY_AST) != 0;
+  state.known = true;
+  return state;
+}
+
+PyObject* compile_noting_its_call(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyRef filename;
+  CompileScope scope(describe_compile_call(args, nargs, kwnames, filename));
+  return reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(g_compile_original))(
+      self, args, nargs, kwnames);
+}
+
+// builtins.compile's entry in the builtins module's static table, found
+// through the function object the interpreter's builtins hold.
+bool wrap_compile() {
+  PyObject* builtins = PyEval_GetBuiltins();
+  if (builtins == nullptr || !PyDict_CheckExact(builtins)) {
+    PyErr_Clear();
+    return false;
+  }
+  PyObject* compile = PyDict_GetItemString(builtins, "compile");
+  if (compile == nullptr || !Py_IS_TYPE(compile, &PyCFunction_Type)) return false;
+  PyMethodDef* entry = reinterpret_cast<PyCFunctionObject*>(compile)->m_ml;
+  if (std::strcmp(entry->ml_name, "compile") != 0 || entry->ml_flags != (METH_FASTCALL | METH_KEYWORDS)) return false;
+  patch(entry, g_compile_original,
+        reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(compile_noting_its_call)));
+  return true;
 }
 
 // fork_exec(process_args, executable_list, close_fds, fds_to_keep, cwd,
@@ -555,6 +663,20 @@ void install_audited_wrappers() {
   wrap_unaudited_calls(std::make_index_sequence<std::size(g_unaudited_calls)>());
   wrap_os_open();
   wrap_posix_spawn();
+}
+
+void wrap_compile_once_builtins_exist() {
+  static bool wrapped = false;
+  if (!wrapped) wrapped = wrap_compile();
+}
+
+std::optional<CompileCall> take_compile_call(PyObject* event_source) {
+  CompileScopeState& state = t_compile;
+  if (!state.known || state.given) return std::nullopt;
+  bool text = event_source != nullptr && PyBytes_CheckExact(event_source);
+  if (text ? !state.text_source : event_source != state.call.source) return std::nullopt;
+  state.given = true;
+  return state.call;
 }
 
 OpenDirectory current_open_directory() { return t_open_directory; }

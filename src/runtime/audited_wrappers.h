@@ -12,7 +12,10 @@
 //     signal.pidfd_send_signal raise no event in any CPython; they now raise
 //     one of their own name (`os.chroot`…), as CPython names its events;
 //   - os.open's `open` event leaves out dir_fd; the wrapper notes it, so
-//     the hook resolves what a relative path refers to.
+//     the hook resolves what a relative path refers to;
+//   - compile()'s event for an AST passes None as the file name, and no
+//     event tells a parse (ast.parse) from a compile; builtins.compile's
+//     wrapper notes its call's file name and flags for the hook.
 // Each wrapper also checks that Vigil's hook received the event it raised
 // (HookWitness, audit_hook.h): CPython calls them without the hook lists.
 // Function objects call through their PyMethodDef entry at every call, so
@@ -24,6 +27,7 @@
 
 #include "python_compat.h"
 
+#include <optional>
 #include <string_view>
 
 namespace vigil {
@@ -47,6 +51,25 @@ bool take_raised_by_sys_audit();
 // process. `_imp._fix_co_filename`, which renames code objects without an
 // event, is wrapped to the same end.
 void note_code_naming(std::string_view event, PyObject* args);
+
+// What the compile() call running on this thread was given, for the
+// `compile` event it raises: CPython's event for an AST passes None for the
+// file name, and no event says whether the call only parses (ast.parse).
+// Known only when every argument is of an exact built-in type, so that
+// converting them ran no Python code that could have raised another
+// `compile` event first.
+struct CompileCall {
+  PyObject* source = nullptr;    // identity only
+  PyObject* filename = nullptr;  // a str (bytes are decoded); null when neither
+  bool parse_only = false;       // flags hold PyCF_ONLY_AST: no code object is made
+};
+// builtins.compile is wrapped once the interpreter's builtins exist; called
+// at every event until then.
+void wrap_compile_once_builtins_exist();
+// The call's, at the first `compile` event it raises: the one with the
+// call's own AST as its source, or any for text, whose event carries a copy.
+// Nothing when no compile() call runs or it has already given its event.
+std::optional<CompileCall> take_compile_call(PyObject* event_source);
 
 // The directory os.open resolves a relative path in (its dir_fd). A
 // dir_fd that is not an int (an object with __index__) is not read: that

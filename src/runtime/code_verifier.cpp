@@ -1,22 +1,30 @@
 #include "code_verifier.h"
 
 #include "code_file_memory.h"
+#include "default_policy.h"
 #include "file_bytes.h"
 #include "glob.h"
+#include "py_ref.h"
 #include "python_arguments.h"
 #include "python_internals.h"
+#include "type_expression.h"
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <link.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vigil {
 namespace {
 
 constexpr std::string_view kFrozenPrefix = "<frozen ";
+// The import system's frozen modules (_bootstrap, _bootstrap_external).
+constexpr std::string_view kImportSystem = "<frozen importlib._bootstrap";
 // CPython's own zip importer, frozen into the interpreter.
 constexpr std::string_view kZipImporter = "<frozen zipimport>";
 
@@ -41,6 +49,30 @@ FileTrust unreadable(std::string path, int error) {
 }
 
 bool is_text(const ArgValue& value) { return value.kind == ValueKind::text; }
+
+// The standard library's ast module: ast.parse and ast.literal_eval only
+// pass their caller's text on to compile().
+const std::string& ast_module_file() {
+  static const std::string file = std::string(kStdlibDirectory) + "/ast.py";
+  return file;
+}
+
+// Frames looked through to find who called ast.parse: parse, and
+// literal_eval above it.
+constexpr int kAstFrames = 3;
+
+// Larger files are not read to check a template's file.
+constexpr off_t kMaxTemplateFile = 16 * 1024 * 1024;
+
+const char* refusal_of(ContentOrigin origin) {
+  switch (origin) {
+    case ContentOrigin::network: return "text that came from the network";
+    case ContentOrigin::decoded: return "text that a decoder produced";
+    case ContentOrigin::environment: return "text that holds an environment variable's value";
+    case ContentOrigin::unknown: break;
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -84,15 +116,110 @@ bool CodeVerifier::verified_origin(std::string_view file) const {
   return verified != nullptr && *verified;
 }
 
-bool CodeVerifier::is_generator(const ArgValue& site_file) const {
-  if (!is_text(site_file) || !verified_origin(site_file.text)) return false;
-  for (const std::string& pattern : settings_.generators) {
-    if (glob_match(pattern, site_file.text)) return true;
+const Generator* CodeVerifier::generator_of(std::string_view file) const {
+  if (!verified_origin(file)) return nullptr;
+  for (const Generator& generator : settings_.generators) {
+    if (glob_match(generator.files, file)) return &generator;
   }
-  return false;
+  return nullptr;
 }
 
-std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyObject* args) const {
+const Generator* CodeVerifier::compiling_generator(const ArgValue& site_file, std::string& file) const {
+  if (!is_text(site_file)) return nullptr;
+  file = site_file.text;
+  if (file != ast_module_file() || !verified_origin(file)) return generator_of(file);
+  // Only ast.py's own frames are looked through: a frame further out is
+  // the program's, and a frame named ast.py only counts when its code is
+  // ast.py's verified bytes.
+  PyRef frame = PyRef::borrow(reinterpret_cast<PyObject*>(compat::current_frame()));
+  for (int depth = 0; frame && depth < kAstFrames; ++depth) {
+    frame = PyRef::steal(reinterpret_cast<PyObject*>(PyFrame_GetBack(reinterpret_cast<PyFrameObject*>(frame.get()))));
+    if (!frame) return nullptr;
+    PyCodeObject* code = compat::frame_code(reinterpret_cast<PyFrameObject*>(frame.get()));
+    ArgValue outer;
+    std::string storage;
+    describe_value(compat::code_filename(code), outer, storage);
+    Py_DECREF(code);
+    if (!is_text(outer)) return nullptr;
+    file = outer.text;
+    if (file != ast_module_file() || !verified_origin(file)) return generator_of(file);
+  }
+  return nullptr;
+}
+
+std::optional<std::string> CodeVerifier::named_path(const ArgValue& name) {
+  // "<string>", "<werkzeug routing>", "<template>": no file.
+  if (!is_text(name) || name.text.empty() || name.text.front() == '<' || name.text.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  char resolved[PATH_MAX];
+  if (realpath(std::string(name.text).c_str(), resolved) == nullptr) return std::nullopt;
+  return std::string(resolved);
+}
+
+bool CodeVerifier::vouches_for_file(const std::string& path) const {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return false;
+  struct stat status {};
+  bool trusted = false;
+  FileBytes bytes;
+  if (fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_size <= kMaxTemplateFile &&
+      read_whole_file(fd, bytes)) {
+    trusted = check_file(fd, bytes.view(), sources_, settings_.kernel == TrustSettings::Kernel::all).trusted;
+  }
+  close(fd);
+  return trusted;
+}
+
+Provenance CodeVerifier::compile_provenance(const ArgValue& source, const ArgValue& name, const ArgValue& site_file) {
+  bool text = source.kind == ValueKind::bytes;
+  std::optional<std::string> path = named_path(name);
+  if (text && path) {
+    // Text that is a vouched file's content is that file's code, whoever
+    // compiles it (pytest reading a test file, runpy, Flask's config).
+    if (vouches_for_text(*path, source.text, sources_) != nullptr) {
+      vouched_texts_.insert(std::string(name.text));
+      return {true, "file", *path, false};
+    }
+  }
+  if (source.kind == ValueKind::none) return {};
+  std::string file;
+  const Generator* generator = compiling_generator(site_file, file);
+  if (generator == nullptr) {
+    Provenance unknown;
+    if (!text) unknown.refusal = "an AST that no verified generator compiles";
+    return unknown;
+  }
+  Provenance found{false, "generator", file, false};
+  if (text) found.text_from = outside_origin_of(source.text);
+  if (found.text_from != ContentOrigin::unknown) {
+    found.refusal = refusal_of(found.text_from);
+    return found;
+  }
+  switch (generator->input) {
+    case GeneratorInput::program:
+      found.verified = true;
+      break;
+    case GeneratorInput::type_expression:
+      found.verified = text && is_type_expression(source.text);
+      if (!found.verified) found.refusal = text ? "text that is not a type expression" : "an AST, not a type expression";
+      break;
+    case GeneratorInput::files:
+      // Text: a template compiled under its file's name, which must be
+      // vouched for as it is now. An AST: parsed from text that was
+      // vouched for as the content of the file it is named after.
+      found.verified = text ? path && vouches_for_file(*path)
+                            : is_text(name) && vouched_texts_.contains(std::string(name.text));
+      if (!found.verified) {
+        found.refusal = text ? "code compiled under the name of no file the trust sources vouch for"
+                             : "an AST named after no file whose vouched-for text was parsed";
+      }
+      break;
+  }
+  return found;
+}
+
+std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyObject* args) {
   if (!settings_.native || args == nullptr || !PyTuple_Check(args)) return std::nullopt;
   Py_ssize_t position;
   if (event == "import" || event == "sqlite3.load_extension") {
@@ -115,6 +242,7 @@ std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyOb
     trust.reason = "the library is named by a " + std::string(name.type) + ", not a path";
     return trust;
   }
+  if (event == "import") extension_trusted_ = false;
   std::string path(name.text);
   if (path.find('/') == std::string::npos) {
     // A bare name is resolved by the dynamic loader's search. Only one it
@@ -148,10 +276,12 @@ std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyOb
   }
   FileTrust trust = check_file(fd, bytes.view(), sources_, settings_.kernel == TrustSettings::Kernel::all);
   close(fd);
+  if (event == "import") extension_trusted_ = trust.trusted;
   return trust;
 }
 
-std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObject* args, const ArgValue& site_file) {
+std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObject* args, const ArgValue& site_file,
+                                                   const CompileCall* call) {
   if (!settings_.provenance || args == nullptr || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) == 0) {
     return std::nullopt;
   }
@@ -194,12 +324,23 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
       // starts, before any code of the program can run (getpath), and a
       // frozen module's bytes, which 3.13 unmarshals under a Python frame.
       found = {true, "frozen", {}, false};
+    } else if (compiles) {
+      found = compile_provenance(source, name, site_file);
     }
-  }
-  if (!found.verified && !found.already_reported && is_generator(site_file)) {
+  } else if (is_text(site_file) && site_file.text.starts_with(kImportSystem) && extension_trusted_) {
+    // code.__new__ under the import system's own frame: no Python code
+    // of the program runs there, only an extension module's
+    // initialisation (Cython builds code objects for its tracebacks),
+    // whose library passed trust.native.
+    found = {true, "extension", std::string(site_file.text), false};
+  } else if (const Generator* generator = is_text(site_file) ? generator_of(site_file.text) : nullptr;
+             generator != nullptr && generator->input == GeneratorInput::program) {
+    // code.__new__: types.coroutine's code.replace.
     found = {true, "generator", std::string(site_file.text), false};
   }
-  if (is_text(name)) {
+  found.parse_only = compiles && call != nullptr && call->parse_only;
+  // A parse makes no code object: nothing will carry its name.
+  if (is_text(name) && !found.parse_only) {
     bool from_file = found.origin != nullptr && std::string_view(found.origin) == "file";
     remember(from_file ? files_ : compiled_, name.text, found.verified);
   }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "argument_value.h"
+#include "audited_wrappers.h"
+#include "content_origins.h"
 #include "file_trust.h"
 #include "policy.h"
 #include "python_compat.h"
@@ -14,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace vigil {
 
@@ -23,12 +26,23 @@ struct Provenance {
   // "file": the bytes of a code file; "generator": a verified generator
   // (dataclasses, namedtuple); "frozen": CPython's own frozen modules;
   // "compile": a verified compile or .pyc gave the code object its file
-  // name; null: unknown.
+  // name; "extension": a trusted extension module builds it while it is
+  // imported; null: unknown.
   const char* origin = nullptr;
   std::string file;
   // Its source already raised an alert: a code file that failed its trust
   // check, or the unverified compile that built this code object.
   bool already_reported = false;
+  // The compile only parses (ast.parse): it makes no code object, so it
+  // is never refused; the AST is judged when it is compiled.
+  bool parse_only = false;
+  // A generator's text that came from outside the program.
+  ContentOrigin text_from = ContentOrigin::unknown;
+  // Why the compile is not verified, when more is known than that its text
+  // is no verified file's: "text that came from the network" (the
+  // generator `file` refused it), "an AST that no verified generator
+  // compiles"...; empty otherwise.
+  std::string refusal = {};
 };
 
 class CodeVerifier {
@@ -46,11 +60,13 @@ class CodeVerifier {
   // The file behind a native-code event (import of an extension module,
   // ctypes.dlopen, sqlite3.load_extension), checked; nullopt for other
   // events and for imports of Python modules.
-  std::optional<FileTrust> check_native(std::string_view event, PyObject* args) const;
+  std::optional<FileTrust> check_native(std::string_view event, PyObject* args);
 
   // compile, marshal.loads, exec and code.__new__; nullopt for others.
-  // `site_file` is the calling frame's file.
-  std::optional<Provenance> provenance(std::string_view event, PyObject* args, const ArgValue& site_file);
+  // `site_file` is the calling frame's file; `call`, for a compile, what
+  // the compile() call behind it was given, when known.
+  std::optional<Provenance> provenance(std::string_view event, PyObject* args, const ArgValue& site_file,
+                                       const CompileCall* call);
   // Whether code carrying this file name came from verified bytes.
   bool verified_origin(std::string_view file) const;
 
@@ -60,9 +76,20 @@ class CodeVerifier {
 
  private:
   std::optional<Provenance> exec_provenance(PyCodeObject* code) const;
+  // A compile's that no code file read through the open-code hook explains.
+  Provenance compile_provenance(const ArgValue& source, const ArgValue& name, const ArgValue& site_file);
   // Whether code named `file` was verified, if the name is known at all.
   const bool* recorded_origin(const std::string& file) const;
-  bool is_generator(const ArgValue& site_file) const;
+  // The generator whose verified file is `file`, if one is.
+  const Generator* generator_of(std::string_view file) const;
+  // The generator compiling now: the innermost frame's, or, when that is
+  // the standard library's ast.py (ast.parse, ast.literal_eval), the
+  // first frame outside it.
+  const Generator* compiling_generator(const ArgValue& site_file, std::string& file) const;
+  // The canonical path a compile's file name names, if it names a file.
+  static std::optional<std::string> named_path(const ArgValue& name);
+  // Whether the trust sources vouch for the file at `path` as it is now.
+  bool vouches_for_file(const std::string& path) const;
   using Names = std::unordered_map<std::string, bool>;
   static void remember(Names& names, std::string_view file, bool verified);
 
@@ -76,7 +103,13 @@ class CodeVerifier {
   // code that reuses it was reported when it was built.
   Names files_;
   Names compiled_;
+  // Names under which text was compiled (or parsed) that the trust
+  // sources vouch for as that file's content: what a "files" generator's
+  // AST of that name was parsed from.
+  std::unordered_set<std::string> vouched_texts_;
   bool ready_ = false;
+  // The last extension module imported passed its trust check.
+  bool extension_trusted_ = false;
 };
 
 }  // namespace vigil

@@ -17,6 +17,10 @@ extern char** environ;
 namespace vigil {
 namespace {
 
+// Characters without which text is no code worth running: calls,
+// subscripts, assignments, statements, strings, lines.
+constexpr const char* kCodeCharacters = "()[]{};='\"\n";
+
 // The latest bytes of one origin, oldest first; when full, the older half
 // goes. Decoder outputs are separated by a NUL, which no text sought here
 // holds; received bytes are kept as the stream brought them, so a payload
@@ -33,6 +37,14 @@ class RecentBytes {
     if (bytes_.size() + bytes.size() + 1 > kCapacity) bytes_.erase(0, bytes_.size() / 2 + bytes.size());
     if (separate && !bytes_.empty()) bytes_ += '\0';
     bytes_.append(bytes);
+  }
+
+  // Whether the last piece, when it could be code (at least 8 bytes with
+  // one of the characters code needs), is inside `text`: a payload
+  // wrapped in a generator's template.
+  bool last_piece_within(std::string_view text) const {
+    return last_.size() >= 8 && last_.find_first_of(kCodeCharacters) != std::string::npos &&
+           text.find(last_) != std::string_view::npos;
   }
 
   bool holds(std::string_view text) const {
@@ -347,6 +359,7 @@ const char* to_string(ContentOrigin origin) {
   switch (origin) {
     case ContentOrigin::network: return "network";
     case ContentOrigin::decoded: return "decoded";
+    case ContentOrigin::environment: return "environment";
     case ContentOrigin::unknown: return "unknown";
   }
   return "unknown";
@@ -393,11 +406,30 @@ void add_secret(std::string_view name, std::string_view value) {
   if (value.size() >= 12) forms.push_back(base64_of(value.substr(0, value.size() / 3 * 3)));
 }
 
-void read_secrets() {
+// Environment values that could be code, for outside_origin_of.
+std::vector<std::string>& code_like_values() {
+  static std::vector<std::string> values;
+  return values;
+}
+
+void add_environment_value(std::string_view value) {
+  constexpr std::size_t kMaxValues = 256;
+  constexpr std::size_t kMaxValue = 64 * 1024;
+  if (value.size() < 8 || value.size() > kMaxValue || value.find_first_of(kCodeCharacters) == std::string_view::npos) {
+    return;
+  }
+  std::vector<std::string>& values = code_like_values();
+  if (values.size() >= kMaxValues || std::find(values.begin(), values.end(), value) != values.end()) return;
+  values.emplace_back(value);
+}
+
+void read_environment() {
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string_view variable(*entry);
     std::size_t equals = variable.find('=');
-    if (equals != std::string_view::npos) add_secret(variable.substr(0, equals), variable.substr(equals + 1));
+    if (equals == std::string_view::npos) continue;
+    add_secret(variable.substr(0, equals), variable.substr(equals + 1));
+    add_environment_value(variable.substr(equals + 1));
   }
 }
 
@@ -438,7 +470,7 @@ bool object_carries_secret(PyObject* value, int depth) {
 
 void install_content_observers() {
   patch_decoders(std::make_index_sequence<kFirstSocketCall>());
-  read_secrets();
+  read_environment();
 }
 
 void note_environment_change(PyObject* name, PyObject* value) {
@@ -448,7 +480,9 @@ void note_environment_change(PyObject* name, PyObject* value) {
     if (PyUnicode_Check(object)) return raw_bytes_of_str(object, 4096);
     return {};
   };
-  add_secret(text(name), text(value));
+  std::string set = text(value);
+  add_secret(text(name), set);
+  add_environment_value(set);
 }
 
 bool carries_secret(PyObject* value) { return !secret_forms().empty() && object_carries_secret(value, 0); }
@@ -484,6 +518,18 @@ ContentOrigin origin_of(std::string_view text) {
   Origins& recent = origins();
   if (recent.received.holds(text)) return ContentOrigin::network;
   if (recent.decoded.holds(text)) return ContentOrigin::decoded;
+  return ContentOrigin::unknown;
+}
+
+ContentOrigin outside_origin_of(std::string_view text) {
+  ContentOrigin origin = origin_of(text);
+  if (origin != ContentOrigin::unknown) return origin;
+  Origins& recent = origins();
+  if (recent.received.last_piece_within(text)) return ContentOrigin::network;
+  if (recent.decoded.last_piece_within(text)) return ContentOrigin::decoded;
+  for (const std::string& value : code_like_values()) {
+    if (text.find(value) != std::string_view::npos) return ContentOrigin::environment;
+  }
   return ContentOrigin::unknown;
 }
 

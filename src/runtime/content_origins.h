@@ -22,7 +22,7 @@
 
 namespace vigil {
 
-enum class ContentOrigin { unknown, network, decoded };
+enum class ContentOrigin { unknown, network, decoded, environment };
 
 const char* to_string(ContentOrigin origin);
 
@@ -43,6 +43,16 @@ void observe_loaded_modules();
 // bytes must stand apart from the letters and digits around it (a command
 // "id" inside "hidden" is not a command that arrived). With the GIL held.
 ContentOrigin origin_of(std::string_view text);
+
+// Whether `text` came from outside the program: origin_of's network and
+// decoded, or holds the last piece a socket received or a decoder produced
+// when that could be code (at least 8 bytes with one of the characters
+// below), or `environment` when it holds the value of an environment
+// variable that could be code (at least 8 bytes with one of ( ) [ ] { } ;
+// = ' " or a line break in it), as the process started with it or as
+// os.putenv set it. For code generators (docs/trust.md), whose output must
+// be built from the program's own text.
+ContentOrigin outside_origin_of(std::string_view text);
 
 // Whether `value` (str, bytes, bytearray; or an exact dict's values, a
 // list's or tuple's items, one level down) holds the value of one of the

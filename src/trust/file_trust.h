@@ -50,6 +50,14 @@ void append_trust_member(JsonText& json, const FileTrust& trust);
 // `bytes` are the whole content read from `fd`, the ones that will run.
 FileTrust check_file(int fd, std::string_view bytes, const TrustSources& sources, bool ask_kernel);
 
+// Whether the content sources vouch that `text` is the content of the file
+// at the canonical path `path`: a database entry for that path with the
+// text's size and SHA-256, or that file's attribute holding the text's
+// digest. The name only finds the entry; the content must match it. The
+// kernel is not asked: there is no descriptor of the text to ask about.
+// Returns the source that vouched, or null.
+const char* vouches_for_text(std::string_view path, std::string_view text, const TrustSources& sources);
+
 // execveat(fd, "", AT_EMPTY_PATH | AT_EXECVE_CHECK): the kernel's policy
 // (execute permission, noexec mounts, IPE and other LSMs) on this file.
 // Only asked of kernels from 6.14, which know the flag.

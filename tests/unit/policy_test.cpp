@@ -673,7 +673,7 @@ TEST(TrustTable, DefaultsAndTheRulesItImplies) {
   EXPECT_EQ(trust.database_paths, std::vector<std::string>{"/etc/vigil/trust.d"});
   EXPECT_EQ(trust.kernel, TrustSettings::Kernel::off);
   EXPECT_EQ(trust.bytecode, TrustSettings::Bytecode::verify);
-  EXPECT_EQ(trust.generators.size(), 4U);
+  EXPECT_EQ(trust.generators, builtin_generators());
   for (std::string_view id : {kTrustCodeRule, kTrustNativeRule, kTrustProvenanceRule}) {
     const Rule* rule = find_rule(policy, id);
     ASSERT_NE(rule, nullptr) << id;
@@ -689,6 +689,21 @@ TEST(TrustTable, DefaultsAndTheRulesItImplies) {
   EXPECT_EQ(find_rule(narrow, kTrustNativeRule), nullptr);
   EXPECT_EQ(find_rule(narrow, kTrustProvenanceRule), nullptr);
   EXPECT_FALSE(load("version = 1\nname = \"t\"\n").trust.enabled);
+}
+
+TEST(TrustTable, GeneratorsSayWhatTheirCodeIsBuiltFrom) {
+  Policy policy = load("version = 1\nname = \"t\"\n[trust]\ngenerators = [\"/srv/app/gen.py\", "
+                       "{ files = \"/srv/app/templates.py\", input = \"files\" }, \"builtin\"]\n");
+  const std::vector<Generator>& generators = policy.trust.generators;
+  ASSERT_EQ(generators.size(), 2 + builtin_generators().size());
+  EXPECT_EQ(generators[0], (Generator{"/srv/app/gen.py", GeneratorInput::program}));
+  EXPECT_EQ(generators[1], (Generator{"/srv/app/templates.py", GeneratorInput::files}));
+  EXPECT_EQ(generators[2], builtin_generators()[0]);
+  for (const char* wrong : {"generators = [\"gen.py\"]", "generators = [{ files = \"/a.py\", input = \"text\" }]",
+                            "generators = [{ files = \"/a.py\", inputs = \"files\" }]", "generators = [1]"}) {
+    auto diagnostics = diagnostics_of(std::string("version = 1\nname = \"t\"\n[trust]\n") + wrong + "\n");
+    EXPECT_FALSE(diagnostics.empty()) << wrong;
+  }
 }
 
 TEST(TrustTable, ATableThatCountsNothingIsAnError) {

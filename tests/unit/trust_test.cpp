@@ -2,6 +2,7 @@
 #include "scratch_path.h"
 #include "sha256.h"
 #include "trust_database.h"
+#include "type_expression.h"
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,34 @@ TEST(TrustLine, CarriesAnOptionalStatKeyAsItsLastField) {
     EXPECT_FALSE(parse_trust_line("/x.py 1 " + kHash + " " + bad, problem)) << bad;
     EXPECT_EQ(problem, "the stat key must be stat=DEVICE:INODE:CTIME_NS");
   }
+}
+
+TEST(TypeExpression, AcceptsAnnotationsAndNoCall) {
+  for (const char* annotation : {"int", "dict[str, list[int]] | None", "typing.Optional['Node']", "Literal[-1, \"a b\"]",
+                                 "tuple[()]", "Callable[[int], str]", "*Ts", "Annotated[int, ...]", "Literal[b'x', rb'\\d']"}) {
+    EXPECT_TRUE(is_type_expression(annotation)) << annotation;
+  }
+  for (const char* code : {"__import__('os').system('id')", "os.system ('id')", "f'{os.system(1)}'", "x := 1",
+                           "lambda: 0", "x[0](1)", "a; b", "'unterminated", "list[int]  # comment", "a = 1",
+                           "(os.system)('id')", "t'{os.system(1)}'", "fr'{x}'", "name'x'"}) {
+    EXPECT_FALSE(is_type_expression(code)) << code;
+  }
+}
+
+TEST(TrustText, TheContentMustMatchTheEntryForItsPath) {
+  ScratchPath scratch_file("vouched.py");
+  ScratchPath database_file("text.trust");
+  const std::string& path = scratch_file;
+  std::string text = "print('hello')\n";
+  write_file(database_file, format_trust_line(path, text.size(), Sha256::hex_of(text)) + "\n");
+  std::string error;
+  auto database = TrustDatabase::load({database_file}, false, error);
+  ASSERT_TRUE(database) << error;
+  TrustSources sources;
+  sources.database = database.get();
+  EXPECT_STREQ(vouches_for_text(path, text, sources), "database");
+  EXPECT_EQ(vouches_for_text(path, "print('other')\n", sources), nullptr);
+  EXPECT_EQ(vouches_for_text(path + ".other", text, sources), nullptr);
 }
 
 TEST(TrustDatabase, VouchesOnlyForThePathSizeAndDigestTogether) {
