@@ -65,7 +65,7 @@ inline constexpr std::string_view kTrustProvenanceRule = "trust.provenance";
 // --untrusted` judges an event as these rules would.
 struct TrustRuleEvents {
   std::string_view rule;
-  std::array<std::string_view, 4> events;  // the unused ones empty
+  std::array<std::string_view, 5> events;  // the unused ones empty
   bool judges(std::string_view event) const {
     return !event.empty() && std::find(events.begin(), events.end(), event) != events.end();
   }
@@ -73,7 +73,7 @@ struct TrustRuleEvents {
 inline constexpr TrustRuleEvents kTrustRuleEvents[] = {
     {kTrustCodeRule, {"open", "vigil.open_code"}},
     {kTrustNativeRule, {"import", "ctypes.dlopen", "sqlite3.load_extension"}},
-    {kTrustProvenanceRule, {"compile", "exec", "marshal.loads", "code.__new__"}},
+    {kTrustProvenanceRule, {"compile", "exec", "marshal.loads", "marshal.load", "code.__new__"}},
 };
 
 // A value a rule names its alert and its facts by: an event argument, the

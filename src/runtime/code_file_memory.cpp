@@ -11,6 +11,7 @@ constexpr std::size_t kLargestRemembered = 4 * 1024 * 1024;
 // CPython clears with the GIL held when the thread ends; a thread_local
 // reference would be dropped at thread exit, without the GIL.
 constexpr const char* kContentKey = "vigil.recent_code_file";
+constexpr const char* kMemberKey = "vigil.archive_member";
 
 struct CodeFile {
   std::string path;
@@ -19,21 +20,43 @@ struct CodeFile {
 };
 
 thread_local CodeFile t_recent;
+// The decompressed member of t_recent's archive; path and verdict are
+// t_recent's, and remembering another code file forgets it.
+thread_local const PyObject* t_member = nullptr;
 
-std::string_view recent_content() {
-  if (t_recent.content == nullptr) return {};
+std::string_view kept_bytes(const char* key, const PyObject* identity) {
+  if (identity == nullptr) return {};
   PyObject* dict = PyThreadState_GetDict();
   if (dict == nullptr) return {};
-  PyObject* kept = PyDict_GetItemString(dict, kContentKey);
+  PyObject* kept = PyDict_GetItemString(dict, key);
   // Another thread state on this OS thread (a subinterpreter) keeps its own.
-  if (kept != t_recent.content || !PyBytes_CheckExact(kept)) return {};
+  if (kept != identity || !PyBytes_CheckExact(kept)) return {};
   return compat::bytes_view(kept);
+}
+
+std::string_view recent_content() { return kept_bytes(kContentKey, t_recent.content); }
+
+// Whether `text` is `member` with \r\n and \r made \n, as zipimport
+// compiles a member's source.
+bool is_normalized_source(std::string_view member, std::string_view text) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < member.size(); ++i) {
+    char c = member[i];
+    if (c == '\r') {
+      if (i + 1 < member.size() && member[i + 1] == '\n') ++i;
+      c = '\n';
+    }
+    if (at == text.size() || text[at] != c) return false;
+    ++at;
+  }
+  return at == text.size();
 }
 
 }  // namespace
 
 void remember_code_file(std::string path, PyObject* content, bool trusted) {
   t_recent = {std::move(path), nullptr, trusted};
+  t_member = nullptr;
   PyObject* dict = PyThreadState_GetDict();
   if (dict == nullptr) return;
   bool keep = static_cast<std::size_t>(PyBytes_GET_SIZE(content)) <= kLargestRemembered;
@@ -56,6 +79,30 @@ CodeFileSlice find_in_recent_code_file(std::string_view bytes) {
   std::size_t offset = content.size() - bytes.size();
   if (std::memcmp(content.data() + offset, bytes.data(), bytes.size()) != 0) return {};
   return {&t_recent.path, offset, t_recent.trusted};
+}
+
+void remember_archive_member(PyObject* decompressed) {
+  t_member = nullptr;
+  if (t_recent.path.empty() || !PyBytes_CheckExact(decompressed)) return;
+  PyObject* dict = PyThreadState_GetDict();
+  if (dict == nullptr) return;
+  if (PyDict_SetItemString(dict, kMemberKey, decompressed) == 0) {
+    t_member = decompressed;
+  } else {
+    PyErr_Clear();
+  }
+}
+
+CodeFileSlice find_archive_member(std::string_view bytes, bool source) {
+  if (bytes.empty() || t_recent.path.empty()) return {};
+  CodeFileSlice found{&t_recent.path, 0, t_recent.trusted};
+  std::string_view member = kept_bytes(kMemberKey, t_member);
+  if (source ? is_normalized_source(member, bytes) : member.ends_with(bytes)) return found;
+  std::string_view content = recent_content();
+  const void* at = memmem(content.data(), content.size(), bytes.data(), bytes.size());
+  if (at == nullptr) return {};
+  found.offset = static_cast<std::size_t>(static_cast<const char*>(at) - content.data());
+  return found;
 }
 
 }  // namespace vigil

@@ -30,4 +30,16 @@ CodeFileSlice find_in_recent_code_file(std::string_view bytes);
 // This thread's last code file, large ones included; offset 0.
 CodeFileSlice recent_code_file();
 
+// What the import system's own decompression produced (zipimport
+// inflating a member of the archive it has just read), with that
+// archive's path and verdict.
+void remember_archive_member(PyObject* decompressed);
+// Whether `bytes` are a member of this thread's last code file, an
+// archive: anywhere in its bytes (a stored member; archives up to the
+// size kept), or the last member it was decompressed into. A compile's
+// source is that member with its line endings made \n (zipimport's
+// _normalize_line_endings); an unmarshal's bytes are its tail, after the
+// .pyc header.
+CodeFileSlice find_archive_member(std::string_view bytes, bool source);
+
 }  // namespace vigil

@@ -282,9 +282,13 @@ std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyOb
 
 std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObject* args, const ArgValue& site_file,
                                                    const CompileCall* call) {
-  if (!settings_.provenance || args == nullptr || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) == 0) {
-    return std::nullopt;
-  }
+  if (!settings_.provenance || args == nullptr || !PyTuple_Check(args)) return std::nullopt;
+  // marshal.load reads its bytes from a file object the event does not
+  // name: what it builds cannot be traced to verified bytes (importlib
+  // uses marshal.loads), and a function made of its code runs without an
+  // exec event.
+  if (event == "marshal.load") return Provenance{};
+  if (PyTuple_GET_SIZE(args) == 0) return std::nullopt;
   PyObject* subject = PyTuple_GET_ITEM(args, 0);
   if (event == "exec") return PyCode_Check(subject) ? exec_provenance(reinterpret_cast<PyCodeObject*>(subject)) : std::nullopt;
   bool compiles = event == "compile";
@@ -314,10 +318,12 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
       found = {known->second, "file", known->first, !known->second};
     } else if (site_file.kind == ValueKind::text && site_file.text == kZipImporter) {
       // zipimport compiles or unmarshals a member of the archive it has
-      // just read through the open-code hook; compressed members are not
-      // bytes of the file, so the archive's own check stands for them.
-      CodeFileSlice archive = recent_code_file();
-      if (archive.path != nullptr) found = {archive.trusted, "file", *archive.path, !archive.trusted};
+      // just read through the open-code hook: bytes of the archive (a
+      // stored member), or what its decompression of them produced. Its
+      // functions can be called with any text, so the text must be one
+      // of those.
+      CodeFileSlice member = source.kind == ValueKind::bytes ? find_archive_member(source.text, compiles) : CodeFileSlice{};
+      if (member.path != nullptr) found = {member.trusted, "file", *member.path, !member.trusted};
     } else if (!compiles && ((!ready_ && no_frame) || (source.kind == ValueKind::bytes &&
                                                        vigil_is_frozen_module_code(source.text.data(), source.text.size())))) {
       // Code frozen into vigil-python: what CPython unmarshals while it

@@ -1,6 +1,7 @@
 #include "content_origins.h"
 
 #include "audited_wrappers.h"
+#include "code_file_memory.h"
 #include "json_text.h"
 #include "value_renderer.h"
 
@@ -197,7 +198,12 @@ bool called_by_import_system() {
 
 void observe(const ObservedCall& call, PyObject* const* args, Py_ssize_t nargs, PyObject* result) {
   if (result == nullptr) return;
-  if (call.origin == ContentOrigin::decoded && called_by_import_system()) return;
+  if (call.origin == ContentOrigin::decoded && called_by_import_system()) {
+    // zipimport inflating a member of the archive it has just read: code
+    // it may compile, not text a program decoded.
+    if (call.result == Result::data) remember_archive_member(result);
+    return;
+  }
   PyObject* first_argument = nargs > 0 ? args[0] : nullptr;
   // Keeps an exception the observation might set from replacing the call's.
   switch (call.result) {

@@ -1,6 +1,8 @@
 """Verified execution: the [trust] table, the open-code hook's checks, the
 script reader, native libraries, provenance and `vigil trust`."""
 import hashlib
+import importlib.util
+import marshal
 import os
 import shutil
 import subprocess
@@ -162,10 +164,57 @@ def test_an_untrusted_sitecustomize_does_not_run(vigil_run, trust_policy, tmp_pa
     assert any("sitecustomize.py" in a["message"] for a in alerts(run.records, "trust.code"))
 
 
-def make_zip(path, text):
-    with zipfile.ZipFile(path, "w") as archive:
+def make_zip(path, text, compression=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", compression) as archive:
         archive.writestr("zipped.py", text)
     return str(path)
+
+
+def test_zipimport_of_a_compressed_member(vigil_run, trust_policy, tmp_path, app):
+    # \r\n: zipimport compiles the member with its line endings made \n.
+    archive = make_zip(app / "lib.zip", "import sys\r\nprint('compressed module ran', __name__)\r\n",
+                       zipfile.ZIP_DEFLATED)
+    main = write(app / "main.py", f"import sys\nsys.path.insert(0, {archive!r})\nimport zipped\n")
+    trust(tmp_path, main, archive)
+    run = run_under(vigil_run, trust_policy(), main)
+    assert run.stdout == b"compressed module ran zipped\n", run.stderr
+    assert alerts(run.checked_records()) == []
+
+
+ZIPIMPORT_AS_A_COMPILER = """
+import marshal, sys, zipimport
+archive = sys.argv[1]
+sys.path.insert(0, archive)
+import zipped  # zipimport has just read a verified archive
+payload = "print('payload ran')"
+for name, attempt in [
+        ("compile_source", lambda: exec(zipimport._compile_source(archive + "/zipped.py", payload.encode()))),
+        ("unmarshal_code", lambda: exec(zipimport._unmarshal_code(
+            None, archive + "/x.pyc", archive + "/x.pyc", "x",
+            bytes([*zipimport._bootstrap_external.MAGIC_NUMBER, 1, 0, 0, 0]) + b"\\0" * 8
+            + open(sys.argv[2], "rb").read()))),
+        ("marshal_load", lambda: exec(marshal.load(open(sys.argv[2], "rb"))))]:
+    try:
+        attempt()
+    except (PermissionError, ImportError) as denied:
+        print(name, "denied")
+"""
+
+
+def test_zipimport_and_marshal_load_run_no_text_of_the_caller(vigil_run, trust_policy, tmp_path, app):
+    """zipimport's functions compile whatever text they are given, and
+    marshal.load reads bytes no event names: neither may turn text the
+    program holds into running code (red team, issue 21)."""
+    archive = make_zip(app / "lib.zip", "pass\n", zipfile.ZIP_DEFLATED)
+    blob = app / "blob.bin"
+    blob.write_bytes(marshal.dumps(compile("print('payload ran')", "/usr/lib/python3/os.py", "exec")))
+    main = write(app / "main.py", ZIPIMPORT_AS_A_COMPILER)
+    trust(tmp_path, main, archive)
+    run = run_under(vigil_run, trust_policy(), main, archive, str(blob))
+    assert run.stdout.decode().split("\n") == ["compile_source denied", "unmarshal_code denied", "marshal_load denied",
+                                               ""], run.stderr
+    found = alerts(run.checked_records(), "trust.provenance")
+    assert {a["event"] for a in found} == {"compile", "marshal.loads", "marshal.load"}, found
 
 
 def test_zipimport_of_a_trusted_and_of_a_changed_archive(vigil_run, trust_policy, tmp_path, app):
