@@ -206,8 +206,12 @@ class Learner {
   void take(const JudgedEvent& judged) {
     std::vector<const Finding*> rules;
     for (const Finding& finding : judged.findings) {
-      if (finding.rule == kTrustCodeRule || finding.rule == kTrustNativeRule) {
-        untrusted_[finding.detail.substr(0, finding.detail.find(": "))].add(judged);
+      std::string file = finding.detail.substr(0, finding.detail.find(": "));
+      if (finding.rule == kTrustNativeRule && file.find('/') == std::string::npos) {
+        // A library by bare name: no file to pin, so a rule on the name.
+        rules.push_back(&finding);
+      } else if (finding.rule == kTrustCodeRule || finding.rule == kTrustNativeRule) {
+        untrusted_[file].add(judged);
       } else if (finding.rule == kTrustProvenanceRule) {
         take_provenance(judged, finding);
       } else if (is_entry_rule(finding.rule)) {
@@ -338,7 +342,7 @@ class Learner {
   void take_provenance(const JudgedEvent& judged, const Finding& finding) {
     std::string site(judged.site_file);
     bool code_file = judged.has_site && (judged.site_verified || judged.process->code_files.count(site) != 0);
-    if (code_file) {
+    if (code_file && !site.starts_with("<frozen ")) {
       generators_[site].add(judged);
       return;
     }
@@ -346,14 +350,42 @@ class Learner {
     candidate.event = std::string(judged.event);
     candidate.overrides = {finding.rule};
     if (judged.has_site) candidate.conditions.emplace_back("site.file", toml_string(judged.site_file));
+    if (builds_empty_code(judged)) {
+      // Cython and other extension modules build empty code objects for
+      // their tracebacks while they load: no bytecode, nothing to run.
+      candidate.conditions.emplace_back("args.code", "\"\"");
+      simdjson::dom::element filename;
+      std::string note;
+      if (judged.arguments->element("filename", filename)) {
+        if (std::string pinned = pinned_value(filename, note); !pinned.empty()) {
+          candidate.conditions.emplace_back("args.filename", pinned);
+        }
+      }
+      candidate.notes.push_back("an empty code object (no bytecode), as extension modules build for tracebacks");
+      add(std::move(candidate), judged);
+      return;
+    }
     candidate.commented_out = true;
-    candidate.warning = judged.has_site
+    candidate.warning = site.starts_with("<frozen ")
+                            ? "generated code from CPython's own frozen " + site +
+                                  ", which compiles whatever it is given (importlib compiles any loader's "
+                                  "source): neither a generator entry nor this rule is narrow"
+                        : judged.has_site
                             ? "generated code from a call site that is not a verified code file (" +
                                   std::string(judged.site_file) +
                                   "): a call site's file name can be forged (compile() takes any), so this rule "
                                   "would let any code that claims the name run unverified code"
                             : "generated code with no Python call site: nothing narrows this rule";
     add(std::move(candidate), judged);
+  }
+
+  static bool builds_empty_code(const JudgedEvent& judged) {
+    simdjson::dom::element code;
+    simdjson::dom::object object;
+    std::string_view bytes;
+    return judged.event == "code.__new__" && judged.arguments->element("code", code) &&
+           code.get_object().get(object) == simdjson::SUCCESS &&
+           object.at_key("bytes").get_string().get(bytes) == simdjson::SUCCESS && bytes.empty();
   }
 
   void propose_allow(const JudgedEvent& judged, const std::vector<const Finding*>& findings) {
@@ -380,6 +412,11 @@ class Learner {
       candidate.conditions.emplace_back("site.file", toml_string(judged.site_file));
     } else {
       candidate.notes.push_back("no Python code ran (start-up or shutdown): the rule names no call site");
+    }
+    // The call site is often the standard library's (socket.py for
+    // create_connection): the program that ran narrows it to this one.
+    if (!judged.process->facts.script.empty()) {
+      candidate.conditions.emplace_back("process.script", toml_string(judged.process->facts.script));
     }
     // What the attack-detection rules say of the same event.
     ProcessFacts facts = judged.process->facts;

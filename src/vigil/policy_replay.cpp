@@ -172,6 +172,23 @@ bool conditions_test(const Rule& rule, Subject subject) {
 
 bool is_frozen(std::string_view file) { return file.starts_with("<frozen "); }
 
+// The source a cached .pyc holds the code of (dir/__pycache__/m.TAG.pyc
+// for dir/m.py): code loaded from it carries the source's name.
+std::string source_of_bytecode(std::string_view path) {
+  constexpr std::string_view kCache = "/__pycache__/";
+  std::size_t cache = path.rfind(kCache);
+  if (!path.ends_with(".pyc") || cache == std::string_view::npos) return {};
+  std::string_view name = path.substr(cache + kCache.size());
+  std::size_t dot = name.find('.');
+  return std::string(path.substr(0, cache + 1)) + std::string(name.substr(0, dot)) + ".py";
+}
+
+// A code file a process read, under the names its code carries.
+void remember_code_file(std::unordered_set<std::string>& files, const std::string& path) {
+  files.insert(path);
+  if (std::string source = source_of_bytecode(path); !source.empty()) files.insert(std::move(source));
+}
+
 }  // namespace
 
 bool is_startup_restriction(std::string_view rule) {
@@ -411,7 +428,7 @@ void PolicyReplay::judge_trust(simdjson::dom::object trust, RecordedProcess& pro
   std::string_view verdict = string_member(trust, "verdict");
   std::string path(text_member(trust, "path"));
   if (verdict == "refused") return;  // bytecode refused unread: not run, not a finding
-  if (!native) process.code_files.insert(path);
+  if (!native) remember_code_file(process.code_files, path);
   std::string_view sha256 = string_member(trust, "sha256");
   long long size = integer_member(trust, "size", -1);
   bool trusted = false;
@@ -430,8 +447,7 @@ void PolicyReplay::judge_trust(simdjson::dom::object trust, RecordedProcess& pro
     reason = std::string(text_member(trust, "reason"));
     basis = Basis::recorded;
   } else {
-    reason = settings.xattr ? "no trust database entry vouches for its SHA-256 (the attribute was not read again)"
-                            : "no trust database entry vouches for its SHA-256";
+    reason = "no trust database entry vouches for its SHA-256";
   }
   if (trusted && settings.kernel != TrustSettings::Kernel::off) {
     std::string_view kernel = string_member(trust, "kernel");
@@ -446,11 +462,11 @@ void PolicyReplay::judge_trust(simdjson::dom::object trust, RecordedProcess& pro
     }
   }
   if (trusted) {
-    process.verified_files.insert(path);
+    remember_code_file(process.verified_files, path);
     simdjson::dom::element opened;
     std::string_view as_opened;
     if (!native && arguments_.element("path", opened) && opened.get_string().get(as_opened) == simdjson::SUCCESS) {
-      process.verified_files.emplace(as_opened);
+      remember_code_file(process.verified_files, std::string(as_opened));
     }
     return;
   }
