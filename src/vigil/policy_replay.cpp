@@ -397,7 +397,9 @@ JudgedEvent* PolicyReplay::take(simdjson::dom::object record, std::string_view l
   }
   if (lookups[0].bucket != nullptr || (count > 1 && lookups[1].bucket != nullptr)) {
     Verdict verdict = engine.evaluate(std::span(lookups.data(), count), arguments_, recorded_site);
-    for (std::size_t i = 0; i < verdict.alert_count; ++i) {
+    // The verdict's action decides, as in vigil-python: a rule that carves
+    // out what another denies leaves the event allowed.
+    for (std::size_t i = 0; verdict.action >= Action::deny && i < verdict.alert_count; ++i) {
       const Rule& rule = *verdict.alerts[i];
       if (rule.action >= Action::deny) judged.findings.push_back(finding_of(rule, {}, Basis::replayed));
     }
