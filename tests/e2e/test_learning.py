@@ -9,6 +9,7 @@ import re
 import socketserver
 import subprocess
 import threading
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -141,19 +142,8 @@ def vigil(*args):
 
 
 def learned_rules(text):
-    """The learned [[rule]] tables that are not commented out, as dicts of
-    their keys' raw TOML values."""
-    tail = text[text.index(LEARNED_MARK):]
-    rules = []
-    for block in re.split(r"^\[\[rule\]\]\n", tail, flags=re.M)[1:]:
-        keys = {}
-        for line in block.splitlines():
-            if not line or line.startswith("#"):
-                break
-            key, _, value = line.partition(" = ")
-            keys[key] = value
-        rules.append(keys)
-    return rules
+    """The learned rules that are not commented out, as TOML reads them."""
+    return [rule for rule in tomllib.loads(text).get("rule", []) if rule["id"].startswith("learned-")]
 
 
 def trust_entries(text):
@@ -224,7 +214,7 @@ def test_learn_review_enforce_trust_and_generators(tmp_path, host_strict, server
     review_trust(trust_text, app)
     text = proposal.read_text()
     assert learned_rules(text) == []
-    assert f'"{app / "gen.py"}"' in text.split("generators = [", 1)[1].split("]", 1)[0]
+    assert str(app / "gen.py") in tomllib.loads(text)["trust"]["generators"]
     assert not re.search(r"^[^#\n]*!!!", text, re.M)
     check = vigil("policy", "check", proposal)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -270,13 +260,13 @@ def test_learn_review_enforce_with_an_outbound_rule(tmp_path, host_strict, serve
     # standard library's socket.py, and the script narrows it to this
     # program.
     assert rules == [{
-        "id": '"learned-1"',
-        "event": '"socket.connect"',
-        "action": '"allow"',
-        "overrides": '["outbound"]',
-        "args.address": f'{{ cidr = "127.0.0.1/32", port = {port} }}',
-        "site.file": f'"{STDLIB}/socket.py"',
-        "process.script": f'"{app / "main.py"}"',
+        "id": "learned-1",
+        "event": "socket.connect",
+        "action": "allow",
+        "overrides": ["outbound"],
+        "args": {"address": {"cidr": "127.0.0.1/32", "port": port}},
+        "site": {"file": f"{STDLIB}/socket.py"},
+        "process": {"script": str(app / "main.py")},
     }]
     assert re.search(r"^# 1 event, first \S+, last \S+; first at \S+audit\.jsonl:\d+ pid \d+ seq \d+$", text, re.M)
 
@@ -444,8 +434,7 @@ def test_pip_installs_a_local_wheel_into_a_venv_under_strict_as_under_python3(tm
     assert denials(records) == []
     # pip's own code is Debian's, trusted already; what it generates
     # (attrs' classes) comes from generators the proposal names.
-    generators = text.split("\ngenerators = [", 1)[1].split("]", 1)[0]
-    assert "/usr/lib/python3/dist-packages/attr/_make.py" in generators
+    assert "/usr/lib/python3/dist-packages/attr/_make.py" in tomllib.loads(text)["trust"]["generators"]
     assert learned_rules(text) == []
 
 
@@ -485,5 +474,213 @@ def test_ansible_setup_runs_under_strict_as_under_python3(tmp_path, host_strict)
     # What was learned is narrow: ctypes for ansible's own program only,
     # Jinja2's template compiler as a generator.
     for rule in learned_rules(text):
-        assert rule.get("process.script") == '"/usr/bin/ansible"', rule
-    assert "/usr/lib/python3/dist-packages/jinja2/environment.py" in text.split("\ngenerators = [", 1)[1]
+        assert rule["process"] == {"script": "/usr/bin/ansible"}, rule
+    assert "/usr/lib/python3/dist-packages/jinja2/environment.py" in tomllib.loads(text)["trust"]["generators"]
+
+
+# Replay and learning over logs written by hand: each record as
+# docs/records.md describes it, so what is judged is known exactly.
+
+class HandLog:
+    def __init__(self, path):
+        self.path = path
+        self.lines = []
+        self.seq = {}
+
+    def record(self, pid, kind, **members):
+        self.seq[pid] = self.seq.get(pid, 0) + 1
+        record = {"ts": "2026-11-26T10:00:%02d.000000Z" % (len(self.lines) % 60), "seq": self.seq[pid],
+                  "kind": kind, "pid": pid, "host": "test", **members}
+        self.lines.append(json.dumps(record))
+        self.path.write_text("\n".join(self.lines) + "\n")
+        return len(self.lines), self.seq[pid]
+
+    def start(self, pid, uid=0, script="/srv/app/main.py", ppid=1, origin="exec"):
+        return self.record(pid, "start", origin=origin, ppid=ppid, uid=uid,
+                           entry={"mode": "file", "target": script, "inspect": False})
+
+    def event(self, pid, event, args, site="/srv/app/main.py", **members):
+        return self.record(pid, "event", event=event, tid=pid,
+                           site={"file": site, "line": 1, "function": "f"} if site else None, args=args, **members)
+
+
+def policy_file(tmp_path, rules, mode="enforce", trust=""):
+    path = tmp_path / "policy.toml"
+    path.write_text(f'version = 1\nname = "hand"\nmode = "{mode}"\n{trust}\n{rules}')
+    return path
+
+
+def replay(policy, *logs):
+    completed = vigil("policy", "replay", "--policy", policy, "--json", *logs)
+    assert completed.returncode in (0, 1), completed.stderr
+    return completed.returncode, json.loads(completed.stdout)
+
+
+CTYPES_FOR_USERS = '''
+[[rule]]
+id = "ctypes-for-users"
+event = "import"
+args.module = "ctypes"
+process.uid = { ge = 1000 }
+action = "deny"
+message = "no ctypes for users"
+'''
+
+
+def test_replay_judges_each_event_with_its_process_facts(tmp_path):
+    log = HandLog(tmp_path / "run.jsonl")
+    log.start(100, uid=1000)
+    log.start(200, uid=0)
+    user_line, user_seq = log.event(100, "import", {"module": "ctypes", "filename": None})
+    log.event(200, "import", {"module": "ctypes", "filename": None})
+    log.event(100, "import", {"module": "json", "filename": None})
+    status, report = replay(policy_file(tmp_path, CTYPES_FOR_USERS), log.path)
+    assert status == 1
+    [denial] = report["denials"]
+    assert (denial["rule"], denial["message"], denial["event"], denial["subject"], denial["count"]) == \
+        ("ctypes-for-users", "no ctypes for users", "import", "ctypes", 1)
+    assert denial["records"] == [{"log": str(log.path), "line": user_line, "pid": 100, "seq": user_seq,
+                                  "ts": denial["records"][0]["ts"]}]
+    assert report["summary"]["denied_events"] == 1
+    assert (report["records"], report["events"], report["processes"]) == (5, 3, 2)
+
+    text = vigil("policy", "replay", "--policy", policy_file(tmp_path, CTYPES_FOR_USERS), log.path)
+    assert f"{log.path}:{user_line} pid 100 seq {user_seq}" in text.stdout
+    assert "summary: would deny 1 events by 1 rules in 1 processes" in text.stdout
+
+    nothing = policy_file(tmp_path, CTYPES_FOR_USERS.replace("ge = 1000", "ge = 5000"))
+    assert replay(nothing, log.path)[0] == 0
+
+
+def test_replay_lists_what_it_cannot_judge(tmp_path):
+    """Rules with history are not judged (a record's own decision naming
+    them is taken as recorded), views are not judged, and events without
+    their process's start are counted."""
+    rules = CTYPES_FOR_USERS + '''
+[[rule]]
+id = "burst"
+event = "os.listdir"
+threshold = { count = 2, seconds = 60 }
+action = "deny"
+
+[[rule]]
+id = "shells"
+event = "vigil.process_start"
+args.kind = "shell"
+action = "deny"
+'''
+    log = HandLog(tmp_path / "run.jsonl")
+    log.event(300, "import", {"module": "ctypes", "filename": None})  # no start record
+    log.start(100)
+    log.event(100, "os.listdir", {"path": "/"})
+    line, seq = log.event(100, "os.listdir", {"path": "/"},
+                          decision={"action": "deny", "enforced": False, "rules": ["burst"]})
+    status, report = replay(policy_file(tmp_path, rules), log.path)
+    assert status == 1
+    gaps = report["not_judged"]
+    assert set(gaps["rules_not_judged"]) == {"burst", "shells"}
+    assert "threshold" in gaps["rules_not_judged"]["burst"]
+    assert "views" in gaps["rules_not_judged"]["shells"]
+    assert gaps["events_without_start"] == 1
+    [denial] = report["denials"]
+    assert (denial["rule"], denial["basis"], denial["records"][0]["line"]) == ("burst", "recorded", line)
+
+
+def test_replay_checks_recorded_trust_against_the_policys_database(tmp_path):
+    trusted = "a" * 64
+    database = tmp_path / "app.trust"
+    database.write_text(f"/srv/app/good.py 10 {trusted}\n")
+    trust_table = f'[trust]\ndatabase = ["{database}"]\n'
+    log = HandLog(tmp_path / "run.jsonl")
+    log.start(100)
+
+    def code_open(path, sha256, by=None):
+        return log.event(100, "open", {"path": path, "mode": "rb", "flags": 524288}, site="<frozen importlib._bootstrap_external>",
+                         trust={"verdict": "untrusted" if by is None else "trusted", "path": path, "size": 10,
+                                "sha256": sha256, "by": by})
+
+    code_open("/srv/app/good.py", trusted)
+    changed_line, _ = code_open("/srv/app/good.py", "b" * 64)
+    code_open("/srv/app/marked.py", "c" * 64, by="xattr")
+    status, report = replay(policy_file(tmp_path, "", trust=trust_table), log.path)
+    assert status == 1
+    [denial] = report["denials"]
+    assert denial["rule"] == "trust.code"
+    assert denial["detail"] == "/srv/app/good.py: no trust database entry vouches for its SHA-256"
+    assert denial["records"][0]["line"] == changed_line
+    assert report["not_judged"]["xattr_verdicts_reused"] == 1
+    # Without the attribute among its sources, the policy would refuse it.
+    status, report = replay(policy_file(tmp_path, "", trust=trust_table + 'sources = ["database"]\n'), log.path)
+    assert {d["detail"].split(":")[0] for d in report["denials"]} == {"/srv/app/good.py", "/srv/app/marked.py"}
+
+
+OUTBOUND_AND_MEMORY = OUTBOUND + '''
+[[rule]]
+id = "process-memory"
+event = "open"
+args.path = { glob = "/proc/*/mem" }
+action = "deny"
+severity = "critical"
+message = "process memory may not be opened"
+'''
+
+
+def test_policy_learn_proposes_narrow_rules_and_comments_out_what_attacks_look_like(tmp_path):
+    log = HandLog(tmp_path / "run.jsonl")
+    log.start(100)
+    first_line, first_seq = log.event(100, "socket.connect", {"self": {"type": "socket.socket"},
+                                                             "address": ["10.1.2.3", 443]},
+                                      site="/srv/app/client.py")
+    log.event(100, "socket.connect", {"self": {"type": "socket.socket"}, "address": ["10.1.2.3", 443]},
+              site="/srv/app/client.py")
+    log.event(100, "socket.connect", {"self": {"type": "socket.socket"}, "address": ["2001:db8::7", 8443, 0, 0]},
+              site='/srv/app/odd "name"\\x.py')
+    log.event(100, "open", {"path": "/proc/self/mem", "mode": "rb", "flags": 0}, site="/srv/app/debug.py")
+    base = policy_file(tmp_path, OUTBOUND_AND_MEMORY)
+    proposal = tmp_path / "learned.toml"
+    learned = vigil("policy", "learn", "--base", base, "-o", proposal, log.path)
+    assert learned.returncode == 0, learned.stderr
+    text = proposal.read_text()
+    assert text.startswith("# Proposed by `vigil policy learn`")
+    assert base.read_text() in text  # the base, whole, with the proposals after it
+    assert learned_rules(text) == [
+        {"id": "learned-1", "event": "socket.connect", "action": "allow", "overrides": ["outbound"],
+         "args": {"address": {"cidr": "10.1.2.3/32", "port": 443}}, "site": {"file": "/srv/app/client.py"},
+         "process": {"script": "/srv/app/main.py"}},
+        {"id": "learned-2", "event": "socket.connect", "action": "allow", "overrides": ["outbound"],
+         "args": {"address": {"cidr": "2001:db8::7/128", "port": 8443}}, "site": {"file": '/srv/app/odd "name"\\x.py'},
+         "process": {"script": "/srv/app/main.py"}},
+    ]
+    assert re.search(r"^# 2 events, first \S+, last \S+; first at " + re.escape(f"{log.path}:{first_line} pid 100 seq {first_seq}") + "$",
+                     text, re.M)
+    # Opening process memory is what the attack-detection rules call
+    # critical: proposed only commented out, under a loud warning.
+    memory = text[text.index("# !!! CRITICAL"):]
+    assert "the attack-detection rule process-memory (critical)" in memory
+    assert '# args.path = "/proc/self/mem"' in memory
+    assert "learned-3" not in {rule["id"] for rule in tomllib.loads(text)["rule"]}
+
+
+def test_trust_learn_pins_what_ran_and_flags_what_changed_since(tmp_path):
+    same = tmp_path / "same.py"
+    same.write_text("print('same')\n")
+    changed = tmp_path / "changed.py"
+    changed.write_text("print('before')\n")
+    log = HandLog(tmp_path / "run.jsonl")
+    log.start(100)
+    for path in (same, changed, same):
+        data = path.read_bytes()
+        log.event(100, "open", {"path": str(path), "mode": "rb", "flags": 524288}, site=None,
+                  trust={"verdict": "untrusted", "path": str(path), "size": len(data),
+                         "sha256": hashlib.sha256(data).hexdigest(), "by": None})
+    changed.write_text("print('after')\n")
+    out = tmp_path / "learned.trust"
+    learned = vigil("trust", "learn", "-o", out, log.path)
+    assert learned.returncode == 0, learned.stderr
+    text = out.read_text()
+    assert trust_entries(text) == {str(same): (len(b"print('same')\n"), hashlib.sha256(b"print('same')\n").hexdigest())}
+    assert f"# NOT PROPOSED: {changed} has changed since it ran" in text
+    assert re.search(r"^# 2 runs, first ", text, re.M)
+    # The proposal is a trust file as it is.
+    assert vigil("trust", "status", "--database", out, same).returncode == 0
+    assert vigil("trust", "status", "--database", out, changed).returncode == 1
