@@ -143,7 +143,9 @@ int main(int argc, char** argv) {
   learn_app->add_option("-o,--output", learn.output, "Policy file to write: the base with the proposals ('-': "
                                                      "standard output)")
       ->required();
-  learn_app->add_option("--base", learn.base, "The policy to enforce, a file (default: strict)");
+  learn_app->add_option("--base", learn.base,
+                        "The policy to enforce: a file, or the name of a shipped policy (default: strict, from " +
+                            std::string(VIGIL_SHIPPED_POLICIES) + ")");
   learn_app->add_option("logs", learn.logs, "Log files of runs in audit mode, oldest first")
       ->required()
       ->check(CLI::ExistingFile);

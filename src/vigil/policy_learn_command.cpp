@@ -2,6 +2,7 @@
 // under enforcement of a base policy, proposed for review.
 #include "file_io.h"
 #include "logs/safe_text.h"
+#include "policy_loader.h"
 #include "policy_replay.h"
 #include "policy_replay_command.h"
 #include "policy_selection.h"
@@ -11,6 +12,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <unistd.h>
 
 namespace vigil {
 namespace {
@@ -457,19 +459,26 @@ class Learner {
 
 int policy_learn_command(const PolicyLearnOptions& options) {
   std::string error;
-  auto base = read_policy(options.base, error);
-  if (!base) {
-    std::fprintf(stderr, "vigil policy learn: %s\n", error.c_str());
-    return 2;
+  // The proposal is the base's text with the proposals added, so the base
+  // is loaded from that text: a policy named, not a file, from where the
+  // shipped policies are installed.
+  std::string text_path = options.base;
+  if (options.base.find('/') == std::string::npos && access(options.base.c_str(), F_OK) != 0) {
+    text_path = std::string(VIGIL_SHIPPED_POLICIES) + "/" + options.base + ".toml";
   }
-  auto base_text = read_policy_text(options.base, error);
+  auto base_text = read_policy_text(text_path, error);
   if (!base_text) {
-    std::fprintf(stderr,
-                 "vigil policy learn: the proposal is the base policy's text with rules added, and \"%s\" has no "
-                 "file to read: give --base FILE (%s)\n",
-                 options.base.c_str(), error.c_str());
+    std::fprintf(stderr, "vigil policy learn: %s; give --base FILE\n", error.c_str());
     return 2;
   }
+  LoadResult loaded = load_policy(*base_text, text_path);
+  if (!loaded.policy) {
+    for (const Diagnostic& diagnostic : loaded.diagnostics) {
+      std::fprintf(stderr, "%s\n", terminal_safe(format_diagnostic(diagnostic, text_path)).c_str());
+    }
+    return 2;
+  }
+  auto& base = loaded.policy;
   auto database = load_policy_database(*base, error);
   if (!error.empty()) {
     std::fprintf(stderr, "vigil policy learn: %s\n", error.c_str());
