@@ -231,7 +231,7 @@ class Learner {
     out += "\n# over the base policy \"" + comment_text(base_.name) + "\" (" + comment_text(base_.source) +
            ", sha256 " + base_.sha256 + ").\n";
     out +=
-        "# REVIEW BEFORE ENFORCING (docs/policy.md, \"Learning from logs\"): every learned rule lets something\n"
+        "# REVIEW BEFORE ENFORCING (docs/policy.md, \"Replaying and learning\"): every learned rule lets something\n"
         "# the base policy denies run. Check that each is what the application must do, that its conditions\n"
         "# are as narrow as they look, and that nothing below a \"!!!\" line is enabled without a reason.\n";
     if (!untrusted_.empty()) {
