@@ -198,9 +198,10 @@ bool is_startup_restriction(std::string_view rule) {
 
 std::size_t PolicyReplay::processes_without_trust() const {
   if (!policy_.trust.enabled) return 0;
-  return static_cast<std::size_t>(std::count_if(processes_.begin(), processes_.end(), [](const auto& item) {
-    return item.second.started && !item.second.saw_trust;
-  }));
+  return stopped_without_trust_ +
+         static_cast<std::size_t>(std::count_if(processes_.begin(), processes_.end(), [](const auto& item) {
+           return item.second.started && !item.second.saw_trust;
+         }));
 }
 
 bool is_view_event(std::string_view event) {
@@ -339,6 +340,17 @@ JudgedEvent* PolicyReplay::take(simdjson::dom::object record, std::string_view l
   std::string host(string_member(record, "host"));
   if (kind == "start") {
     start(record, pid, host);
+    return nullptr;
+  }
+  if (kind == "stop") {
+    // Its children have started (and copied what they inherit): memory
+    // stays bounded by the processes running at once, not by the log.
+    auto found = processes_.find(process_key(host, pid));
+    if (found != processes_.end()) {
+      ++stopped_;
+      if (found->second.started && !found->second.saw_trust) ++stopped_without_trust_;
+      processes_.erase(found);
+    }
     return nullptr;
   }
   if (kind != "event") return nullptr;

@@ -124,7 +124,7 @@ class PolicyReplay {
   long records() const { return records_; }
   long events() const { return events_; }
   long bad_lines() const { return bad_lines_; }
-  std::size_t processes() const { return processes_.size(); }
+  std::size_t processes() const { return processes_.size() + stopped_; }
   // Processes whose records carry no trust member (their run had no
   // [trust] table): trust and provenance are not judged for them.
   std::size_t processes_without_trust() const;
@@ -168,6 +168,8 @@ class PolicyReplay {
   ReplayGaps gaps_;
   long records_ = 0;
   long events_ = 0;
+  std::size_t stopped_ = 0;  // processes whose stop record was read
+  std::size_t stopped_without_trust_ = 0;
   long bad_lines_ = 0;
 };
 

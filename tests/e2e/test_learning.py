@@ -684,3 +684,38 @@ def test_trust_learn_pins_what_ran_and_flags_what_changed_since(tmp_path):
     # The proposal is a trust file as it is.
     assert vigil("trust", "status", "--database", out, same).returncode == 0
     assert vigil("trust", "status", "--database", out, changed).returncode == 1
+
+
+def test_policy_learn_adds_a_generator_to_the_bases_own_list(tmp_path):
+    """Generated code refused from the call site of a code file the
+    process read becomes a generator, not a rule; the base's own list,
+    over several lines, is kept (commented out) and carried over."""
+    log = HandLog(tmp_path / "run.jsonl")
+    log.start(100)
+    log.event(100, "open", {"path": "/srv/app/gen.py", "mode": "rb", "flags": 524288}, site=None,
+              trust={"verdict": "untrusted", "path": "/srv/app/gen.py", "size": 10, "sha256": "d" * 64, "by": None})
+    log.event(100, "compile", {"source": "x = 1", "filename": "<generated>"}, site="/srv/app/gen.py",
+              provenance={"verified": False, "origin": None},
+              decision={"action": "deny", "enforced": False, "rules": ["trust.provenance"]})
+    database = tmp_path / "app.trust"
+    trust_table = (f'[trust]\ndatabase = ["{database}"]\ngenerators = [\n  "/usr/lib/python3.11/dataclasses.py",'
+                   '  # the stdlib\'s\n  "/opt/tool/gen.py",\n]\n')
+    base = policy_file(tmp_path, "", trust=trust_table)
+    proposal = tmp_path / "learned.toml"
+    learned = vigil("policy", "learn", "--base", base, "-o", proposal, log.path)
+    assert learned.returncode == 0, learned.stderr
+    policy = tomllib.loads(proposal.read_text())
+    assert policy["trust"]["generators"] == ["/usr/lib/python3.11/dataclasses.py", "/opt/tool/gen.py",
+                                             "/srv/app/gen.py"]
+    assert policy["trust"]["database"] == [str(database)]
+    assert learned_rules(proposal.read_text()) == []
+    assert "# replaced by vigil policy learn:   \"/opt/tool/gen.py\"," in proposal.read_text()
+    assert vigil("policy", "check", proposal).returncode == 0
+    # The same run replayed under the proposal: a generator counts only
+    # when its file is verified, so both are denied until the file is
+    # trusted (vigil trust learn's part), and nothing is after.
+    replayed = vigil("policy", "replay", "--policy", proposal, log.path).stdout
+    assert "deny by trust.code" in replayed and "deny by trust.provenance" in replayed
+    database.write_text("/srv/app/gen.py 10 " + "d" * 64 + "\n")
+    replayed = vigil("policy", "replay", "--policy", proposal, log.path)
+    assert replayed.returncode == 0, replayed.stdout
