@@ -50,23 +50,27 @@ struct Proposal {
   std::size_t order = 0;
 };
 
+// A TOML basic string. Controls, C1 controls and bidirectional overrides
+// are escaped: a proposal is read by a person, whose terminal or editor
+// they would drive or reorder.
 std::string toml_string(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04X", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
+  char escaped[12];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      std::snprintf(escaped, sizeof escaped, "\\u%04X", c);
+      out += escaped;
+    } else if (unsigned code = invisible_control_at(text, i, length)) {
+      std::snprintf(escaped, sizeof escaped, "\\u%04X", code);
+      out += escaped;
+      i += length - 1;
+    } else {
+      out += static_cast<char>(c);
     }
   }
   return out + "\"";

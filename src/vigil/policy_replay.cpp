@@ -368,12 +368,13 @@ JudgedEvent* PolicyReplay::take(simdjson::dom::object record, std::string_view l
 
   JudgedEvent& judged = judged_;
   judged.findings.clear();
+  judged.event = string_member(record, "event");
+  if (judged.event.empty()) return nullptr;  // not an event vigil-python wrote
   judged.log = log;
   judged.line = line;
   judged.pid = pid;
   judged.seq = static_cast<std::uint64_t>(integer_member(record, "seq", 0));
   judged.ts = string_member(record, "ts");
-  judged.event = string_member(record, "event");
   judged.record = record;
   judged.process = &process;
   judged.has_site = false;
@@ -441,7 +442,9 @@ void PolicyReplay::judge_trust(simdjson::dom::object trust, RecordedProcess& pro
   const Rule* rule = find_rule(policy_, native ? kTrustNativeRule : kTrustCodeRule);
   std::string_view verdict = string_member(trust, "verdict");
   std::string path(text_member(trust, "path"));
-  if (verdict == "refused") return;  // bytecode refused unread: not run, not a finding
+  // Bytecode refused unread is not run and not a finding; a member
+  // without a verdict and a file is not one vigil-python wrote.
+  if ((verdict != "trusted" && verdict != "untrusted") || path.empty()) return;
   if (!native) remember_code_file(process.code_files, path);
   std::string_view sha256 = string_member(trust, "sha256");
   long long size = integer_member(trust, "size", -1);

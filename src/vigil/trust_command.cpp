@@ -407,7 +407,10 @@ int trust_learn_command(const TrustLearnOptions& options) {
   std::string error;
   for (const std::string& log : options.logs) {
     LogLines lines(log);
-    if (!lines.open(error)) return fail(error);
+    if (!lines.open(error)) {
+      std::fprintf(stderr, "vigil trust learn: %s\n", error.c_str());
+      return 2;
+    }
     for_each_record(
         lines, parser,
         [&](simdjson::dom::object record, std::string_view) {
@@ -464,7 +467,10 @@ int trust_learn_command(const TrustLearnOptions& options) {
     }
   }
   if (files.empty()) text += "# (none: the logs show no untrusted code file)\n";
-  if (!write_atomically(options.output, text, error)) return fail(error);
+  if (!write_atomically(options.output, text, error)) {
+    std::fprintf(stderr, "vigil trust learn: %s\n", error.c_str());
+    return 2;
+  }
   std::fprintf(stderr,
                "vigil trust learn: %ld records read; %zu entries proposed, %zu versions not proposed (changed or "
                "unreadable since they ran)%s\n",

@@ -57,6 +57,7 @@ struct TrustLearnOptions {
 };
 // Proposes entries for the code files the logs show refused as untrusted,
 // as they ran; a file whose bytes changed since is listed commented out.
+// Exit status 0 when it wrote them, 2 when a log or the output fails.
 int trust_learn_command(const TrustLearnOptions& options);
 
 }  // namespace vigil

@@ -488,12 +488,13 @@ class HandLog:
         self.seq = {}
 
     def record(self, pid, kind, **members):
-        self.seq[pid] = self.seq.get(pid, 0) + 1
-        record = {"ts": "2026-11-26T10:00:%02d.000000Z" % (len(self.lines) % 60), "seq": self.seq[pid],
+        key = json.dumps(pid)  # a hostile log's pid may be of any type
+        self.seq[key] = self.seq.get(key, 0) + 1
+        record = {"ts": "2026-11-26T10:00:%02d.000000Z" % (len(self.lines) % 60), "seq": self.seq[key],
                   "kind": kind, "pid": pid, "host": "test", **members}
         self.lines.append(json.dumps(record))
         self.path.write_text("\n".join(self.lines) + "\n")
-        return len(self.lines), self.seq[pid]
+        return len(self.lines), self.seq[key]
 
     def start(self, pid, uid=0, script="/srv/app/main.py", ppid=1, origin="exec"):
         return self.record(pid, "start", origin=origin, ppid=ppid, uid=uid,
@@ -719,3 +720,57 @@ def test_policy_learn_adds_a_generator_to_the_bases_own_list(tmp_path):
     database.write_text("/srv/app/gen.py 10 " + "d" * 64 + "\n")
     replayed = vigil("policy", "replay", "--policy", proposal, log.path)
     assert replayed.returncode == 0, replayed.stdout
+
+
+LEARNING_COMMANDS = [["policy", "replay", "--policy", "POLICY"], ["policy", "learn", "--base", "POLICY", "-o", "OUT"],
+                     ["trust", "learn", "-o", "OUT"]]
+
+
+def learning_command(tmp_path, command):
+    policy = policy_file(tmp_path, CTYPES_FOR_USERS, trust='[trust]\ndatabase = []\n')
+    return [str(policy) if word == "POLICY" else str(tmp_path / "out") if word == "OUT" else word
+            for word in command]
+
+
+@pytest.mark.parametrize("command", LEARNING_COMMANDS)
+def test_learning_commands_survive_hostile_records(tmp_path, command):
+    """Members of any type, arguments nested deep, text that would drive a
+    terminal: judged or skipped, never a crash, never printed raw."""
+    hostile = "\x1b]0;owned\x07\x1b[2J\u009b31m\u202e"
+    log = HandLog(tmp_path / "hostile.jsonl")
+    log.start(100, uid=1000, script=hostile)
+    for value in ("7", [1], {"a": 1}, 1.5, True, None, -3, hostile):
+        log.record(100, "event", event="import", site={"file": hostile, "line": value}, args={"module": value})
+        log.record(100, "event", event=value, site=value, args=value, trust=value, provenance=value, decision=value)
+        log.record(100, "event", event="open", site=None, args={"path": hostile},
+                   trust={"verdict": "untrusted", "path": value, "size": value, "sha256": value})
+        log.record(value, "start", entry=value, uid=value)
+    log.record(100, "event", event="import", site={"file": hostile, "line": 1}, args={"module": "ctypes"})
+    log.lines.append('{"ts":"x","seq":9,"kind":"event","pid":100,"event":"import","args":{"module":'
+                     + "[" * 50000 + "]" * 50000 + "}}")
+    log.lines.append("not json \x1b[2J")
+    log.path.write_text("\n".join(log.lines) + "\n")
+    result = subprocess.run([VIGIL, *learning_command(tmp_path, command), str(log.path)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode in (0, 1), (result.returncode, result.stderr)
+    for raw in ("\x1b", "\x07", "\u009b", "\u202e"):
+        assert raw not in result.stdout + result.stderr
+    if command[:2] == ["policy", "replay"]:
+        assert "deny by ctypes-for-users" in result.stdout
+    if command[:2] == ["policy", "learn"]:
+        # Read by a person: nothing in it drives a terminal or reorders text.
+        text = (tmp_path / "out").read_text()
+        for raw in ("\x1b", "\x07", "\u009b", "\u202e"):
+            assert raw not in text
+        learned = learned_rules(text)
+        assert [(rule["args"], rule["site"]["file"]) for rule in learned] == [({"module": "ctypes"}, hostile)]
+
+
+@pytest.mark.parametrize("command", LEARNING_COMMANDS)
+def test_learning_commands_refuse_what_is_not_a_log(tmp_path, command):
+    for target, reason in (("/dev/zero", "not a log: a character device"), (tmp_path, "")):
+        result = subprocess.run([VIGIL, *learning_command(tmp_path, command), str(target)], capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 2, (target, result.returncode, result.stderr)
+        assert reason in result.stderr
+    assert not (tmp_path / "out").exists()
