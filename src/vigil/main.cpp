@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
   report_app->add_option("logs", report.logs, "Log files, oldest first, or - for standard input (default: this user's default log)");
   report_app->footer("Example: vigil report --since 1d -o incident.html /var/log/vigil/python.jsonl");
 
-  auto* policy_app = app.add_subcommand("policy", "Check policy files and explain their decisions");
+  auto* policy_app = app.add_subcommand(
+      "policy", "Check policy files, explain their decisions, replay them over logs and learn them from logs");
   policy_app->require_subcommand(1);
   vigil::PolicyCheckOptions check;
   auto* check_app = policy_app->add_subcommand("check", "Report errors and warnings in policy files, with line:column");

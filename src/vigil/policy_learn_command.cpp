@@ -300,7 +300,8 @@ class Learner {
   std::size_t untrusted_count() const { return untrusted_.size(); }
   std::size_t entry_count() const { return entry_.size(); }
   std::size_t commented_count() const {
-    return std::count_if(proposals_.begin(), proposals_.end(), [](const auto& item) { return item.second.commented_out; });
+    return std::count_if(proposals_.begin(), proposals_.end(),
+                         [](const auto& item) { return item.second.commented_out; });
   }
 
  private:

@@ -474,7 +474,8 @@ void PolicyReplay::judge_trust(simdjson::dom::object trust, RecordedProcess& pro
       if (kernel != "allowed") {
         trusted = false;
         basis = Basis::recorded;
-        reason = kernel.empty() ? "the kernel was not asked when it ran" : "the kernel's answer: " + std::string(kernel);
+        reason = kernel.empty() ? "the kernel was not asked when it ran"
+                                : "the kernel's answer: " + std::string(kernel);
       }
     }
   }

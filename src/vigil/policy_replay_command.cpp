@@ -74,7 +74,8 @@ void print_gaps(const ReplayGaps& gaps, std::size_t processes_without_trust) {
                 gaps.compiles_without_provenance);
   }
   if (gaps.xattr_verdicts_reused > 0) {
-    std::printf("as recorded: %ld files trusted by their security.vigil.sha256 attribute, which replay cannot read again\n",
+    std::printf("as recorded: %ld files trusted by their security.vigil.sha256 attribute, which replay cannot "
+                "read again\n",
                 gaps.xattr_verdicts_reused);
   }
   if (gaps.kernel_verdicts_reused > 0) {

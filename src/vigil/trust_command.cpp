@@ -433,7 +433,9 @@ int trust_learn_command(const TrustLearnOptions& options) {
           }
         },
         [&] { ++bad_lines; });
-    if (std::string what = lines.unread(); !what.empty()) std::fprintf(stderr, "vigil trust learn: %s: %s\n", log.c_str(), what.c_str());
+    if (std::string what = lines.unread(); !what.empty()) {
+      std::fprintf(stderr, "vigil trust learn: %s: %s\n", log.c_str(), what.c_str());
+    }
   }
 
   std::string text =
