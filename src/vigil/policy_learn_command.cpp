@@ -1,6 +1,7 @@
 // `vigil policy learn`: the rules that would let what the logs show run
 // under enforcement of a base policy, proposed for review.
 #include "file_io.h"
+#include "logs/record_filter.h"
 #include "logs/safe_text.h"
 #include "policy_loader.h"
 #include "policy_replay.h"
@@ -448,7 +449,35 @@ class Learner {
     auto [at, inserted] = proposals_.try_emplace(key, std::move(candidate));
     if (inserted) at->second.order = proposals_.size();
     at->second.seen.add(judged);
+    last_proposal_ = {judged.pid, judged.seq, &at->second};
   }
+
+ public:
+  // An alert the run itself recorded: one of severity critical about the
+  // event a proposal was just made for (alerts follow their event) makes
+  // that proposal one to enable only knowingly. Views' rules (reverse
+  // shells, downloaded code) are seen this way only.
+  void take_alert(simdjson::dom::object alert) {
+    if (last_proposal_.proposal == nullptr || string_member(alert, "severity") != "critical" ||
+        integer_member(alert, "pid", -1) != last_proposal_.pid ||
+        integer_member(alert, "seq_ref", -1) != static_cast<long long>(last_proposal_.seq)) {
+      return;
+    }
+    Proposal& proposal = *last_proposal_.proposal;
+    std::string critical = std::string(string_member(alert, "rule")) + " (critical, recorded): " +
+                           std::string(text_member(alert, "message"));
+    if (std::find(proposal.criticals.begin(), proposal.criticals.end(), critical) != proposal.criticals.end()) return;
+    proposal.criticals.push_back(std::move(critical));
+    proposal.commented_out = true;
+    proposal.warning = "CRITICAL: what this rule allows is what an attack looks like";
+  }
+
+ private:
+  struct LastProposal {
+    long long pid = 0;
+    std::uint64_t seq = 0;
+    Proposal* proposal = nullptr;
+  } last_proposal_;
 
   const Policy& base_;
   Policy detection_;
@@ -498,7 +527,9 @@ int policy_learn_command(const PolicyLearnOptions& options) {
       std::fprintf(stderr, "vigil policy learn: %s\n", error.c_str());
       return 2;
     }
-    replay.read(lines, [&](const JudgedEvent& judged) { learner.take(judged); });
+    replay.read(
+        lines, [&](const JudgedEvent& judged) { learner.take(judged); },
+        [&](simdjson::dom::object alert) { learner.take_alert(alert); });
     if (std::string what = lines.unread(); !what.empty()) {
       std::fprintf(stderr, "vigil policy learn: %s: %s\n", path.c_str(), what.c_str());
     }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "logs/log_lines.h"
+#include "logs/record_filter.h"
 #include "policy.h"
 #include "policy_engine.h"
 #include "trust_database.h"
@@ -130,16 +131,21 @@ class PolicyReplay {
   std::size_t processes_without_trust() const;
 
   // Reads one log, oldest first; `on_event` gets every event record with
-  // at least one finding, in order; `on_record` every record.
-  template <class OnEvent>
-  void read(LogLines& lines, OnEvent&& on_event) {
+  // at least one finding, in order, and `on_alert` every alert record.
+  template <class OnEvent, class OnAlert>
+  void read(LogLines& lines, OnEvent&& on_event, OnAlert&& on_alert) {
     for_each_record(
         lines, parser_,
         [&](simdjson::dom::object record, std::string_view) {
           JudgedEvent* judged = take(record, lines.path(), lines.line_number());
           if (judged != nullptr && !judged->findings.empty()) on_event(*judged);
+          if (judged == nullptr && string_member(record, "kind") == "alert") on_alert(record);
         },
         [&] { ++bad_lines_; });
+  }
+  template <class OnEvent>
+  void read(LogLines& lines, OnEvent&& on_event) {
+    read(lines, on_event, [](simdjson::dom::object) {});
   }
 
   // The judgement of one event record made up for another policy: what

@@ -637,6 +637,12 @@ def test_policy_learn_proposes_narrow_rules_and_comments_out_what_attacks_look_l
     log.event(100, "socket.connect", {"self": {"type": "socket.socket"}, "address": ["2001:db8::7", 8443, 0, 0]},
               site='/srv/app/odd "name"\\x.py')
     log.event(100, "open", {"path": "/proc/self/mem", "mode": "rb", "flags": 0}, site="/srv/app/debug.py")
+    # A connection the run's own detection rules called critical (rules on
+    # views, which replay cannot judge, are seen through their alerts).
+    _, shell_seq = log.event(100, "socket.connect", {"self": {"type": "socket.socket"},
+                                                     "address": ["10.9.9.9", 4444]}, site="/srv/app/debug.py")
+    log.record(100, "alert", rule="reverse-shell", severity="critical", message="a shell with a socket for stdio",
+               seq_ref=shell_seq, event="socket.connect", action="alert", enforced=False)
     base = policy_file(tmp_path, OUTBOUND_AND_MEMORY)
     proposal = tmp_path / "learned.toml"
     learned = vigil("policy", "learn", "--base", base, "-o", proposal, log.path)
@@ -659,6 +665,8 @@ def test_policy_learn_proposes_narrow_rules_and_comments_out_what_attacks_look_l
     memory = text[text.index("# !!! CRITICAL"):]
     assert "the attack-detection rule process-memory (critical)" in memory
     assert '# args.path = "/proc/self/mem"' in memory
+    assert "the attack-detection rule reverse-shell (critical, recorded): a shell with a socket for stdio" in memory
+    assert '# args.address = { cidr = "10.9.9.9/32", port = 4444 }' in memory
     assert "learned-3" not in {rule["id"] for rule in tomllib.loads(text)["rule"]}
 
 
