@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -134,8 +135,9 @@ void tested_fields(const Rule& rule, std::set<std::string>& fields) {
 bool is_entry_rule(std::string_view id) { return id.starts_with(kEntryRulePrefix); }
 
 // Inserts (or replaces) `generators` in the [trust] table of a policy's
-// text. The old key's lines are kept, commented out.
-std::string with_generators(const std::string& text, const std::string& generators_line) {
+// text. The old key's lines are kept, commented out. Nothing when the text
+// has no [trust] header (a table written with dotted keys).
+std::optional<std::string> with_generators(const std::string& text, const std::string& generators_line) {
   std::vector<std::string> lines;
   for (std::size_t start = 0; start < text.size();) {
     std::size_t end = text.find('\n', start);
@@ -152,7 +154,7 @@ std::string with_generators(const std::string& text, const std::string& generato
     std::string line = trimmed(lines[i]);
     if (line.starts_with("[trust]")) header = i;
   }
-  if (header == lines.size()) return text;  // the caller checked there is one
+  if (header == lines.size()) return std::nullopt;
   std::vector<std::string> out(lines.begin(), lines.begin() + static_cast<long>(header) + 1);
   out.push_back(generators_line);
   std::size_t i = header + 1;
@@ -168,9 +170,16 @@ std::string with_generators(const std::string& text, const std::string& generato
     bool seen_open = false;
     for (; i < lines.size(); ++i) {
       char quote = 0;
+      bool escaped = false;
       for (char c : lines[i]) {
         if (quote != 0) {
-          if (c == quote) quote = 0;
+          if (escaped) {
+            escaped = false;
+          } else if (quote == '"' && c == '\\') {
+            escaped = true;
+          } else if (c == quote) {
+            quote = 0;
+          }
         } else if (c == '"' || c == '\'') {
           quote = c;
         } else if (c == '#') {
@@ -282,7 +291,13 @@ class Learner {
       for (const auto& [path, seen] : generators_) {
         comments += "#   " + comment_text(path) + ": " + seen.comment() + "\n";
       }
-      body = with_generators(base_text, comments + line);
+      if (auto edited = with_generators(base_text, comments + line)) {
+        body = std::move(*edited);
+      } else {
+        out += comments + "# !!! The base has no [trust] header to add them under: set by hand\n# " + line + "\n";
+        std::fprintf(stderr, "vigil policy learn: the base has no [trust] header: the generators are proposed in "
+                             "a comment, to set by hand\n");
+      }
     }
     out += body;
     if (!body.empty() && body.back() != '\n') out += "\n";

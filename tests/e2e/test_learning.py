@@ -729,6 +729,15 @@ def test_policy_learn_adds_a_generator_to_the_bases_own_list(tmp_path):
     replayed = vigil("policy", "replay", "--policy", proposal, log.path)
     assert replayed.returncode == 0, replayed.stdout
 
+    # A [trust] table written with dotted keys has no header to add under:
+    # the generators are proposed in a comment, and said so.
+    dotted = tmp_path / "dotted.toml"
+    dotted.write_text(f'version = 1\nname = "dotted"\nmode = "enforce"\ntrust.database = ["{database}"]\n')
+    learned = vigil("policy", "learn", "--base", dotted, "-o", proposal, log.path)
+    assert learned.returncode == 0 and "to set by hand" in learned.stderr
+    assert "generators" not in tomllib.loads(proposal.read_text())["trust"]
+    assert '# generators = ["/usr/lib/python' in proposal.read_text()
+
 
 LEARNING_COMMANDS = [["policy", "replay", "--policy", "POLICY"], ["policy", "learn", "--base", "POLICY", "-o", "OUT"],
                      ["trust", "learn", "-o", "OUT"]]
