@@ -132,6 +132,9 @@ def run_app(app, policy, log, port, stock=False):
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env.update(VIGIL_POLICY=str(policy), VIGIL_LOG=str(log))
+    # The application's directory holds what was deployed, no bytecode
+    # python3 would leave beside it.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     interpreter = STOCK_PYTHON if stock else VIGIL_PYTHON
     return subprocess.run([interpreter, str(app / "main.py"), str(port)], capture_output=True, text=True,
                           env=env, cwd=app, timeout=120)
