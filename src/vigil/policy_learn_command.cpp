@@ -373,6 +373,7 @@ class Learner {
     candidate.event = std::string(judged.event);
     candidate.overrides = {finding.rule};
     if (judged.has_site) candidate.conditions.emplace_back("site.file", toml_string(judged.site_file));
+    pin_script(candidate, judged);
     if (builds_empty_code(judged)) {
       // Cython and other extension modules build empty code objects for
       // their tracebacks while they load: no bytecode, nothing to run.
@@ -400,6 +401,14 @@ class Learner {
                                   "would let any code that claims the name run unverified code"
                             : "generated code with no Python call site: nothing narrows this rule";
     add(std::move(candidate), judged);
+  }
+
+  // The call site is often the standard library's (socket.py for
+  // create_connection): the program that ran narrows a rule to this one.
+  static void pin_script(Proposal& candidate, const JudgedEvent& judged) {
+    if (!judged.process->facts.script.empty()) {
+      candidate.conditions.emplace_back("process.script", toml_string(judged.process->facts.script));
+    }
   }
 
   static bool builds_empty_code(const JudgedEvent& judged) {
@@ -436,11 +445,7 @@ class Learner {
     } else {
       candidate.notes.push_back("no Python code ran (start-up or shutdown): the rule names no call site");
     }
-    // The call site is often the standard library's (socket.py for
-    // create_connection): the program that ran narrows it to this one.
-    if (!judged.process->facts.script.empty()) {
-      candidate.conditions.emplace_back("process.script", toml_string(judged.process->facts.script));
-    }
+    pin_script(candidate, judged);
     // What the attack-detection rules say of the same event.
     ProcessFacts facts = judged.process->facts;
     auto key = std::make_tuple(facts.uid, facts.script, facts.entry);
