@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
   vigil::PolicyReplayOptions replay;
   auto* replay_app = policy_app->add_subcommand(
       "replay", "What a policy would have denied over recorded runs, and why, without running anything; exit 1 "
-                "when it would deny anything");
+                "when it would deny anything but what [entry] refuses of Python's own start-up");
   replay_app->add_option("--policy", replay.policy, "Policy file, or a built-in name")->required();
   replay_app->add_flag("--json", replay.json, "One JSON object: the denials grouped, what was not judged, a summary");
   replay_app->add_option("--records", replay.records_shown, "Records listed per group of denials (default 3)");
