@@ -3,6 +3,7 @@
 #include "log_query_command.h"
 #include "log_verify_command.h"
 #include "policy_command.h"
+#include "policy_replay_command.h"
 #include "report_command.h"
 #include "run_command.h"
 #include "settings.h"
@@ -108,7 +109,9 @@ int main(int argc, char** argv) {
   report_app->add_option("logs", report.logs, "Log files, oldest first, or - for standard input (default: this user's default log)");
   report_app->footer("Example: vigil report --since 1d -o incident.html /var/log/vigil/python.jsonl");
 
-  auto* policy_app = app.add_subcommand("policy", "Check policy files, explain their decisions, list the built-in ones");
+  auto* policy_app = app.add_subcommand(
+      "policy", "Check policy files, explain their decisions, list the built-in ones, replay them over logs and learn "
+                "them from logs");
   policy_app->require_subcommand(1);
   vigil::PolicyCheckOptions check;
   auto* check_app = policy_app->add_subcommand("check", "Report errors and warnings in policy files, with line:column");
@@ -132,6 +135,30 @@ int main(int argc, char** argv) {
                         "Assume [trust] finds the event's file or code untrusted (trust.code, trust.native or "
                         "trust.provenance, by event)");
   explain_app->footer("Example: vigil policy explain policies/strict.toml -- import '{\"module\": \"ctypes\"}'");
+  vigil::PolicyReplayOptions replay;
+  auto* replay_app = policy_app->add_subcommand(
+      "replay", "What a policy would have denied over recorded runs, and why, without running anything; exit 1 "
+                "when it would deny anything but what [entry] refuses of Python's own start-up");
+  replay_app->add_option("--policy", replay.policy, "Policy file, or a built-in name")->required();
+  replay_app->add_flag("--json", replay.json, "One JSON object: the denials grouped, what was not judged, a summary");
+  replay_app->add_option("--records", replay.records_shown, "Records listed per group of denials (default 3)");
+  replay_app->add_option("logs", replay.logs, "Log files, oldest first")->required()->check(CLI::ExistingFile);
+  replay_app->footer("Example: vigil policy replay --policy /etc/vigil/policy.toml /var/log/vigil/python.jsonl");
+  vigil::PolicyLearnOptions learn;
+  auto* learn_app = policy_app->add_subcommand(
+      "learn", "Propose, for review, the rules that would let what the logs show run under a base policy");
+  learn_app->add_option("-o,--output", learn.output, "Policy file to write: the base with the proposals ('-': "
+                                                     "standard output)")
+      ->required();
+  learn_app->add_option("--base", learn.base,
+                        "The policy to enforce: a file, or the name of a shipped policy (default: strict, from " +
+                            std::string(VIGIL_SHIPPED_POLICIES) + ")");
+  learn_app->add_option("logs", learn.logs, "Log files of runs in audit mode, oldest first")
+      ->required()
+      ->check(CLI::ExistingFile);
+  learn_app->footer(
+      "Code files that ran untrusted get no rule: `vigil trust learn` proposes their trust entries.\n"
+      "Example: vigil policy learn --base /etc/vigil/policy.toml -o learned.toml /var/log/vigil/python.jsonl");
 
   auto* trust_app = app.add_subcommand("trust", "Build and check what vigil-python counts as trusted code");
   trust_app->require_subcommand(1);
@@ -177,6 +204,17 @@ int main(int argc, char** argv) {
   auto* status_app = trust_app->add_subcommand("status", "Say why a file is or is not trusted");
   add_source_options(status_app, status.sources);
   status_app->add_option("file", status.file, "The file")->required();
+  vigil::TrustLearnOptions trust_learn;
+  auto* trust_learn_app = trust_app->add_subcommand(
+      "learn", "Propose trust entries for the code files the logs show run untrusted, as they ran");
+  trust_learn_app->add_option("-o,--output", trust_learn.output, "Trust file to write ('-' for standard output)")
+      ->required();
+  trust_learn_app->add_option("logs", trust_learn.logs, "Log files, oldest first")
+      ->required()
+      ->check(CLI::ExistingFile);
+  trust_learn_app->footer(
+      "A file whose bytes now differ from the bytes that ran is listed commented out.\n"
+      "Example: vigil trust learn -o /etc/vigil/trust.d/myapp.trust /var/log/vigil/python.jsonl");
 
   try {
     app.parse(argc, argv);
@@ -195,6 +233,7 @@ int main(int argc, char** argv) {
     if (mark_app->parsed()) return vigil::trust_mark_command(mark);
     if (verify_app->parsed()) return vigil::trust_verify_command(verify);
     if (status_app->parsed()) return vigil::trust_status_command(status);
+    if (trust_learn_app->parsed()) return vigil::trust_learn_command(trust_learn);
     if (run_app->parsed()) return vigil::run_command(run);
     if (log_verify_app->parsed()) return vigil::log_verify_command(log_verify);
     if (report_app->parsed()) {
@@ -208,6 +247,8 @@ int main(int argc, char** argv) {
     if (check_app->parsed()) return vigil::policy_check_command(check);
     if (explain_app->parsed()) return vigil::policy_explain_command(explain);
     if (list_app->parsed()) return vigil::policy_list_command();
+    if (replay_app->parsed()) return vigil::policy_replay_command(replay);
+    if (learn_app->parsed()) return vigil::policy_learn_command(learn);
     use_default_log_if_none(summary.logs);
     return vigil::summary_command(summary);
   };

@@ -4,6 +4,8 @@
 #include "file_bytes.h"
 #include "file_io.h"
 #include "file_trust.h"
+#include "logs/log_lines.h"
+#include "logs/record_filter.h"
 #include "policy_selection.h"
 #include "sha256.h"
 #include "stat_key.h"
@@ -22,6 +24,7 @@
 #include <string>
 #include <sys/stat.h>
 #include <sys/xattr.h>
+#include <simdjson.h>
 #include <unistd.h>
 
 namespace vigil {
@@ -379,6 +382,102 @@ int trust_status_command(const TrustStatusOptions& options) {
   }
   std::printf("verdict   not trusted: %s\n", trust.reason.c_str());
   return 1;
+}
+
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// One version of a code file that ran untrusted.
+struct RanVersion {
+  long count = 0;
+  std::string first_at;  // log:line
+  std::string first_ts;
+};
+
+}  // namespace
+
+int trust_learn_command(const TrustLearnOptions& options) {
+  // By canonical path, then by (size, sha256) as the records say it ran.
+  std::map<std::string, std::map<std::pair<std::uint64_t, std::string>, RanVersion>> files;
+  long records = 0;
+  long bad_lines = 0;
+  simdjson::dom::parser parser;
+  std::string error;
+  for (const std::string& log : options.logs) {
+    LogLines lines(log);
+    if (!lines.open(error)) {
+      std::fprintf(stderr, "vigil trust learn: %s\n", error.c_str());
+      return 2;
+    }
+    for_each_record(
+        lines, parser,
+        [&](simdjson::dom::object record, std::string_view) {
+          ++records;
+          simdjson::dom::object trust;
+          if (string_member(record, "kind") != "event" ||
+              record.at_key("trust").get_object().get(trust) != simdjson::SUCCESS ||
+              string_member(trust, "verdict") != "untrusted") {
+            return;
+          }
+          std::string_view path = text_member(trust, "path");
+          std::string_view sha256 = string_member(trust, "sha256");
+          long long size = integer_member(trust, "size", -1);
+          // A file that could not be read has no digest: nothing to pin.
+          if (path.empty() || sha256.size() != 64 || size < 0) return;
+          RanVersion& ran = files[std::string(path)][{static_cast<std::uint64_t>(size), std::string(sha256)}];
+          if (ran.count++ == 0) {
+            ran.first_at = log + ":" + std::to_string(lines.line_number());
+            ran.first_ts = std::string(string_member(record, "ts"));
+          }
+        },
+        [&] { ++bad_lines; });
+    if (std::string what = lines.unread(); !what.empty()) {
+      std::fprintf(stderr, "vigil trust learn: %s: %s\n", log.c_str(), what.c_str());
+    }
+  }
+
+  std::string text =
+      "# Proposed by `vigil trust learn` from the code files the logs show run untrusted (docs/trust.md).\n"
+      "# REVIEW: every entry below lets these exact bytes run as trusted code. An entry is proposed only\n"
+      "# when the file's bytes now are the bytes that ran; files that changed or cannot be read are listed\n"
+      "# commented out.\n";
+  std::size_t proposed = 0;
+  std::size_t flagged = 0;
+  for (const auto& [path, versions] : files) {
+    auto now = hash_file(path, error);
+    const RanVersion* matching = nullptr;
+    if (now) {
+      auto found = versions.find({now->size, now->sha256});
+      if (found != versions.end()) matching = &found->second;
+    }
+    for (const auto& [version, ran] : versions) {
+      std::string seen = std::to_string(ran.count) + (ran.count == 1 ? " run" : " runs") + ", first " + ran.first_ts +
+                         " at " + ran.first_at;
+      if (&ran == matching) {
+        text += "# " + seen + "\n" + format_trust_line(now->path, now->size, now->sha256, now->key);
+        ++proposed;
+        continue;
+      }
+      ++flagged;
+      std::string why = !now ? "cannot be read now (" + error + ")"
+                             : "has changed since it ran (now " + std::to_string(now->size) + " bytes, sha256 " +
+                                   now->sha256 + ")";
+      text += "# NOT PROPOSED: " + path + " " + why + "; " + seen + ":\n# " +
+              format_trust_line(path, version.first, version.second);
+    }
+  }
+  if (files.empty()) text += "# (none: the logs show no untrusted code file)\n";
+  if (!write_atomically(options.output, text, error)) {
+    std::fprintf(stderr, "vigil trust learn: %s\n", error.c_str());
+    return 2;
+  }
+  std::fprintf(stderr,
+               "vigil trust learn: %ld records read; %zu entries proposed, %zu versions not proposed (changed or "
+               "unreadable since they ran)%s\n",
+               records, proposed, flagged, bad_lines > 0 ? "; some lines were not JSON records" : "");
+  return 0;
 }
 
 }  // namespace vigil

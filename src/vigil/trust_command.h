@@ -51,4 +51,13 @@ struct TrustStatusOptions {
 // Why one file is or is not trusted. Exit status 0 when it is.
 int trust_status_command(const TrustStatusOptions& options);
 
+struct TrustLearnOptions {
+  std::vector<std::string> logs;
+  std::string output;  // a trust file; "-" for standard output
+};
+// Proposes entries for the code files the logs show refused as untrusted,
+// as they ran; a file whose bytes changed since is listed commented out.
+// Exit status 0 when it wrote them, 2 when a log or the output fails.
+int trust_learn_command(const TrustLearnOptions& options);
+
 }  // namespace vigil

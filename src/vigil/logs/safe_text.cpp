@@ -4,6 +4,24 @@
 
 namespace vigil {
 
+unsigned invisible_control_at(std::string_view text, std::size_t at, std::size_t& length) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (byte(at) == 0xC2 && at + 1 < text.size() && byte(at + 1) >= 0x80 && byte(at + 1) < 0xA0) {
+    // U+0080..U+009F: C1 controls, CSI among them.
+    length = 2;
+    return byte(at + 1);
+  }
+  if (byte(at) == 0xE2 && at + 2 < text.size()) {
+    unsigned code = ((byte(at) & 0x0Fu) << 12) | ((byte(at + 1) & 0x3Fu) << 6) | (byte(at + 2) & 0x3Fu);
+    if (code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069)) {
+      length = 3;
+      return code;
+    }
+  }
+  length = 0;
+  return 0;
+}
+
 std::string visible_text(std::string_view text, bool keep_line_breaks) {
   std::string safe;
   safe.reserve(text.size());
@@ -19,22 +37,10 @@ std::string visible_text(std::string_view text, bool keep_line_breaks) {
     } else if (byte < 0x20 || byte == 0x7f) {
       std::snprintf(escape, sizeof escape, "\\x%02x", byte);
       safe += escape;
-    } else if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      // U+0080..U+009F: C1 controls, CSI among them.
-      std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned char>(text[++i]));
+    } else if (std::size_t length = 0; unsigned code = invisible_control_at(text, i, length)) {
+      std::snprintf(escape, sizeof escape, "\\u%04x", code);
       safe += escape;
-    } else if (byte == 0xE2 && i + 2 < text.size()) {
-      unsigned code = ((byte & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
-                      (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
-      bool bidi = code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
-                  (code >= 0x2066 && code <= 0x2069);
-      if (bidi) {
-        std::snprintf(escape, sizeof escape, "\\u%04x", code);
-        safe += escape;
-        i += 2;
-      } else {
-        safe += text[i];
-      }
+      i += length - 1;
     } else {
       safe += text[i];
     }

@@ -21,6 +21,12 @@ std::string terminal_safe(std::string_view text);
 // marked with "…" when cut.
 std::string bounded_text(std::string_view text, std::size_t width);
 
+// The code point of a character at text[at] that text shows nothing of
+// but that can change what is shown (a C1 control, CSI among them, or a
+// bidirectional override or isolate), with its length in bytes; 0 when
+// there is none there.
+unsigned invisible_control_at(std::string_view text, std::size_t at, std::size_t& length);
+
 // The largest length up to `at` that ends at a UTF-8 character boundary.
 std::size_t character_boundary(std::string_view text, std::size_t at);
 
