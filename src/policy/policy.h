@@ -153,6 +153,19 @@ enum class GeneratorInput {
   files,
 };
 
+// The name a policy gives an input kind (`input = "type-expression"`).
+constexpr std::string_view generator_input_name(GeneratorInput input) {
+  switch (input) {
+    case GeneratorInput::program:
+      return "program";
+    case GeneratorInput::type_expression:
+      return "type-expression";
+    case GeneratorInput::files:
+      return "files";
+  }
+  return "program";
+}
+
 struct Generator {
   std::string files;  // a glob over the generator's own (verified) file
   GeneratorInput input = GeneratorInput::program;

@@ -399,8 +399,9 @@ class Loader {
         generator.files = string_or(*entry, "files", "");
         if (const auto* input = entry->get("input")) {
           choose(*input, "input",
-                 {{"program", GeneratorInput::program}, {"type-expression", GeneratorInput::type_expression},
-                  {"files", GeneratorInput::files}},
+                 {{generator_input_name(GeneratorInput::program), GeneratorInput::program},
+                  {generator_input_name(GeneratorInput::type_expression), GeneratorInput::type_expression},
+                  {generator_input_name(GeneratorInput::files), GeneratorInput::files}},
                  generator.input);
         }
       } else {

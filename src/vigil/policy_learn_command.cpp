@@ -272,11 +272,29 @@ class Learner {
     out += "\n";
     std::string body = base_text;
     if (!generators_.empty()) {
-      std::set<std::string> listed(base_.trust.generators.begin(), base_.trust.generators.end());
+      // The base's generators written back: "builtin" for the built-in
+      // list, when the base has it whole, and each other one as a glob or,
+      // for another input than the program's, a table.
+      std::set<std::string> listed;
       std::string line = "generators = [";
       bool first = true;
-      for (const std::string& glob : base_.trust.generators) {
-        line += (first ? "" : ", ") + toml_string(glob);
+      std::vector<Generator> builtin = builtin_generators();
+      bool has_builtin = std::all_of(builtin.begin(), builtin.end(), [&](const Generator& known) {
+        return std::find(base_.trust.generators.begin(), base_.trust.generators.end(), known) !=
+               base_.trust.generators.end();
+      });
+      if (has_builtin) {
+        line += "\"builtin\"";
+        first = false;
+      }
+      for (const Generator& known : base_.trust.generators) {
+        listed.insert(known.files);
+        if (has_builtin && std::find(builtin.begin(), builtin.end(), known) != builtin.end()) continue;
+        line += first ? "" : ", ";
+        line += known.input == GeneratorInput::program
+                    ? toml_string(known.files)
+                    : "{ files = " + toml_string(known.files) + ", input = \"" +
+                          std::string(generator_input_name(known.input)) + "\" }";
         first = false;
       }
       for (const auto& [path, seen] : generators_) {

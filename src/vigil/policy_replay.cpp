@@ -517,7 +517,7 @@ void PolicyReplay::judge_provenance(RecordedProcess& process) {
   if (!verified && judged.has_site && judged.site_verified) {
     // A generator the policy names, at a call site replay verified.
     bool generator = std::any_of(policy_.trust.generators.begin(), policy_.trust.generators.end(),
-                                 [&](const std::string& glob) { return glob_match(glob, judged.site_file); });
+                                 [&](const Generator& known) { return glob_match(known.files, judged.site_file); });
     if (generator) verified = true;
   }
   simdjson::dom::element value;
