@@ -174,7 +174,11 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
     CodeFileSlice slice = source.kind == ValueKind::bytes ? find_in_recent_code_file(source.text) : CodeFileSlice{};
     bool no_frame = site_file.kind == ValueKind::missing;
     auto known = compiles && is_text(name) ? files_.find(std::string(name.text)) : files_.end();
-    if (slice.path != nullptr && (!compiles || slice.offset == 0)) {
+    if (compiles && no_frame && !bootstrap_command_.empty() && source.kind == ValueKind::bytes &&
+        source.text == bootstrap_command_) {
+      bootstrap_command_.clear();
+      found = {true, "bootstrap", {}, false};
+    } else if (slice.path != nullptr && (!compiles || slice.offset == 0)) {
       // A compile takes a whole source file; a .pyc's code is its tail.
       found = {slice.trusted, "file", *slice.path, !slice.trusted};
     } else if (known != files_.end() && (source.kind == ValueKind::none || no_frame)) {

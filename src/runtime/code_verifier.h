@@ -22,6 +22,7 @@ struct Provenance {
   bool verified = false;
   // "file": the bytes of a code file; "generator": a verified generator
   // (dataclasses, namedtuple); "frozen": CPython's own frozen modules;
+  // "bootstrap": the -c text of multiprocessing's own bootstrap command;
   // "compile": a verified compile or .pyc gave the code object its file
   // name; null: unknown.
   const char* origin = nullptr;
@@ -58,6 +59,11 @@ class CodeVerifier {
   // frame is not CPython's own bootstrap.
   void interpreter_ready() { ready_ = true; }
 
+  // The -c text is one of multiprocessing's bootstrap commands
+  // (bootstrap_command.h): CPython's one compile of exactly that text, with
+  // no Python frame, counts as verified.
+  void expect_bootstrap_command(std::string text) { bootstrap_command_ = std::move(text) + "\n"; }
+
  private:
   std::optional<Provenance> exec_provenance(PyCodeObject* code) const;
   // Whether code named `file` was verified, if the name is known at all.
@@ -77,6 +83,8 @@ class CodeVerifier {
   Names files_;
   Names compiled_;
   bool ready_ = false;
+  // As CPython compiles it, with its newline; empty once compiled.
+  std::string bootstrap_command_;
 };
 
 }  // namespace vigil

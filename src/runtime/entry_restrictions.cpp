@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kStartEvent = "vigil.start";
 
 const Rule* violated_route(const Policy& policy, const EntryPoint& entry) {
-  if (entry.mode == "command") return find_entry_rule(policy, "command");
+  if (entry.mode == "command" && entry.bootstrap.empty()) return find_entry_rule(policy, "command");
   if (entry.mode == "module") return find_entry_rule(policy, "module");
   if (entry.mode == "stdin") return find_entry_rule(policy, "stdin");
   if (entry.mode == "interactive") return find_entry_rule(policy, "interactive");

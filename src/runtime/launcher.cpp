@@ -1,6 +1,7 @@
 #include "launcher.h"
 
 #include "audit_hook.h"
+#include "bootstrap_command.h"
 #include "code_verifier.h"
 #include "entry_restrictions.h"
 #include "exit_status.h"
@@ -191,6 +192,9 @@ int run_python(int argc, char** argv) {
   auto selection = select_policy(error);
   if (!selection) return refuse(error);
   PolicyIdentity identity = identity_of(*selection);
+  if (entry.mode == "command" && selection->policy.entry.multiprocessing) {
+    entry.bootstrap = multiprocessing_bootstrap(entry.target).value_or("");
+  }
   StartInfo start;
   start.argv.assign(argv, argv + argc);
   start.exe = current_executable();
@@ -229,12 +233,14 @@ int run_python(int argc, char** argv) {
                                         selection->locked, error);
     if (!database) return refuse(error);
     verifier = new CodeVerifier(trust, std::move(database));
+    if (!entry.bootstrap.empty()) verifier->expect_bootstrap_command(entry.target);
     // Bytecode written now would be untrusted: it never counts, so it is
     // never written.
     config.get()->write_bytecode = 0;
   }
   start.inherited_facts = take_inherited_facts();
-  ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "", entry.mode};
+  ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "",
+                       entry.bootstrap.empty() ? entry.mode : "bootstrap"};
   auto* engine = new PolicyEngine(std::move(selection->policy), std::move(process));
   engine->inherit(start.inherited_facts);
   auto* recorder = new Recorder(std::move(sink), std::move(start), std::move(hmac_key));
