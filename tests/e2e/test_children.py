@@ -1,0 +1,103 @@
+"""Children of a trusted program under policies/strict.toml: multiprocessing
+under every start method, concurrent.futures and subprocess run as under
+python3, a refused child never makes its parent loop, and every refusal
+says who refused and where to look (issue 21, items 2 and 3)."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import STOCK_PYTHON, STOCK_VERSION, VIGIL_PYTHON, alerts, assert_contract
+
+POOL = """
+import multiprocessing, sys
+def square(x):
+    return x * x
+if __name__ == "__main__":
+    multiprocessing.set_start_method(sys.argv[1])
+    with multiprocessing.Pool(2) as pool:
+        print(pool.map(square, range(8)))
+    process = multiprocessing.Process(target=square, args=(3,))
+    process.start()
+    process.join()
+    print("exit", process.exitcode)
+"""
+
+EXECUTOR = """
+import concurrent.futures, multiprocessing, sys
+def cube(x):
+    return x ** 3
+if __name__ == "__main__":
+    context = multiprocessing.get_context(sys.argv[1]) if len(sys.argv) > 1 else None
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as executor:
+        print(sorted(executor.map(cube, range(6))))
+"""
+
+
+def stock(args, cwd):
+    return subprocess.run([STOCK_PYTHON, *args], capture_output=True, timeout=120, cwd=cwd)
+
+
+def under_strict(vigil_run, strict, args, timeout=120):
+    return vigil_run(args, env={"VIGIL_POLICY": strict.path}, timeout=timeout)
+
+
+def starts(records):
+    return [r for r in records if r["kind"] == "start"]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_a_pool_runs_as_under_python3(vigil_run, strict, script, tmp_path, method):
+    path = script(POOL, "pool.py")
+    strict.trust(path)
+    expected = stock([path, method], tmp_path)
+    run = under_strict(vigil_run, strict, [path, method])
+    assert (run.returncode, run.stdout) == (expected.returncode, expected.stdout), run.stderr
+    assert expected.stdout.startswith(b"[0, 1, 4, 9, 16, 25, 36, 49]\n")
+    records = run.records
+    assert_contract(records)
+    assert not alerts(records, "entry.command") and not alerts(records, "trust.provenance")
+    helpers = {s["entry"].get("bootstrap") for s in starts(records) if s["entry"]["mode"] == "command"}
+    expected_helpers = {"fork": set(),
+                        "spawn": {"multiprocessing.spawn", "multiprocessing.resource_tracker"},
+                        "forkserver": {"multiprocessing.forkserver", "multiprocessing.resource_tracker"}}[method]
+    assert helpers == expected_helpers
+
+
+@pytest.mark.parametrize("method", [None, "spawn"])
+def test_a_process_pool_executor_runs_as_under_python3(vigil_run, strict, script, tmp_path, method):
+    path = script(EXECUTOR, "executor.py")
+    strict.trust(path)
+    args = [path] + ([method] if method else [])
+    expected = stock(args, tmp_path)
+    run = under_strict(vigil_run, strict, args)
+    assert (run.returncode, run.stdout) == (expected.returncode, expected.stdout), run.stderr
+    assert expected.stdout == b"[0, 1, 8, 27, 64, 125]\n"
+
+
+def test_a_trusted_script_runs_another_with_vigil_python(vigil_run, strict, script, tmp_path):
+    child = script("import sys\nprint('child', sys.argv[1])\nsys.exit(3)\n", "child.py")
+    parent = script("import subprocess, sys\n"
+                    "done = subprocess.run([sys.executable, sys.argv[1], 'hello'], capture_output=True)\n"
+                    "print(done.returncode, done.stdout.decode().strip())\n", "parent.py")
+    strict.trust(child, parent)
+    run = under_strict(vigil_run, strict, [parent, child])
+    assert run.returncode == 0 and run.stdout == b"3 child hello\n", run.stderr
+    assert stock([parent, child], tmp_path).stdout == b"3 child hello\n"
+    assert [s["entry"]["mode"] for s in starts(run.records)] == ["file", "file"]
+
+
+@pytest.mark.parametrize("command", [
+    "from multiprocessing.spawn import spawn_main; spawn_main(pipe_handle=0); print('ran')",
+    "print('ran'); from multiprocessing.resource_tracker import main;main(0)",
+    "from multiprocessing.resource_tracker import main;main(__import__('os').system('echo ran'))",
+])
+def test_a_command_that_mimics_the_bootstrap_is_still_a_command(vigil_run, strict, command):
+    run = under_strict(vigil_run, strict, ["-c", command])
+    assert run.returncode == 78 and b"ran" not in run.stdout
+    assert b"(rule entry.command)" in run.stderr
+    start = starts(run.records)[0]
+    assert start["entry"]["mode"] == "command" and "bootstrap" not in start["entry"]
+    assert alerts(run.records, "entry.command")
