@@ -13,6 +13,7 @@
 #include "py_ref.h"
 #include "python_arguments.h"
 #include "python_internals.h"
+#include "refusal_hint.h"
 #include "transcripts.h"
 
 #include <algorithm>
@@ -91,6 +92,8 @@ struct OpeningCodeState {
   const FileTrust* trust = nullptr;
 };
 thread_local OpeningCodeState t_opening_code;
+// The message of the last denial raised on this thread.
+thread_local std::string t_last_denial;
 constexpr std::string_view kOpenCodeEvent = "vigil.open_code";
 
 struct ThreadId {
@@ -232,8 +235,9 @@ bool is_probe(const char* event, PyObject* args, unsigned long long nonce) {
 // returns None, so the caller would never learn; a BaseException that is
 // not an Exception reaches it.
 void raise_denial(Registration& registration, std::string_view event, PyObject* args, const Rule& rule,
-                  std::string_view detail) {
-  std::string message = "vigil: " + rule_message(rule, event, detail) + " (rule " + rule.id + ")";
+                  std::string_view detail, std::string_view hint) {
+  std::string message = "vigil: " + with_rule_and_hint(rule_message(rule, event, detail), rule, hint);
+  t_last_denial = message;
   if (event == "sys.addaudithook") {
     if (registration.hook_denied_type == nullptr) {
       registration.hook_denied_type = PyErr_NewException("vigil.AuditHookDenied", PyExc_BaseException, nullptr);
@@ -262,6 +266,18 @@ struct Findings {
   bool writes = false;
   bool opening_code = false;
 };
+
+// The file a trust rule refused, for the refusal's hint.
+std::string_view untrusted_file(const Registration& registration, const Rule& rule, const Findings& findings) {
+  if (&rule == registration.trust_code_rule && findings.code_file != nullptr) return findings.code_file->path;
+  if (&rule == registration.trust_native_rule && findings.native) return findings.native->path;
+  return {};
+}
+
+std::string hint_for(const Registration& registration, const Rule& rule, std::string_view event,
+                     const Findings& findings) {
+  return refusal_hint(registration.engine->policy(), rule, event, untrusted_file(registration, rule, findings));
+}
 
 // Events on the way of an import, where a swapped import path shows.
 bool passes_import_plumbing(std::string_view event, const Findings& findings) {
@@ -530,6 +546,10 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
         JsonText alert(members, true);
         const Rule& rule = *verdict.alerts[i];
         append_alert_members(alert, rule, name, verdict.enforced, seq, verdict.detail_of(rule), verdict.subjects[i]);
+        if (verdict.enforced && rule.action >= Action::deny) {
+          alert.key("hint");
+          alert.string(hint_for(registration, rule, name, findings));
+        }
         registration.engine->append_prerequisites(alert, rule);
         registration.engine->append_because(alert, rule);
         recorder.emit("alert", members, {name, rule.id, static_cast<int>(rule.severity)});
@@ -550,7 +570,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
         recorder.write_stop(128 + SIGKILL);
         kill(getpid(), SIGKILL);
       }
-      raise_denial(registration, name, args, rule, verdict.detail_of(rule));
+      raise_denial(registration, name, args, rule, verdict.detail_of(rule), hint_for(registration, rule, name, findings));
       result = -1;
     }
   } catch (const std::bad_alloc&) {
@@ -762,6 +782,12 @@ bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* 
 
 OpeningCode::OpeningCode(const FileTrust* trust) { t_opening_code = {true, trust}; }
 OpeningCode::~OpeningCode() { t_opening_code = {}; }
+
+const std::string& AuditHook::last_denial() { return t_last_denial; }
+
+void AuditHook::set_stop_reason(std::string reason) {
+  if (g_registration != nullptr) g_registration->recorder->set_stop_reason(std::move(reason));
+}
 
 CodeVerifier* AuditHook::verifier() { return g_registration != nullptr ? g_registration->verifier : nullptr; }
 

@@ -57,6 +57,21 @@ FileTrust CodeVerifier::check_code_file(int fd, std::string_view bytes, bool run
   return check_file(fd, bytes, sources_, ask_kernel);
 }
 
+FileTrust CodeVerifier::check_code_path(const std::string& path) const {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return unreadable(path, errno);
+  FileBytes bytes;
+  if (!read_whole_file(fd, bytes)) {
+    int error = errno;
+    close(fd);
+    return unreadable(path, error);
+  }
+  FileTrust trust = check_code_file(fd, bytes.view(), false);
+  close(fd);
+  trust.path = path;
+  return trust;
+}
+
 bool CodeVerifier::refuses_bytecode(std::string_view path) const {
   return settings_.bytecode == TrustSettings::Bytecode::refuse && path.ends_with(".pyc");
 }

@@ -41,6 +41,9 @@ class CodeVerifier {
   // script on the command line.
   FileTrust check_code_file(int fd, std::string_view bytes, bool run_directly) const;
   bool refuses_bytecode(std::string_view path) const;
+  // The file at `path` as a module would be checked (a file that cannot be
+  // read is not trusted).
+  FileTrust check_code_path(const std::string& path) const;
   // A file Python opened as code, under the name its code objects carry.
   void remember_code_file(std::string_view path, bool trusted);
 

@@ -2,6 +2,7 @@
 
 #include "decision_record.h"
 #include "python_internals.h"
+#include "refusal_hint.h"
 
 #include <unistd.h>
 
@@ -20,10 +21,15 @@ const Rule* violated_route(const Policy& policy, const EntryPoint& entry) {
   return nullptr;
 }
 
-void write_alert(Recorder& recorder, const Rule& rule, bool enforced, std::uint64_t start_seq) {
+void write_alert(Recorder& recorder, const Rule& rule, bool enforced, std::uint64_t start_seq,
+                 std::string_view hint = {}, std::string_view detail = {}) {
   std::string members;
   JsonText json(members, true);
-  append_alert_members(json, rule, kStartEvent, enforced, start_seq);
+  append_alert_members(json, rule, kStartEvent, enforced, start_seq, detail);
+  if (!hint.empty()) {
+    json.key("hint");
+    json.string(hint);
+  }
   recorder.emit("alert", members, {kStartEvent, rule.id, static_cast<int>(rule.severity)});
 }
 
@@ -50,8 +56,9 @@ std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoin
     const Rule* route = violated_route(policy, entry);
     if (route == nullptr && entry.inspect) route = find_entry_rule(policy, "inspect");
     if (route != nullptr) {
-      write_alert(recorder, *route, true, start_seq);
-      return route->message + " (rule " + route->id + ")";
+      std::string hint = refusal_hint(policy, *route, kStartEvent);
+      write_alert(recorder, *route, true, start_seq, hint);
+      return with_rule_and_hint(route->message, *route, hint);
     }
   }
   if (const Rule* environment = find_entry_rule(policy, "environment")) {
@@ -72,6 +79,11 @@ std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoin
 
 void restrict_running_interpreter(const PolicyEngine& engine) {
   if (engine.enforcing() && !engine.policy().entry.interactive) vigil_ignore_environment_from_now_on();
+}
+
+void report_start_refusal(const PolicyEngine& engine, std::string_view rule_id, std::string_view detail,
+                          std::string_view hint, Recorder& recorder, std::uint64_t start_seq) {
+  if (const Rule* rule = find_rule(engine.policy(), rule_id)) write_alert(recorder, *rule, true, start_seq, hint, detail);
 }
 
 void report_ignored_overrides(const PolicyIdentity& policy, Recorder& recorder, std::uint64_t start_seq) {

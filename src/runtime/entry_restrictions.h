@@ -24,6 +24,11 @@ std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoin
 // policy forbids the REPL.
 void restrict_running_interpreter(const PolicyEngine& engine);
 
+// The alert of rule `rule_id` refusing the whole run at start, with what
+// was found (`detail`) and what to run (`hint`).
+void report_start_refusal(const PolicyEngine& engine, std::string_view rule_id, std::string_view detail,
+                          std::string_view hint, Recorder& recorder, std::uint64_t start_seq);
+
 // Alerts that the locked system policy ignored VIGIL_POLICY or VIGIL_LOG.
 void report_ignored_overrides(const PolicyIdentity& policy, Recorder& recorder, std::uint64_t start_seq);
 

@@ -3,6 +3,7 @@
 #include "audit_hook.h"
 #include "bootstrap_command.h"
 #include "code_verifier.h"
+#include "default_policy.h"
 #include "entry_restrictions.h"
 #include "exit_status.h"
 #include "file_io.h"
@@ -161,6 +162,39 @@ void fall_back_to(FileSink& sink, std::vector<LogChoice> rest) {
   });
 }
 
+// Under enforcement, trust sources that vouch for none of the standard
+// library make CPython die in init_fs_encoding with a fatal error and a
+// traceback that says nothing of Vigil. Found before it starts: the
+// encodings package (its source, or its .pyc where bytecode is verified)
+// is not trusted. Empty `file` when it is, or is not found.
+struct UntrustedStandardLibrary {
+  std::string file;
+  std::string reason;
+  std::string build_command;  // what to run
+};
+
+UntrustedStandardLibrary untrusted_standard_library(const CodeVerifier& verifier) {
+  // PyConfig_Read no longer computes the search path (3.11); the standard
+  // library is where the CPython vigil-python embeds keeps it.
+  std::string source = std::string(kStdlibDirectory) + "/encodings/__init__.py";
+  if (access(source.c_str(), F_OK) != 0) return {};
+  FileTrust trust = verifier.check_code_path(source);
+  if (trust.trusted) return {};
+  std::string bytecode = std::string(kStdlibDirectory) + "/encodings/__pycache__/__init__.cpython-" + std::to_string(PY_MAJOR_VERSION) +
+                         std::to_string(PY_MINOR_VERSION) + ".pyc";
+  if (!verifier.refuses_bytecode(bytecode) && access(bytecode.c_str(), F_OK) == 0 &&
+      verifier.check_code_path(bytecode).trusted) {
+    return {};
+  }
+  const TrustSettings& settings = verifier.settings();
+  std::string output = "/etc/vigil/trust.d/stdlib.trust";
+  if (settings.database && !settings.database_paths.empty()) {
+    const std::string& first = settings.database_paths.front();
+    output = first.ends_with(".trust") ? first : first + "/stdlib.trust";
+  }
+  return {source, trust.reason, "vigil trust build -o " + output + " " + kStdlibDirectory};
+}
+
 int refuse(const std::string& why) {
   std::fprintf(stderr, "vigil-python: refusing to run: %s\n", why.c_str());
   return kRefusedExitStatus;
@@ -271,6 +305,16 @@ int run_python(int argc, char** argv) {
   if (!refusal.empty()) {
     recorder->set_stop_reason("entry refused by the policy");
     return refuse(refusal);
+  }
+  if (enforcing && verifier != nullptr) {
+    UntrustedStandardLibrary untrusted = untrusted_standard_library(*verifier);
+    if (!untrusted.file.empty()) {
+      std::string detail = "the policy's trust sources vouch for none of the standard library (" + untrusted.file +
+                           ": " + untrusted.reason + ")";
+      report_start_refusal(*engine, kTrustCodeRule, detail, untrusted.build_command, *recorder, start_seq);
+      recorder->set_stop_reason("the trust sources vouch for none of the standard library");
+      return refuse(detail + "; build the trust database first: " + untrusted.build_command);
+    }
   }
   if (!AuditHook::install(*recorder, *engine, verifier, RenderLimits{}) || !OpenCodeHook::install()) {
     recorder->set_stop_reason("hooks could not be installed");
