@@ -101,3 +101,60 @@ def test_a_command_that_mimics_the_bootstrap_is_still_a_command(vigil_run, stric
     start = starts(run.records)[0]
     assert start["entry"]["mode"] == "command" and "bootstrap" not in start["entry"]
     assert alerts(run.records, "entry.command")
+
+
+# Item 3: every refusal names Vigil, the rule and where to learn more.
+
+def test_a_refused_command_names_vigil_the_rule_and_the_explanation(vigil_run, strict):
+    run = under_strict(vigil_run, strict, ["-c", "print('ran')"])
+    assert run.returncode == 78 and run.stdout == b""
+    hint = f"vigil policy explain {strict.path} --entry command -- cpython.run_command"
+    assert run.stderr.decode() == ("vigil-python: refusing to run: running code given with -c is not allowed "
+                                   f"(rule entry.command); see `{hint}`\n")
+    assert alerts(run.records, "entry.command")[0]["hint"] == hint
+    explained = subprocess.run(hint.split(), capture_output=True, text=True,
+                               env={**os.environ, "PATH": f"{Path(VIGIL_PYTHON).parent}:{os.environ['PATH']}"})
+    assert "deny by entry.command" in explained.stdout, explained.stderr
+
+
+def test_an_untrusted_module_and_a_denied_import_say_where_to_look(vigil_run, strict, script):
+    script("VALUE = 1\n", "helper.py")
+    main = script("try:\n    import helper\nexcept PermissionError as error:\n    print(error)\n"
+                  "try:\n    import ctypes\nexcept PermissionError as error:\n    print(error)\n", "main.py")
+    strict.trust(main)
+    run = under_strict(vigil_run, strict, [main])
+    assert run.returncode == 0, run.stderr
+    helper = str(Path(main).parent / "helper.py")
+    assert run.stdout.decode().splitlines() == [
+        f"vigil: code file is not trusted: {helper}: no trust source vouches for its SHA-256 (rule trust.code); "
+        f"see `vigil trust status --policy {strict.path} {helper}`",
+        f"vigil: ctypes is not allowed (rule ctypes); see `vigil policy explain {strict.path} -- import`",
+    ]
+    assert [a["hint"] for a in alerts(run.records, "ctypes")] == [f"vigil policy explain {strict.path} -- import"]
+    status = subprocess.run([str(Path(VIGIL_PYTHON).parent / "vigil"), "trust", "status", "--policy", strict.path,
+                             helper], capture_output=True, text=True)
+    assert status.returncode == 1 and "verdict   not trusted" in status.stdout
+
+
+def test_trust_sources_that_vouch_for_nothing_refuse_at_start_in_one_line(vigil_run, tmp_path, script):
+    """strict.toml on a fresh host, before `vigil trust build`."""
+    empty = tmp_path / "trust.d"
+    empty.mkdir()
+    policy = tmp_path / "fresh.toml"
+    policy.write_text((Path(__file__).parents[2] / "policies" / "strict.toml").read_text()
+                      .replace('database = ["/etc/vigil/trust.d"]', f'database = ["{empty}"]'))
+    main = script("print('ran')\n")
+    run = vigil_run([main], env={"VIGIL_POLICY": str(policy)})
+    stdlib = "/usr/lib/python%d.%d" % STOCK_VERSION
+    assert run.returncode == 78 and run.stdout == b""
+    assert run.stderr.decode() == (
+        "vigil-python: refusing to run: the policy's trust sources vouch for none of the standard library "
+        f"({stdlib}/encodings/__init__.py: no trust source vouches for its SHA-256); build the trust database "
+        f"first: vigil trust build -o {empty}/stdlib.trust {stdlib}\n")
+    records = run.records
+    assert [r["kind"] for r in records if r["kind"] != "alert"] == ["start", "stop"]
+    refusal = alerts(records, "trust.code")[0]
+    assert refusal["event"] == "vigil.start" and refusal["enforced"] is True
+    assert refusal["hint"] == f"vigil trust build -o {empty}/stdlib.trust {stdlib}"
+    assert records[-1]["status"] == 78
+    assert records[-1]["reason"] == "the trust sources vouch for none of the standard library"
