@@ -24,8 +24,10 @@ class AuditHook {
   // The registered verifier, for the open-code hook and the script reader.
   static CodeVerifier* verifier();
   // The message of the last PermissionError (or other refusal) the hook
-  // raised on this thread, "vigil: … (rule ID); see `…`".
+  // raised, "vigil: … (rule ID); see `…`"; empty when it raised none.
   static const std::string& last_denial();
+  // The first: what a run that a refusal ended was refused by.
+  static const std::string& first_denial();
   // The reason the stop record gives.
   static void set_stop_reason(std::string reason);
   // After initialisation: raises a private event with a random nonce and

@@ -13,13 +13,6 @@ namespace {
 
 constexpr std::string_view kStartEvent = "vigil.start";
 
-const Rule* violated_route(const Policy& policy, const EntryPoint& entry) {
-  if (entry.mode == "command" && entry.bootstrap.empty()) return find_entry_rule(policy, "command");
-  if (entry.mode == "module") return find_entry_rule(policy, "module");
-  if (entry.mode == "stdin") return find_entry_rule(policy, "stdin");
-  if (entry.mode == "interactive") return find_entry_rule(policy, "interactive");
-  return nullptr;
-}
 
 void write_alert(Recorder& recorder, const Rule& rule, bool enforced, std::uint64_t start_seq,
                  std::string_view hint = {}, std::string_view detail = {}) {
@@ -46,6 +39,16 @@ std::string python_variables_set() {
 
 }  // namespace
 
+const Rule* refused_entry(const Policy& policy, const EntryPoint& entry) {
+  const Rule* route = nullptr;
+  if (entry.mode == "command" && entry.bootstrap.empty()) route = find_entry_rule(policy, "command");
+  if (entry.mode == "module") route = find_entry_rule(policy, "module");
+  if (entry.mode == "stdin") route = find_entry_rule(policy, "stdin");
+  if (entry.mode == "interactive") route = find_entry_rule(policy, "interactive");
+  if (route == nullptr && entry.inspect) route = find_entry_rule(policy, "inspect");
+  return route;
+}
+
 std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoint& entry, PyConfig& config,
                                      Recorder& recorder, std::uint64_t start_seq) {
   const Policy& policy = engine.policy();
@@ -53,9 +56,7 @@ std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoin
   // In audit mode the routes are left open; the entry rules alert when
   // their cpython.run_* events fire.
   if (enforcing) {
-    const Rule* route = violated_route(policy, entry);
-    if (route == nullptr && entry.inspect) route = find_entry_rule(policy, "inspect");
-    if (route != nullptr) {
+    if (const Rule* route = refused_entry(policy, entry)) {
       std::string hint = refusal_hint(policy, *route, kStartEvent);
       write_alert(recorder, *route, true, start_seq, hint);
       return with_rule_and_hint(route->message, *route, hint);

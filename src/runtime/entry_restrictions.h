@@ -13,6 +13,11 @@
 
 namespace vigil {
 
+// The [entry] rule that refuses `entry` under an enforcing `policy`, if
+// any: the route (-c that is not a bootstrap command, -m, stdin, the REPL)
+// or, after a program, the REPL of -i.
+const Rule* refused_entry(const Policy& policy, const EntryPoint& entry);
+
 // Writes the alerts for what the policy restricts about this start and, in
 // enforce mode, applies the restrictions to `config`. Returns the reason
 // to refuse to start, or an empty string.

@@ -2,6 +2,7 @@
 
 #include "audit_hook.h"
 #include "bootstrap_command.h"
+#include "child_refusals.h"
 #include "code_verifier.h"
 #include "default_policy.h"
 #include "entry_restrictions.h"
@@ -78,9 +79,17 @@ EntryPoint entry_point(const PyConfig& config) {
 
 // Runs for every exit() of this process or of a forked child that returns:
 // the status is the one the process really exits with.
+// Why vigil-python refused to run this program, once it has.
+std::string g_refusal;
+
 void write_stop_at_exit(int exit_status, void* recorder) {
   AuditHook::check_liveness("at exit");
   static_cast<Recorder*>(recorder)->write_stop(exit_status);
+  // A run a refusal ended: refused at start, or failed after a denial.
+  const std::string& denial = AuditHook::first_denial();
+  bool refused = exit_status == kRefusedExitStatus || (exit_status != 0 && !denial.empty());
+  tally_for_parent(refused, g_refusal.empty() ? std::string_view(denial) : std::string_view(g_refusal));
+  forget_own_tally();
 }
 
 PolicyIdentity identity_of(const PolicySelection& selection) {
@@ -196,6 +205,7 @@ UntrustedStandardLibrary untrusted_standard_library(const CodeVerifier& verifier
 }
 
 int refuse(const std::string& why) {
+  g_refusal = why;
   std::fprintf(stderr, "vigil-python: refusing to run: %s\n", why.c_str());
   return kRefusedExitStatus;
 }
@@ -255,6 +265,7 @@ int run_python(int argc, char** argv) {
   assess_protections(start, selection->policy.sinks);
   std::string log_path = start.log;
   std::string log_directory = parent_directory(log_path);
+  set_tally_directory(log_directory);
   // The engine and the recorder live as long as the process: SystemExit
   // leaves through exit() from inside Py_RunMain, and the stop record is
   // written by the exit handler.

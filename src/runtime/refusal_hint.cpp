@@ -1,5 +1,7 @@
 #include "refusal_hint.h"
 
+#include <unistd.h>
+
 namespace vigil {
 namespace {
 
@@ -28,8 +30,13 @@ std::string refusal_hint(const Policy& policy, const Rule& rule, std::string_vie
   if (!untrusted_file.empty()) {
     return "vigil trust status --policy " + policy_argument(policy) + " " + shell_word(untrusted_file);
   }
+  // Vigil's own rules are not in the policy: the alerts of this process
+  // and its children say what happened.
+  if (rule.id.starts_with("vigil.")) return "vigil log -k alert --tree " + std::to_string(getpid());
   std::string hint = "vigil policy explain " + policy_argument(policy);
-  if (rule.id.starts_with(kEntryRulePrefix) && event == "vigil.start" && !rule.events.empty()) {
+  // An [entry] rule is explained on its own event, whether it refused the
+  // start (vigil.start) or a child's start in the parent.
+  if (rule.id.starts_with(kEntryRulePrefix) && !rule.events.empty()) {
     std::string_view route = std::string_view(rule.id).substr(kEntryRulePrefix.size());
     event = rule.events.front();
     if (route == "command" || route == "module" || route == "stdin" || route == "interactive") {

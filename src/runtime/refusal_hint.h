@@ -12,7 +12,8 @@ namespace vigil {
 
 // `vigil trust status --policy P FILE` when `untrusted_file` is the file a
 // trust rule refused; `vigil policy explain P [--entry MODE] -- EVENT` for
-// any other rule (an [entry] rule's own event in place of vigil.start).
+// any other rule of the policy (an [entry] rule on its own event, with the
+// entry it needs); `vigil log -k alert --tree PID` for Vigil's own (vigil.*).
 std::string refusal_hint(const Policy& policy, const Rule& rule, std::string_view event,
                          std::string_view untrusted_file = {});
 
