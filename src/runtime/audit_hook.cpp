@@ -797,6 +797,7 @@ OpeningCode::OpeningCode(const FileTrust* trust) { t_opening_code = {true, trust
 OpeningCode::~OpeningCode() { t_opening_code = {}; }
 
 const std::string& AuditHook::first_denial() { return g_first_denial; }
+void AuditHook::forget_start_up_denials() { g_first_denial.clear(); }
 const std::string& AuditHook::last_denial() { return g_last_denial; }
 
 void AuditHook::set_stop_reason(std::string reason) {

@@ -26,8 +26,12 @@ class AuditHook {
   // The message of the last PermissionError (or other refusal) the hook
   // raised, "vigil: … (rule ID); see `…`"; empty when it raised none.
   static const std::string& last_denial();
-  // The first: what a run that a refusal ended was refused by.
+  // The first since start-up: what a run that a refusal ended was refused
+  // by.
   static const std::string& first_denial();
+  // After initialisation: what site skipped (.pth files, sitecustomize)
+  // ends no run.
+  static void forget_start_up_denials();
   // The reason the stop record gives.
   static void set_stop_reason(std::string reason);
   // After initialisation: raises a private event with a random nonce and

@@ -356,6 +356,7 @@ int run_python(int argc, char** argv) {
                          start_seq);
   }
   if (verifier != nullptr) verifier->interpreter_ready();
+  AuditHook::forget_start_up_denials();
   restrict_running_interpreter(*engine);
   return Py_RunMain();
 }

@@ -158,3 +158,88 @@ def test_trust_sources_that_vouch_for_nothing_refuse_at_start_in_one_line(vigil_
     assert refusal["hint"] == f"vigil trust build -o {empty}/stdlib.trust {stdlib}"
     assert records[-1]["status"] == 78
     assert records[-1]["reason"] == "the trust sources vouch for none of the standard library"
+
+
+# A refused child never makes its parent loop.
+
+def test_a_child_the_policy_will_refuse_fails_in_the_parent(vigil_run, strict, script):
+    main = script("import subprocess, sys\n"
+                  "try:\n    subprocess.run([sys.executable, '-c', 'print(1)'])\n"
+                  "except PermissionError as error:\n    print(error)\n"
+                  "done = subprocess.run([sys.executable, '-c', 'print(2)'], capture_output=True,\n"
+                  "                      env={'VIGIL_POLICY': 'default', 'VIGIL_LOG': sys.argv[1]})\n"
+                  "print(done.returncode, done.stdout)\n", "main.py")
+    strict.trust(main)
+    other_log = Path(main).parent / "other.jsonl"
+    run = under_strict(vigil_run, strict, [main, str(other_log)])
+    assert run.returncode == 0, run.stderr
+    hint = f"vigil policy explain {strict.path} --entry command -- cpython.run_command"
+    assert run.stdout.decode().splitlines() == [
+        "vigil: running code given with -c is not allowed: the vigil-python this starts (-c print(1)) would be "
+        f"refused at start (rule entry.command); see `{hint}`",
+        # Under another policy the child is its own policy's business.
+        "0 b'2\\n'",
+    ]
+    records = run.records
+    assert len(starts(records)) == 1
+    refusal = alerts(records, "entry.command")[0]
+    assert refusal["event"] == "_posixsubprocess.fork_exec" and refusal["enforced"] is True
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_a_pool_whose_workers_the_policy_forbids_raises(vigil_run, strict, script, method):
+    """[entry] multiprocessing = false: the pool's own start fails, once."""
+    Path(strict.path).write_text(Path(strict.path).read_text().replace(
+        "command = false\n", "command = false\nmultiprocessing = false\n"))
+    path = script(POOL, "pool.py")
+    strict.trust(path)
+    run = under_strict(vigil_run, strict, [path, method], timeout=60)
+    assert run.returncode == 1 and run.stdout == b""
+    assert run.stderr.decode().splitlines()[-1].startswith(
+        "PermissionError: vigil: running code given with -c is not allowed: the vigil-python this starts "
+        "(-c from multiprocessing.")
+    assert len(starts(run.records)) == 1
+
+
+INITIALISED_POOL = """
+import multiprocessing, os, sys
+def initialise():
+    import helper
+def square(x):
+    return x * x
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")
+    pool = multiprocessing.Pool(2, initializer=initialise)
+    try:
+        print(pool.map_async(square, range(4)).get(timeout=20))
+    except multiprocessing.TimeoutError:
+        # The pool's worker thread is dead: closing the pool would wait for
+        # it for ever, as in python3 whenever that thread fails.
+        print("no result", flush=True)
+        os._exit(3)
+    pool.close()
+"""
+
+
+def test_a_pool_whose_workers_are_refused_unforeseeably_stops_starting_them(vigil_run, strict, script, tmp_path):
+    """Each worker imports a module the policy does not trust, which the
+    parent never imports: python3's pool replaces a worker that dies as it
+    starts for ever. The parent stops after kMaxRefusedInARow refused
+    workers; the pool's worker thread dies with the PermissionError, and
+    the result never comes."""
+    script("VALUE = 1\n", "helper.py")
+    path = script(INITIALISED_POOL, "pool.py")
+    strict.trust(path)
+    assert stock([path], tmp_path).stdout == b"[0, 1, 4, 9]\n"
+    run = under_strict(vigil_run, strict, [path], timeout=90)
+    assert run.returncode == 3 and run.stdout == b"no result\n", run.stderr
+    records = run.records
+    workers = [s for s in starts(records) if s["entry"].get("bootstrap") == "multiprocessing.spawn"]
+    assert 10 <= len(workers) <= 12
+    refused = alerts(records, "vigil.refused_children")
+    assert refused and refused[0]["pid"] == records[0]["pid"] and refused[0]["enforced"] is True
+    assert "the last 10 it started were refused, the last: vigil: code file is not trusted: " in refused[0]["message"]
+    assert b"(rule vigil.refused_children)" in run.stderr
+    # Beside the log; the parent's exit handler, which os._exit skips, would remove it.
+    tally, = tmp_path.glob(".vigil-children-*")
+    assert tally.read_text().splitlines()[-1].startswith("refused vigil: code file is not trusted: ")
