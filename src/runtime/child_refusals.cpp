@@ -34,6 +34,14 @@ std::string tally_path(long pid) {
   return g_directory + "/.vigil-children-" + std::to_string(pid) + "-" + started;
 }
 
+// A tally beside a log in a shared directory (/tmp) could have been put
+// there by another user to stop this process's children: only one of this
+// user's own counts.
+bool owned_by_this_user(int fd) {
+  struct stat status {};
+  return fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == geteuid();
+}
+
 bool parent_is_this_executable() {
   struct stat parent {};
   struct stat self {};
@@ -65,6 +73,10 @@ void tally_for_parent(bool refused, std::string_view why) {
   line += '\n';
   int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return;
+  if (!owned_by_this_user(fd)) {
+    close(fd);
+    return;
+  }
   // One write of a short line with O_APPEND: lines of children that end
   // together do not interleave.
   [[maybe_unused]] ssize_t written = write(fd, line.data(), line.size());
@@ -77,7 +89,11 @@ const Rule* refused_too_often(std::string& detail) {
   if (path.empty()) return nullptr;
   std::string text;
   std::string error;
-  if (!read_regular_file_up_to(path, 1 << 20, text, error)) return nullptr;
+  int fd = open_regular_file(path, O_NOFOLLOW, error);
+  if (fd < 0) return nullptr;
+  bool read = owned_by_this_user(fd) && read_up_to(fd, 1 << 20, text, error);
+  close(fd);
+  if (!read) return nullptr;
   // The lines from the last one back, while they are refusals.
   unsigned in_a_row = 0;
   std::string last;
