@@ -11,20 +11,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vigil {
 namespace {
 
 constexpr std::string_view kPolicyVariable = "VIGIL_POLICY";
-
-bool is_this_executable(const std::string& path) {
-  struct stat program {};
-  struct stat self {};
-  return stat(path.c_str(), &program) == 0 && stat("/proc/self/exe", &self) == 0 && program.st_dev == self.st_dev &&
-         program.st_ino == self.st_ino;
-}
 
 // How CPython's command line (Python/getopt.c) enters the interpreter;
 // nullopt when it stops before running anything (--help, --version) or

@@ -42,13 +42,6 @@ bool owned_by_this_user(int fd) {
   return fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == geteuid();
 }
 
-bool parent_is_this_executable() {
-  struct stat parent {};
-  struct stat self {};
-  std::string parent_exe = "/proc/" + std::to_string(getppid()) + "/exe";
-  return stat(parent_exe.c_str(), &parent) == 0 && stat("/proc/self/exe", &self) == 0 &&
-         parent.st_dev == self.st_dev && parent.st_ino == self.st_ino;
-}
 
 Rule make_rule() {
   Rule rule;
@@ -62,10 +55,17 @@ Rule make_rule() {
 
 }  // namespace
 
+bool is_this_executable(const std::string& path) {
+  struct stat program {};
+  struct stat self {};
+  return stat(path.c_str(), &program) == 0 && stat("/proc/self/exe", &self) == 0 && program.st_dev == self.st_dev &&
+         program.st_ino == self.st_ino;
+}
+
 void set_tally_directory(std::string directory) { g_directory = std::move(directory); }
 
 void tally_for_parent(bool refused, std::string_view why) {
-  if (!parent_is_this_executable()) return;
+  if (!is_this_executable("/proc/" + std::to_string(getppid()) + "/exe")) return;
   std::string path = tally_path(getppid());
   if (path.empty()) return;
   std::string line = refused ? std::string(kRefused) + std::string(why.substr(0, kMaxReasonLength)) : "ran";

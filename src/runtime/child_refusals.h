@@ -19,6 +19,10 @@ namespace vigil {
 
 inline constexpr unsigned kMaxRefusedInARow = 10;
 
+// Whether `path` is the file this process runs (vigil-python, by any name
+// or link).
+bool is_this_executable(const std::string& path);
+
 // Where this process's tallies live: the directory of its log.
 void set_tally_directory(std::string directory);
 
