@@ -23,6 +23,12 @@ TEST(BootstrapCommand, RecognisesTheCommandsCPythonWrites) {
                                       "['__main__', 'json.decoder'], sys_argv=sys.argv[1:], "
                                       "**{'sys_path': ['/a\\\\b'], 'main_path': None, 'authkey_r': 9})"),
             "multiprocessing.forkserver");
+  // As CPython 3.14 (Debian sid) started its forkserver.
+  EXPECT_EQ(multiprocessing_bootstrap("import sys; from multiprocessing.forkserver import main; main(11, 12, "
+                                      "['__main__'], sys_argv=sys.argv[1:], **{'sys_path': ['/srv', "
+                                      "'/usr/lib/python314.zip', '/usr/lib/python3.14'], 'main_path': "
+                                      "'/srv/cap.py', 'authkey_r': 14})"),
+            "multiprocessing.forkserver");
 }
 
 TEST(BootstrapCommand, AnythingElseIsACommand) {
