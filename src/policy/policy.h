@@ -127,6 +127,9 @@ struct Rule {
 // true keeps python3's behaviour.
 struct EntryRestrictions {
   bool command = true;        // -c
+  // With command = false: multiprocessing's own -c bootstrap commands
+  // (bootstrap_command.h) still run.
+  bool multiprocessing = true;
   bool module = true;         // -m
   bool stdin_program = true;  // a program read from stdin that is not a terminal
   bool interactive = true;    // the REPL, -i and PYTHONINSPECT

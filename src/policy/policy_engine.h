@@ -27,7 +27,7 @@ inline constexpr const char* kInheritedFactsVariable = "VIGIL_FACTS";
 struct ProcessFacts {
   long long uid = 0;
   std::string script;  // the file run, for entry mode "file"; empty otherwise
-  std::string entry;   // file, command, module, stdin or interactive
+  std::string entry;   // file, command, module, stdin, interactive or bootstrap
 };
 
 struct Verdict {

@@ -460,6 +460,7 @@ class Loader {
     };
     static constexpr Field kFields[] = {
         {"command", &EntryRestrictions::command},
+        {"multiprocessing", &EntryRestrictions::multiprocessing},
         {"module", &EntryRestrictions::module},
         {"stdin", &EntryRestrictions::stdin_program},
         {"interactive", &EntryRestrictions::interactive},
@@ -795,7 +796,7 @@ class Loader {
   // an entry mode): a test of another type, or an entry mode that does
   // not exist, could never hold and would only look like protection.
   void check_subject_values(const toml::node& node, const std::string& name, const Condition& condition) {
-    static constexpr std::string_view kEntryModes[] = {"file", "command", "module", "stdin", "interactive"};
+    static constexpr std::string_view kEntryModes[] = {"file", "command", "module", "stdin", "interactive", "bootstrap"};
     bool flag = condition.subject == Subject::site_verified || condition.subject == Subject::site_entry ||
                 condition.subject == Subject::process_socket_stdio;
     for (const Matcher& matcher : condition.matchers) {
@@ -813,7 +814,7 @@ class Loader {
         if (condition.subject == Subject::process_entry && compares) {
           const auto* mode = std::get_if<std::string>(&literal);
           if (mode == nullptr || std::find(std::begin(kEntryModes), std::end(kEntryModes), *mode) == std::end(kEntryModes)) {
-            error(node, quoted_key(name) + " is file, command, module, stdin or interactive");
+            error(node, quoted_key(name) + " is file, command, module, stdin, interactive or bootstrap");
             return;
           }
         }
@@ -1135,6 +1136,9 @@ void append_entry_rules(Policy& policy) {
   auto& rules = policy.rules;
   if (!entry.command) {
     rules.push_back(entry_rule("command", {"cpython.run_command"}, "running code given with -c is not allowed"));
+    // A process started by multiprocessing's own bootstrap command has the
+    // entry "bootstrap" when `multiprocessing` lets it run.
+    rules.back().conditions.push_back(equals_condition(Subject::process_entry, "entry", "command"));
   }
   if (!entry.module) {
     rules.push_back(entry_rule("module", {"cpython.run_module"}, "running a module with -m is not allowed"));

@@ -130,6 +130,10 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
   }
   json.key("inspect");
   json.boolean(info.entry.inspect);
+  if (!info.entry.bootstrap.empty()) {
+    json.key("bootstrap");
+    json.string(info.entry.bootstrap);
+  }
   json.end_object();
   json.key("log");
   json.string(info.log);

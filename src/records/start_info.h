@@ -14,6 +14,9 @@ struct EntryPoint {
   std::string mode;    // file, command, module, stdin or interactive
   std::string target;  // the script, the -c text or the module; empty otherwise
   bool inspect = false;  // -i or PYTHONINSPECT: a REPL follows the program
+  // For a -c command that is multiprocessing's own bootstrap, let through
+  // by [entry] multiprocessing: which helper it starts; empty otherwise.
+  std::string bootstrap;
 };
 
 struct PolicyIdentity {

@@ -1,6 +1,7 @@
 #include "audit_hook.h"
 
 #include "audited_wrappers.h"
+#include "child_entry.h"
 #include "code_verifier.h"
 #include "content_origins.h"
 #include "decision_record.h"
@@ -13,6 +14,7 @@
 #include "py_ref.h"
 #include "python_arguments.h"
 #include "python_internals.h"
+#include "refusal_hint.h"
 #include "transcripts.h"
 
 #include <algorithm>
@@ -91,6 +93,9 @@ struct OpeningCodeState {
   const FileTrust* trust = nullptr;
 };
 thread_local OpeningCodeState t_opening_code;
+// The messages of the first and the last denial raised (with the GIL held).
+std::string g_first_denial;
+std::string g_last_denial;
 constexpr std::string_view kOpenCodeEvent = "vigil.open_code";
 
 struct ThreadId {
@@ -235,8 +240,10 @@ bool is_probe(const char* event, PyObject* args, unsigned long long nonce) {
 // concurrent.futures does without _interpreters, optional C accelerators
 // fall back to Python): the denial still stands, and the program goes on.
 void raise_denial(Registration& registration, std::string_view event, PyObject* args, const Rule& rule,
-                  std::string_view detail) {
-  std::string message = "vigil: " + rule_message(rule, event, detail) + " (rule " + rule.id + ")";
+                  std::string_view detail, std::string_view hint) {
+  std::string message = "vigil: " + with_rule_and_hint(rule_message(rule, event, detail), rule, hint);
+  if (g_first_denial.empty()) g_first_denial = message;
+  g_last_denial = message;
   if (event == "sys.addaudithook") {
     if (registration.hook_denied_type == nullptr) {
       registration.hook_denied_type = PyErr_NewException("vigil.AuditHookDenied", PyExc_BaseException, nullptr);
@@ -275,6 +282,25 @@ struct Findings {
   bool writes = false;
   bool opening_code = false;
 };
+
+// The file a trust rule refused, for the refusal's hint.
+std::string_view untrusted_file(const Registration& registration, const Rule& rule, const Findings& findings) {
+  if (&rule == registration.trust_code_rule && findings.code_file != nullptr) return findings.code_file->path;
+  if (&rule == registration.trust_native_rule && findings.native) return findings.native->path;
+  return {};
+}
+
+std::string hint_for(const Registration& registration, const Rule& rule, std::string_view event,
+                     const Findings& findings) {
+  return refusal_hint(registration.engine->policy(), rule, event, untrusted_file(registration, rule, findings));
+}
+
+// Whether `rule` is one of the policy's, and not one of Vigil's own that
+// the runtime adds to a verdict (vigil.refused_children): only the
+// policy's have prerequisites and facts.
+bool is_policy_rule(const Policy& policy, const Rule& rule) {
+  return !policy.rules.empty() && &rule >= &policy.rules.front() && &rule <= &policy.rules.back();
+}
 
 // Events on the way of an import, where a swapped import path shows.
 bool passes_import_plumbing(std::string_view event, const Findings& findings) {
@@ -413,6 +439,7 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
   const Rule* broken = registration.verifier != nullptr
                            ? verify(registration, event, args, opening_code, site, findings)
                            : nullptr;
+  if (broken == nullptr && engine.enforcing()) broken = refused_child(engine, event, args, findings.detail);
   bool any = broken != nullptr;
   for (std::size_t i = 0; i < lookup_count; ++i) any = any || lookups[i].bucket != nullptr;
   if (!any) return {};
@@ -570,8 +597,14 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
         JsonText alert(members, true);
         const Rule& rule = *verdict.alerts[i];
         append_alert_members(alert, rule, name, verdict.enforced, seq, verdict.detail_of(rule), verdict.subjects[i]);
-        registration.engine->append_prerequisites(alert, rule);
-        registration.engine->append_because(alert, rule);
+        if (verdict.enforced && rule.action >= Action::deny) {
+          alert.key("hint");
+          alert.string(hint_for(registration, rule, name, findings));
+        }
+        if (is_policy_rule(registration.engine->policy(), rule)) {
+          registration.engine->append_prerequisites(alert, rule);
+          registration.engine->append_because(alert, rule);
+        }
         recorder.emit("alert", members, {name, rule.id, static_cast<int>(rule.severity)});
       }
       alert_if_own_log(registration, name, findings, seq);
@@ -590,7 +623,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
         recorder.write_stop(128 + SIGKILL);
         kill(getpid(), SIGKILL);
       }
-      raise_denial(registration, name, args, rule, verdict.detail_of(rule));
+      raise_denial(registration, name, args, rule, verdict.detail_of(rule), hint_for(registration, rule, name, findings));
       result = -1;
     }
   } catch (const std::bad_alloc&) {
@@ -802,6 +835,14 @@ bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* 
 
 OpeningCode::OpeningCode(const FileTrust* trust) { t_opening_code = {true, trust}; }
 OpeningCode::~OpeningCode() { t_opening_code = {}; }
+
+const std::string& AuditHook::first_denial() { return g_first_denial; }
+void AuditHook::forget_start_up_denials() { g_first_denial.clear(); }
+const std::string& AuditHook::last_denial() { return g_last_denial; }
+
+void AuditHook::set_stop_reason(std::string reason) {
+  if (g_registration != nullptr) g_registration->recorder->set_stop_reason(std::move(reason));
+}
 
 CodeVerifier* AuditHook::verifier() { return g_registration != nullptr ? g_registration->verifier : nullptr; }
 

@@ -9,6 +9,7 @@
 #include "value_renderer.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace vigil {
@@ -22,6 +23,17 @@ class AuditHook {
   static bool install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* verifier, const RenderLimits& limits);
   // The registered verifier, for the open-code hook and the script reader.
   static CodeVerifier* verifier();
+  // The message of the last PermissionError (or other refusal) the hook
+  // raised, "vigil: … (rule ID); see `…`"; empty when it raised none.
+  static const std::string& last_denial();
+  // The first since start-up: what a run that a refusal ended was refused
+  // by.
+  static const std::string& first_denial();
+  // After initialisation: what site skipped (.pth files, sitecustomize)
+  // ends no run.
+  static void forget_start_up_denials();
+  // The reason the stop record gives.
+  static void set_stop_reason(std::string reason);
   // After initialisation: raises a private event with a random nonce and
   // reports whether the hook received it, proving it is still on the
   // runtime's hook list.

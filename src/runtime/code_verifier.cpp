@@ -89,6 +89,21 @@ FileTrust CodeVerifier::check_code_file(int fd, std::string_view bytes, bool run
   return check_file(fd, bytes, sources_, ask_kernel);
 }
 
+FileTrust CodeVerifier::check_code_path(const std::string& path) const {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return unreadable(path, errno);
+  FileBytes bytes;
+  if (!read_whole_file(fd, bytes)) {
+    int error = errno;
+    close(fd);
+    return unreadable(path, error);
+  }
+  FileTrust trust = check_code_file(fd, bytes.view(), false);
+  close(fd);
+  trust.path = path;
+  return trust;
+}
+
 bool CodeVerifier::refuses_bytecode(std::string_view path) const {
   return settings_.bytecode == TrustSettings::Bytecode::refuse && path.ends_with(".pyc");
 }
@@ -308,7 +323,11 @@ std::optional<Provenance> CodeVerifier::provenance(std::string_view event, PyObj
     CodeFileSlice slice = source.kind == ValueKind::bytes ? find_in_recent_code_file(source.text) : CodeFileSlice{};
     bool no_frame = site_file.kind == ValueKind::missing;
     auto known = compiles && is_text(name) ? files_.find(std::string(name.text)) : files_.end();
-    if (slice.path != nullptr && (!compiles || slice.offset == 0)) {
+    if (compiles && no_frame && !bootstrap_command_.empty() && source.kind == ValueKind::bytes &&
+        source.text == bootstrap_command_) {
+      bootstrap_command_.clear();
+      found = {true, "bootstrap", {}, false};
+    } else if (slice.path != nullptr && (!compiles || slice.offset == 0)) {
       // A compile takes a whole source file; a .pyc's code is its tail.
       found = {slice.trusted, "file", *slice.path, !slice.trusted};
     } else if (known != files_.end() && (source.kind == ValueKind::none || no_frame)) {

@@ -25,6 +25,7 @@ struct Provenance {
   bool verified = false;
   // "file": the bytes of a code file; "generator": a verified generator
   // (dataclasses, namedtuple); "frozen": CPython's own frozen modules;
+  // "bootstrap": the -c text of multiprocessing's own bootstrap command;
   // "compile": a verified compile or .pyc gave the code object its file
   // name; "extension": a trusted extension module builds it while it is
   // imported; null: unknown.
@@ -54,6 +55,9 @@ class CodeVerifier {
   // script on the command line.
   FileTrust check_code_file(int fd, std::string_view bytes, bool run_directly) const;
   bool refuses_bytecode(std::string_view path) const;
+  // The file at `path` as a module would be checked (a file that cannot be
+  // read is not trusted).
+  FileTrust check_code_path(const std::string& path) const;
   // A file Python opened as code, under the name its code objects carry.
   void remember_code_file(std::string_view path, bool trusted);
 
@@ -73,6 +77,11 @@ class CodeVerifier {
   // After Py_InitializeFromConfig: from now on code without any Python
   // frame is not CPython's own bootstrap.
   void interpreter_ready() { ready_ = true; }
+
+  // The -c text is one of multiprocessing's bootstrap commands
+  // (bootstrap_command.h): CPython's one compile of exactly that text, with
+  // no Python frame, counts as verified.
+  void expect_bootstrap_command(std::string text) { bootstrap_command_ = std::move(text) + "\n"; }
 
  private:
   std::optional<Provenance> exec_provenance(PyCodeObject* code) const;
@@ -110,6 +119,8 @@ class CodeVerifier {
   bool ready_ = false;
   // The last extension module imported passed its trust check.
   bool extension_trusted_ = false;
+  // As CPython compiles it, with its newline; empty once compiled.
+  std::string bootstrap_command_;
 };
 
 }  // namespace vigil

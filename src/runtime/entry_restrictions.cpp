@@ -2,6 +2,7 @@
 
 #include "decision_record.h"
 #include "python_internals.h"
+#include "refusal_hint.h"
 
 #include <unistd.h>
 
@@ -12,18 +13,16 @@ namespace {
 
 constexpr std::string_view kStartEvent = "vigil.start";
 
-const Rule* violated_route(const Policy& policy, const EntryPoint& entry) {
-  if (entry.mode == "command") return find_entry_rule(policy, "command");
-  if (entry.mode == "module") return find_entry_rule(policy, "module");
-  if (entry.mode == "stdin") return find_entry_rule(policy, "stdin");
-  if (entry.mode == "interactive") return find_entry_rule(policy, "interactive");
-  return nullptr;
-}
 
-void write_alert(Recorder& recorder, const Rule& rule, bool enforced, std::uint64_t start_seq) {
+void write_alert(Recorder& recorder, const Rule& rule, bool enforced, std::uint64_t start_seq,
+                 std::string_view hint = {}, std::string_view detail = {}) {
   std::string members;
   JsonText json(members, true);
-  append_alert_members(json, rule, kStartEvent, enforced, start_seq);
+  append_alert_members(json, rule, kStartEvent, enforced, start_seq, detail);
+  if (!hint.empty()) {
+    json.key("hint");
+    json.string(hint);
+  }
   recorder.emit("alert", members, {kStartEvent, rule.id, static_cast<int>(rule.severity)});
 }
 
@@ -40,6 +39,16 @@ std::string python_variables_set() {
 
 }  // namespace
 
+const Rule* refused_entry(const Policy& policy, const EntryPoint& entry) {
+  const Rule* route = nullptr;
+  if (entry.mode == "command" && entry.bootstrap.empty()) route = find_entry_rule(policy, "command");
+  if (entry.mode == "module") route = find_entry_rule(policy, "module");
+  if (entry.mode == "stdin") route = find_entry_rule(policy, "stdin");
+  if (entry.mode == "interactive") route = find_entry_rule(policy, "interactive");
+  if (route == nullptr && entry.inspect) route = find_entry_rule(policy, "inspect");
+  return route;
+}
+
 std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoint& entry, PyConfig& config,
                                      Recorder& recorder, std::uint64_t start_seq) {
   const Policy& policy = engine.policy();
@@ -47,11 +56,10 @@ std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoin
   // In audit mode the routes are left open; the entry rules alert when
   // their cpython.run_* events fire.
   if (enforcing) {
-    const Rule* route = violated_route(policy, entry);
-    if (route == nullptr && entry.inspect) route = find_entry_rule(policy, "inspect");
-    if (route != nullptr) {
-      write_alert(recorder, *route, true, start_seq);
-      return route->message + " (rule " + route->id + ")";
+    if (const Rule* route = refused_entry(policy, entry)) {
+      std::string hint = refusal_hint(policy, *route, kStartEvent);
+      write_alert(recorder, *route, true, start_seq, hint);
+      return with_rule_and_hint(route->message, *route, hint);
     }
   }
   if (const Rule* environment = find_entry_rule(policy, "environment")) {
@@ -72,6 +80,11 @@ std::string apply_entry_restrictions(const PolicyEngine& engine, const EntryPoin
 
 void restrict_running_interpreter(const PolicyEngine& engine) {
   if (engine.enforcing() && !engine.policy().entry.interactive) vigil_ignore_environment_from_now_on();
+}
+
+void report_start_refusal(const PolicyEngine& engine, std::string_view rule_id, std::string_view detail,
+                          std::string_view hint, Recorder& recorder, std::uint64_t start_seq) {
+  if (const Rule* rule = find_rule(engine.policy(), rule_id)) write_alert(recorder, *rule, true, start_seq, hint, detail);
 }
 
 void report_ignored_overrides(const PolicyIdentity& policy, Recorder& recorder, std::uint64_t start_seq) {

@@ -617,10 +617,11 @@ bool ViewArguments::build(std::string_view view, std::string_view event, PyObjec
   return view == kProcessStartView ? build_process_start(event, args) : build_file(view, event, args);
 }
 
-// program, argv, command, via, kind, disguised, stdio_socket, interactive
-bool ViewArguments::build_process_start(std::string_view event, PyObject* args) {
-  std::vector<std::string> argv;
-  Program program;
+namespace {
+
+// The program a process-starting event runs, resolved, and its argv;
+// false when the arguments name none.
+bool find_started_program(std::string_view event, PyObject* args, Program& program, std::vector<std::string>& argv) {
   if (event == "os.system") {
     auto command = text_of(argument(args, 0));
     if (!command) return false;
@@ -656,6 +657,26 @@ bool ViewArguments::build_process_start(std::string_view event, PyObject* args) 
     }
   }
   if (argv.empty()) argv.push_back(program.path);
+  return true;
+}
+
+}  // namespace
+
+std::optional<StartedProgram> started_program(std::string_view event, PyObject* args) {
+  if (views_of(event, false)[0] != kProcessStartView || args == nullptr || !PyTuple_Check(args)) return std::nullopt;
+  Program program;
+  std::vector<std::string> argv;
+  if (!find_started_program(event, args, program, argv)) return std::nullopt;
+  bool cut = argv.size() >= kMaxArguments ||
+             std::any_of(argv.begin(), argv.end(), [](const std::string& argument) { return argument.size() >= kMaxText; });
+  return StartedProgram{std::move(program.path), std::move(argv), cut};
+}
+
+// program, argv, command, via, kind, disguised, stdio_socket, interactive
+bool ViewArguments::build_process_start(std::string_view event, PyObject* args) {
+  std::vector<std::string> argv;
+  Program program;
+  if (!find_started_program(event, args, program, argv)) return false;
   // env, nohup, timeout…: the program is the one they run.
   std::size_t first = 0;
   for (int depth = 0; depth < 4; ++depth) {

@@ -34,8 +34,10 @@
 #include "python_compat.h"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil {
 
@@ -50,6 +52,16 @@ inline constexpr std::string_view kEgressView = "vigil.egress";
 // view depends on its mode, so the caller says whether it writes.
 using EventViews = std::array<std::string_view, 2>;
 EventViews views_of(std::string_view event, bool open_writes);
+
+// The program a process-starting event (the vigil.process_start view's)
+// runs, resolved through PATH and symbolic links, and its argv; nullopt
+// for other events and when the arguments name none.
+struct StartedProgram {
+  std::string path;
+  std::vector<std::string> argv;
+  bool cut = false;  // argv was too long to be read whole
+};
+std::optional<StartedProgram> started_program(std::string_view event, PyObject* args);
 
 // Whether a code file is a module named like one of the standard
 // library's (sys.stdlib_module_names) outside the standard library's

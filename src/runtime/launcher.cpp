@@ -1,7 +1,10 @@
 #include "launcher.h"
 
 #include "audit_hook.h"
+#include "bootstrap_command.h"
+#include "child_refusals.h"
 #include "code_verifier.h"
+#include "default_policy.h"
 #include "entry_restrictions.h"
 #include "exit_status.h"
 #include "file_io.h"
@@ -76,9 +79,17 @@ EntryPoint entry_point(const PyConfig& config) {
 
 // Runs for every exit() of this process or of a forked child that returns:
 // the status is the one the process really exits with.
+// Why vigil-python refused to run this program, once it has.
+std::string g_refusal;
+
 void write_stop_at_exit(int exit_status, void* recorder) {
   AuditHook::check_liveness("at exit");
   static_cast<Recorder*>(recorder)->write_stop(exit_status);
+  // A run a refusal ended: refused at start, or failed after a denial.
+  const std::string& denial = AuditHook::first_denial();
+  bool refused = exit_status == kRefusedExitStatus || (exit_status != 0 && !denial.empty());
+  tally_for_parent(refused, g_refusal.empty() ? std::string_view(denial) : std::string_view(g_refusal));
+  forget_own_tally();
 }
 
 PolicyIdentity identity_of(const PolicySelection& selection) {
@@ -160,7 +171,41 @@ void fall_back_to(FileSink& sink, std::vector<LogChoice> rest) {
   });
 }
 
+// Under enforcement, trust sources that vouch for none of the standard
+// library make CPython die in init_fs_encoding with a fatal error and a
+// traceback that says nothing of Vigil. Found before it starts: the
+// encodings package (its source, or its .pyc where bytecode is verified)
+// is not trusted. Empty `file` when it is, or is not found.
+struct UntrustedStandardLibrary {
+  std::string file;
+  std::string reason;
+  std::string build_command;  // what to run
+};
+
+UntrustedStandardLibrary untrusted_standard_library(const CodeVerifier& verifier) {
+  // PyConfig_Read no longer computes the search path (3.11); the standard
+  // library is where the CPython vigil-python embeds keeps it.
+  std::string source = std::string(kStdlibDirectory) + "/encodings/__init__.py";
+  if (access(source.c_str(), F_OK) != 0) return {};
+  FileTrust trust = verifier.check_code_path(source);
+  if (trust.trusted) return {};
+  std::string bytecode = std::string(kStdlibDirectory) + "/encodings/__pycache__/__init__.cpython-" + std::to_string(PY_MAJOR_VERSION) +
+                         std::to_string(PY_MINOR_VERSION) + ".pyc";
+  if (!verifier.refuses_bytecode(bytecode) && access(bytecode.c_str(), F_OK) == 0 &&
+      verifier.check_code_path(bytecode).trusted) {
+    return {};
+  }
+  const TrustSettings& settings = verifier.settings();
+  std::string output = "/etc/vigil/trust.d/stdlib.trust";
+  if (settings.database && !settings.database_paths.empty()) {
+    const std::string& first = settings.database_paths.front();
+    output = first.ends_with(".trust") ? first : first + "/stdlib.trust";
+  }
+  return {source, trust.reason, "vigil trust build -o " + output + " " + kStdlibDirectory};
+}
+
 int refuse(const std::string& why) {
+  g_refusal = why;
   std::fprintf(stderr, "vigil-python: refusing to run: %s\n", why.c_str());
   return kRefusedExitStatus;
 }
@@ -191,6 +236,9 @@ int run_python(int argc, char** argv) {
   auto selection = select_policy(error);
   if (!selection) return refuse(error);
   PolicyIdentity identity = identity_of(*selection);
+  if (entry.mode == "command" && selection->policy.entry.multiprocessing) {
+    entry.bootstrap = multiprocessing_bootstrap(entry.target).value_or("");
+  }
   StartInfo start;
   start.argv.assign(argv, argv + argc);
   start.exe = current_executable();
@@ -217,6 +265,7 @@ int run_python(int argc, char** argv) {
   assess_protections(start, selection->policy.sinks);
   std::string log_path = start.log;
   std::string log_directory = parent_directory(log_path);
+  set_tally_directory(log_directory);
   // The engine and the recorder live as long as the process: SystemExit
   // leaves through exit() from inside Py_RunMain, and the stop record is
   // written by the exit handler.
@@ -229,12 +278,14 @@ int run_python(int argc, char** argv) {
                                         selection->locked, error);
     if (!database) return refuse(error);
     verifier = new CodeVerifier(trust, std::move(database));
+    if (!entry.bootstrap.empty()) verifier->expect_bootstrap_command(entry.target);
     // Bytecode written now would be untrusted: it never counts, so it is
     // never written.
     config.get()->write_bytecode = 0;
   }
   start.inherited_facts = take_inherited_facts();
-  ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "", entry.mode};
+  ProcessFacts process{static_cast<long long>(getuid()), entry.mode == "file" ? entry.target : "",
+                       entry.bootstrap.empty() ? entry.mode : "bootstrap"};
   auto* engine = new PolicyEngine(std::move(selection->policy), std::move(process));
   engine->inherit(start.inherited_facts);
   auto* recorder = new Recorder(std::move(sink), std::move(start), std::move(hmac_key));
@@ -266,6 +317,16 @@ int run_python(int argc, char** argv) {
     recorder->set_stop_reason("entry refused by the policy");
     return refuse(refusal);
   }
+  if (enforcing && verifier != nullptr) {
+    UntrustedStandardLibrary untrusted = untrusted_standard_library(*verifier);
+    if (!untrusted.file.empty()) {
+      std::string detail = "the policy's trust sources vouch for none of the standard library (" + untrusted.file +
+                           ": " + untrusted.reason + ")";
+      report_start_refusal(*engine, kTrustCodeRule, detail, untrusted.build_command, *recorder, start_seq);
+      recorder->set_stop_reason("the trust sources vouch for none of the standard library");
+      return refuse(detail + "; build the trust database first: " + untrusted.build_command);
+    }
+  }
   if (!AuditHook::install(*recorder, *engine, verifier, RenderLimits{}) || !OpenCodeHook::install()) {
     recorder->set_stop_reason("hooks could not be installed");
     return refuse("the audit hooks could not be installed");
@@ -295,6 +356,7 @@ int run_python(int argc, char** argv) {
                          start_seq);
   }
   if (verifier != nullptr) verifier->interpreter_ready();
+  AuditHook::forget_start_up_denials();
   restrict_running_interpreter(*engine);
   return Py_RunMain();
 }

@@ -3,6 +3,7 @@
 #include "audit_hook.h"
 #include "code_file_memory.h"
 #include "code_verifier.h"
+#include "exit_status.h"
 #include "file_bytes.h"
 #include "file_io.h"
 #include "own_thread.h"
@@ -150,7 +151,10 @@ FileRead read_into_bytes(int fd) {
 // raises `open` carrying the result, so the hook records it and the policy
 // may refuse it. nullopt with a Python exception, and errno set, when the
 // file cannot be read or may not run.
-std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int flags, bool run_directly) {
+// `denied`, when given, is set when the hook refused the file (as opposed
+// to a file that cannot be read).
+std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int flags, bool run_directly,
+                                       bool* denied = nullptr) {
   auto raw = encoded_path(path);
   if (!raw) return std::nullopt;
   CodeVerifier* verifier = AuditHook::verifier();
@@ -190,6 +194,7 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
     // The attempt is announced even when the file could not be read.
     OpeningCode opening(file.complete() && verifier != nullptr ? &trust : nullptr);
     if (raise_open_event(path, mode, flags) < 0) {
+      if (denied != nullptr) *denied = PyErr_ExceptionMatches(PyExc_PermissionError);
       errno = EACCES;
       return std::nullopt;
     }
@@ -288,6 +293,19 @@ std::string stat_less_own_threads(long own) {
   return stat->substr(0, position + 1) + std::to_string(threads - own) + stat->substr(end);
 }
 
+// The policy refused the script on the command line: the whole run is
+// refused, as a refused entry is, and not reported as CPython's "can't
+// open file: Permission denied" (exit 2), which sends people to check
+// file modes.
+[[noreturn]] void refuse_the_run() {
+  std::string message = AuditHook::last_denial();
+  if (message.starts_with("vigil: ")) message.erase(0, 7);
+  PyErr_Clear();
+  std::fprintf(stderr, "vigil-python: refusing to run: %s\n", message.c_str());
+  AuditHook::set_stop_reason("script refused by the policy");
+  Py_Exit(kRefusedExitStatus);
+}
+
 struct ExpectedOpen {
   PyObject* filename = nullptr;  // identity only; never dereferenced
   bool run_directly = false;
@@ -319,7 +337,9 @@ void capture_standard_input() {
 extern "C" FILE* VIGIL_WRAPPED_SCRIPT_FOPEN(PyObject* path, const char* mode) {
   using namespace vigil;
   if (path != t_expected.filename) return VIGIL_REAL_SCRIPT_FOPEN(path, mode);
-  auto code = read_code_file(path, mode, 0, t_expected.run_directly);
+  bool denied = false;
+  auto code = read_code_file(path, mode, 0, t_expected.run_directly, &denied);
+  if (!code && denied && t_expected.run_directly) refuse_the_run();
   if (!code) return nullptr;
   FILE* file = sealed_memory_file(code->view());
   if (file == nullptr) {

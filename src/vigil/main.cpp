@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
                           "Its arguments as JSON: an array by position or an object by name (default [])");
   explain_app->add_option("--uid", explain.uid, "process.uid to assume (default 0)");
   explain_app->add_option("--entry", explain.entry, "process.entry to assume (default file)")
-      ->check(CLI::IsMember({"file", "command", "module", "stdin", "interactive"}));
+      ->check(CLI::IsMember({"file", "command", "module", "stdin", "interactive", "bootstrap"}));
   explain_app->add_option("--script", explain.script, "process.script to assume, for entry file");
   explain_app->add_option("--site-file", explain.site_file, "site.file to assume (default: none)");
   explain_app->add_flag("--site-verified", explain.site_verified, "Assume site.verified is true");

@@ -90,10 +90,19 @@ def test_a_changed_script_is_not_run_in_enforce_mode(vigil_run, trust_policy, tm
     main = write(app / "main.py", "print('trusted')\n")
     trust(tmp_path, main)
     write(main, "print('trusted')\nprint('added')\n")
-    run = run_under(vigil_run, trust_policy(), main)
-    assert run.returncode == 2 and run.stdout == b""
-    assert b"[Errno 13] Permission denied" in run.stderr
-    assert alerts(run.records, "trust.code")[-1]["message"].startswith(f"code file is not trusted: {main}")
+    policy = trust_policy()
+    run = run_under(vigil_run, policy, main)
+    # Vigil's refusal of the whole run, not CPython's "can't open file:
+    # [Errno 13] Permission denied" (exit 2), which reads like a file mode.
+    assert run.returncode == 78 and run.stdout == b""
+    assert run.stderr.decode() == (
+        f"vigil-python: refusing to run: code file is not trusted: {main}: no trust source vouches for its "
+        f"SHA-256 (rule trust.code); see `vigil trust status --policy {policy} {main}`\n")
+    alert = alerts(run.records, "trust.code")[-1]
+    assert alert["message"].startswith(f"code file is not trusted: {main}")
+    assert alert["hint"] == f"vigil trust status --policy {policy} {main}"
+    assert run.records[-1]["kind"] == "stop" and run.records[-1]["status"] == 78
+    assert run.records[-1]["reason"] == "script refused by the policy"
 
 
 SWAPPING_MAIN = """
@@ -290,12 +299,12 @@ def test_the_kernel_refuses_a_script_on_a_noexec_mount(vigil_run, tmp_path, app,
 
     not_executable = write(app / "plain.py", "print('ran')\n")
     run = run_under(vigil_run, policy, not_executable)
-    assert run.returncode == 2 and run.stdout == b""
+    assert run.returncode == 78 and run.stdout == b""
 
     on_noexec = write(noexec_mount / "script.py", "print('ran')\n")
     os.chmod(on_noexec, 0o755)
     run = run_under(vigil_run, policy, on_noexec)
-    assert run.returncode == 2 and run.stdout == b""
+    assert run.returncode == 78 and run.stdout == b""
     opened = [e for e in events(run.records, "open") if e["args"]["path"] == on_noexec]
     assert opened[-1]["trust"]["kernel"] == "denied"
     assert "the kernel refuses its execution: Permission denied" in alerts(run.records, "trust.code")[-1]["message"]
@@ -314,14 +323,14 @@ def test_xattr_trust_and_a_user_xattr_that_does_not_count(vigil_run, stdlib_trus
     forged = write(app / "forged.py", "print('forged ran')\n")
     os.setxattr(forged, "user.vigil.sha256", hashlib.sha256(Path(forged).read_bytes()).hexdigest().encode())
     run = run_under(vigil_run, policy, forged)
-    assert run.returncode == 2 and run.stdout == b""
+    assert run.returncode == 78 and run.stdout == b""
     status = subprocess.run([VIGIL, "trust", "status", "--policy", policy, forged], capture_output=True, text=True)
     assert status.returncode == 1
     assert "user.vigil.sha256 is set but never counts" in status.stdout
     assert "verdict   not trusted: no trust source vouches for its SHA-256" in status.stdout
 
     write(marked, "print('marked ran')\nprint('and more')\n")
-    assert run_under(vigil_run, policy, marked).returncode == 2
+    assert run_under(vigil_run, policy, marked).returncode == 78
 
 
 def test_refused_bytecode_falls_back_to_the_verified_source(vigil_run, trust_policy, tmp_path, app):

@@ -34,7 +34,7 @@ StartInfo sample_start() {
   StartInfo info;
   info.argv = {"vigil-python", "-c", "pass"};
   info.exe = "/usr/bin/vigil-python";
-  info.entry = {"command", "pass", false};
+  info.entry = {"command", "pass", false, ""};
   info.python_version = "3.11.2";
   info.policy = {"default", std::string(64, '0'), "built-in", "audit", false, {}};
   info.log = "memory";
