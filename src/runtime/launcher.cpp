@@ -7,6 +7,7 @@
 #include "file_io.h"
 #include "import_plumbing.h"
 #include "integrity_alerts.h"
+#include "kernel_exec_restrictions.h"
 #include "open_code_hook.h"
 #include "python_internals.h"
 #include "policy_selection.h"
@@ -197,6 +198,7 @@ int run_python(int argc, char** argv) {
   start.entry = entry;
   start.python_version = PY_VERSION;
   start.policy = identity;
+  if (!read_kernel_exec_restrictions(start.securebits, error)) return refuse(error);
   start.heartbeat_seconds = selection->policy.heartbeat_seconds;
   start.chain = selection->policy.chain;
   std::optional<std::string> hmac_key;
@@ -261,6 +263,11 @@ int run_python(int argc, char** argv) {
   recorder->start_heartbeat();
   report_ignored_overrides(identity, *recorder, start_seq);
 
+  std::string kernel_refusal = refuse_interactive_input(entry, *recorder, start_seq);
+  if (!kernel_refusal.empty()) {
+    recorder->set_stop_reason("entry refused by the kernel's securebit");
+    return refuse(kernel_refusal);
+  }
   std::string refusal = apply_entry_restrictions(*engine, entry, *config.get(), *recorder, start_seq);
   if (!refusal.empty()) {
     recorder->set_stop_reason("entry refused by the policy");
@@ -296,6 +303,7 @@ int run_python(int argc, char** argv) {
   }
   if (verifier != nullptr) verifier->interpreter_ready();
   restrict_running_interpreter(*engine);
+  keep_interactive_input_closed();
   return Py_RunMain();
 }
 
