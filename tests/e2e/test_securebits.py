@@ -265,6 +265,41 @@ def test_restrict_file_refuses_a_module_without_execute_permission(tmp_path, log
     assert [a["enforced"] for a in refusals] == [True] and str(refused) in refusals[0]["message"]
 
 
+def test_restrict_file_refuses_native_code_without_execute_permission(tmp_path, log, executable_stdlib):
+    extension = next(Path(f"/usr/lib/python%d.%d/lib-dynload" % STOCK_VERSION).glob("xxlimited.*.so"))
+    for mode in (0o755, 0o644):
+        (tmp_path / f"{mode:o}").mkdir()
+        shutil.copy(extension, tmp_path / f"{mode:o}" / extension.name)
+        (tmp_path / f"{mode:o}" / extension.name).chmod(mode)
+        shutil.copy("/lib/x86_64-linux-gnu/libm.so.6", tmp_path / f"{mode:o}" / "libm.so.6")
+        (tmp_path / f"{mode:o}" / "libm.so.6").chmod(mode)
+    program = write(tmp_path / "program.py", """\
+import ctypes, sys
+for directory in sys.argv[1:]:
+    sys.path.insert(0, directory)
+    try:
+        __import__("xxlimited")
+        print("import ran")
+    except PermissionError:
+        print("import refused")
+    sys.path.pop(0)
+    sys.modules.pop("xxlimited", None)
+    try:
+        ctypes.CDLL(directory + "/libm.so.6")
+        print("dlopen ran")
+    except PermissionError:
+        print("dlopen refused")
+""", 0o755)
+    completed = restricted(log, tmp_path, executable_stdlib, [program, tmp_path / "755", tmp_path / "644"])
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.decode().split("\n") == ["import ran", "dlopen ran", "import refused", "dlopen refused", ""]
+    records = read_records(log)
+    refused = {e["event"]: e for e in events(records) if e.get("exec_check", {}).get("kernel") == "denied"}
+    assert set(refused) == {"import", "ctypes.dlopen"}
+    assert all(e["decision"]["enforced"] for e in refused.values())
+    assert len(alerts(records, "kernel.exec_restrict_file")) == 2
+
+
 # --- vigil run --secure-exec ---------------------------------------------------------------------------------
 
 def vigil_run(log, cwd, options, args, **extra_env):
