@@ -171,8 +171,9 @@ def test_deny_interactive_refuses_inspect(tmp_path, log):
 
 def test_deny_interactive_refuses_the_repl(tmp_path, log):
     env = environment(log, TERM="dumb")
-    status, output = run_on_terminal(with_bits(DENY_INTERACTIVE, [VIGIL_PYTHON, "-q"]), b"print(6 * 7)\n", env,
-                                     tmp_path)
+    # A REPL that did open ends, so the test fails rather than waits.
+    status, output = run_on_terminal(with_bits(DENY_INTERACTIVE, [VIGIL_PYTHON, "-q"]),
+                                     b"print(6 * 7)\nraise SystemExit(5)\n", env, tmp_path)
     assert status == 78 and b"42" not in output, output
     assert b"SECBIT_EXEC_DENY_INTERACTIVE" in output
 
@@ -185,7 +186,8 @@ def test_deny_interactive_gives_no_repl_for_pythoninspect_set_while_running(tmp_
     # Without the bit the program does reach the REPL, so the assertion below can fail.
     status, output = run_on_terminal([VIGIL_PYTHON, str(program)], typed + b"raise SystemExit(3)\n", env, tmp_path)
     assert status == 3 and b"42" in output
-    status, output = run_on_terminal(with_bits(DENY_INTERACTIVE, [VIGIL_PYTHON, str(program)]), typed, env, tmp_path)
+    status, output = run_on_terminal(with_bits(DENY_INTERACTIVE, [VIGIL_PYTHON, str(program)]),
+                                     typed + b"raise SystemExit(5)\n", env, tmp_path)
     assert status == 0 and b"done" in output
     assert b">>>" not in output and b"42" not in output
 
