@@ -4,7 +4,10 @@
 #include "decision_record.h"
 #include "python_internals.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace vigil {
@@ -112,33 +115,101 @@ void append_exec_check_member(JsonText& json, const ExecCheck& check) {
   json.end_object();
 }
 
-std::string refuse_interactive_input(const EntryPoint& entry, Recorder& recorder, std::uint64_t start_seq) {
-  if (!g_bits.deny_interactive) return {};
-  std::string input;
-  if (entry.mode == "command") {
-    input = "-c";
-  } else if (entry.mode == "interactive") {
-    input = "the interactive prompt";
-  } else if (entry.inspect) {
-    input = "-i or PYTHONINSPECT";
-  } else if (entry.mode == "stdin") {
-    // A program passed as a file on standard input is not interactive when
-    // the kernel would execute that file (check_exec.rst).
-    int error = 0;
-    KernelAnswer answer = kernel_execution_check(STDIN_FILENO, error);
-    if (answer != KernelAnswer::allowed) {
-      input = std::string("standard input (the kernel's check: ") +
-              (answer == KernelAnswer::denied ? std::strerror(error) : to_string(answer)) + ")";
-    }
-  }
-  if (input.empty()) return {};
-  const Rule& rule = exec_deny_interactive_rule();
+namespace {
+
+void write_start_alert(Recorder& recorder, const Rule& rule, std::string_view detail, std::uint64_t start_seq) {
   std::string members;
   JsonText json(members, true);
-  append_alert_members(json, rule, "vigil.start", true, start_seq, input);
+  append_alert_members(json, rule, "vigil.start", true, start_seq, detail);
   recorder.emit("alert", members, {"vigil.start", rule.id, static_cast<int>(rule.severity)});
-  return "the kernel's securebit SECBIT_EXEC_DENY_INTERACTIVE is set, so " + input +
-         " may not run; give the program as an executable file (rule " + rule.id + ")";
+}
+
+// The interactive input the entry would run, if the kernel's bit forbids it.
+std::string forbidden_interactive_input(const EntryPoint& entry) {
+  if (entry.mode == "command") return "-c";
+  if (entry.mode == "interactive") return "the interactive prompt";
+  if (entry.inspect) return "-i or PYTHONINSPECT";
+  if (entry.mode != "stdin") return {};
+  // A program passed as a file on standard input is not interactive when
+  // the kernel would execute that file (check_exec.rst).
+  int error = 0;
+  KernelAnswer answer = kernel_execution_check(STDIN_FILENO, error);
+  if (answer == KernelAnswer::allowed) return {};
+  return std::string("standard input (the kernel's check: ") +
+         (answer == KernelAnswer::denied ? std::strerror(error) : to_string(answer)) + ")";
+}
+
+// The kernel's answer for one file, or nullopt when it cannot be opened.
+std::optional<ExecCheck> check_path(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  ExecCheck check = check_code_file_execution(fd, path, nullptr);
+  close(fd);
+  return check;
+}
+
+// Why the kernel would not let the standard library start, or "". The
+// package's source or its cached bytecode may serve (importlib takes the
+// .pyc without opening the source).
+std::string unexecutable_standard_library(const std::vector<std::string>& search_paths) {
+  static const std::string cache_tag = "cpython-" + std::to_string(PY_MAJOR_VERSION) + std::to_string(PY_MINOR_VERSION);
+  for (const std::string& directory : search_paths) {
+    auto source = check_path(directory + "/encodings/__init__.py");
+    if (!source) continue;
+    if (!source->refused()) return {};
+    auto bytecode = check_path(directory + "/encodings/__pycache__/__init__." + cache_tag + ".pyc");
+    if (bytecode && !bytecode->refused()) return {};
+    return source->path + ": " + source->reason();
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> standard_library_search(bool use_environment) {
+  auto variable = [use_environment](const char* name) {
+    const char* value = use_environment ? std::getenv(name) : nullptr;
+    return std::string_view(value != nullptr ? value : "");
+  };
+  std::string_view pythonpath = variable("PYTHONPATH");
+  std::string_view home = variable("PYTHONHOME");
+  std::vector<std::string> directories;
+  while (!pythonpath.empty()) {
+    std::string_view directory = pythonpath.substr(0, pythonpath.find(':'));
+    if (!directory.empty()) directories.emplace_back(directory);
+    pythonpath.remove_prefix(std::min(pythonpath.size(), directory.size() + 1));
+  }
+  if (home.empty()) {
+    directories.emplace_back(VIGIL_PYTHON_STDLIB);
+  } else {
+    directories.push_back(std::string(home.substr(0, home.find(':'))) + "/lib/python" +
+                          std::to_string(PY_MAJOR_VERSION) + "." + std::to_string(PY_MINOR_VERSION));
+  }
+  return directories;
+}
+
+std::string refuse_start_under_securebits(const EntryPoint& entry, const std::vector<std::string>& search_paths,
+                                          Recorder& recorder, std::uint64_t start_seq) {
+  if (g_bits.deny_interactive) {
+    std::string input = forbidden_interactive_input(entry);
+    if (!input.empty()) {
+      const Rule& rule = exec_deny_interactive_rule();
+      write_start_alert(recorder, rule, input, start_seq);
+      return "the kernel's securebit SECBIT_EXEC_DENY_INTERACTIVE is set, so " + input +
+             " may not run; give the program as an executable file (rule " + rule.id + ")";
+    }
+  }
+  if (g_bits.restrict_file) {
+    std::string problem = unexecutable_standard_library(search_paths);
+    if (!problem.empty()) {
+      const Rule& rule = exec_restrict_file_rule();
+      write_start_alert(recorder, rule, problem, start_seq);
+      return "the kernel's securebit SECBIT_EXEC_RESTRICT_FILE is set and the kernel would not execute the "
+             "standard library (" + problem + "); every code file must be executable, see "
+             "docs/trust.md (rule " + rule.id + ")";
+    }
+  }
+  return {};
 }
 
 void keep_interactive_input_closed() {

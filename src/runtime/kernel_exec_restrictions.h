@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil {
 
@@ -53,11 +54,23 @@ std::optional<ExecCheck> check_native_execution(std::string_view event, PyObject
 // The `exec_check` member of a code file's `open` record.
 void append_exec_check_member(JsonText& json, const ExecCheck& check);
 
-// Under SECBIT_EXEC_DENY_INTERACTIVE, before the interpreter starts: -c,
-// the REPL, -i and PYTHONINSPECT are refused, and so is standard input
-// unless the kernel would execute the file it is (a pipe or a terminal it
-// never would). Writes the alert; returns the reason to refuse, or "".
-std::string refuse_interactive_input(const EntryPoint& entry, Recorder& recorder, std::uint64_t start_seq);
+// The directories where the interpreter will look for the standard
+// library's `encodings` first: PYTHONPATH's, then the standard library
+// under PYTHONHOME or where the embedded release keeps it; the variables
+// count when `use_environment` (no -E or -I). From 3.11 PyConfig_Read
+// leaves the search path, and PYTHONHOME, to initialisation.
+std::vector<std::string> standard_library_search(bool use_environment);
+
+// Before the interpreter starts, what the bits forbid outright. Under
+// SECBIT_EXEC_DENY_INTERACTIVE: -c, the REPL, -i and PYTHONINSPECT, and
+// standard input unless the kernel would execute the file it is (a pipe
+// or a terminal it never would). Under SECBIT_EXEC_RESTRICT_FILE: a
+// standard library the kernel would not execute (the first directory of
+// `search_paths` that holds encodings/__init__.py), which would otherwise
+// end in CPython's fatal error at start-up. Writes the alert; returns the
+// reason to refuse, or "".
+std::string refuse_start_under_securebits(const EntryPoint& entry, const std::vector<std::string>& search_paths,
+                                          Recorder& recorder, std::uint64_t start_seq);
 
 // After initialisation, under SECBIT_EXEC_DENY_INTERACTIVE: PYTHONINSPECT
 // set while the program runs would open the REPL when it ends.

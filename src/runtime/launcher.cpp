@@ -179,11 +179,13 @@ int run_python(int argc, char** argv) {
   // -X warn_default_encoding when the config it initialises from has
   // already been read, so the interpreter gets an unread one, as in python3.
   EntryPoint entry;
+  std::vector<std::string> search_paths;
   {
     Config parsed;
     exit_on_failure(PyConfig_SetBytesArgv(parsed.get(), argc, argv));
     exit_on_failure(PyConfig_Read(parsed.get()));
     entry = entry_point(*parsed.get());
+    search_paths = standard_library_search(parsed.get()->use_environment != 0);
   }
   Config config;
   exit_on_failure(PyConfig_SetBytesArgv(config.get(), argc, argv));
@@ -263,9 +265,9 @@ int run_python(int argc, char** argv) {
   recorder->start_heartbeat();
   report_ignored_overrides(identity, *recorder, start_seq);
 
-  std::string kernel_refusal = refuse_interactive_input(entry, *recorder, start_seq);
+  std::string kernel_refusal = refuse_start_under_securebits(entry, search_paths, *recorder, start_seq);
   if (!kernel_refusal.empty()) {
-    recorder->set_stop_reason("entry refused by the kernel's securebit");
+    recorder->set_stop_reason("refused by the kernel's securebits");
     return refuse(kernel_refusal);
   }
   std::string refusal = apply_entry_restrictions(*engine, entry, *config.get(), *recorder, start_seq);

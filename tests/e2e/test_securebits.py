@@ -224,6 +224,25 @@ def test_restrict_file_runs_an_executable_script(tmp_path, log, executable_stdli
     assert completed.returncode == 0 and completed.stdout == b"ran\n", completed.stderr
 
 
+def test_restrict_file_refuses_at_start_a_standard_library_the_kernel_would_not_execute(tmp_path, log):
+    encodings = Path("/usr/lib/python%d.%d/encodings/__init__.py" % STOCK_VERSION)
+    if encodings.stat().st_mode & 0o111:
+        pytest.skip(f"{encodings} is executable here; Debian installs it 0644")
+    program = write(tmp_path / "program.py", "print('ran')\n", 0o755)
+    completed = run(RESTRICT_FILE, [program], log, tmp_path)
+    assert completed.returncode == 78 and completed.stdout == b""
+    # One line that names Vigil, the bit and the rule, not CPython's fatal error.
+    assert completed.stderr.decode().splitlines() == [
+        "vigil-python: refusing to run: the kernel's securebit SECBIT_EXEC_RESTRICT_FILE is set and the kernel would "
+        f"not execute the standard library ({encodings}: Permission denied); every code file must be executable, "
+        "see docs/trust.md (rule kernel.exec_restrict_file)"]
+    records = read_records(log)
+    assert_contract(records)
+    assert [r["kind"] for r in records] == ["start", "alert", "stop"]
+    assert records[1]["rule"] == "kernel.exec_restrict_file" and records[1]["event"] == "vigil.start"
+    assert records[2]["reason"] == "refused by the kernel's securebits"
+
+
 def test_restrict_file_refuses_a_script_without_execute_permission(tmp_path, log, executable_stdlib):
     program = write(tmp_path / "program.py", "print('ran')\n", 0o644)
     completed = run(0, [program], log, tmp_path, PYTHONHOME=str(executable_stdlib))
