@@ -2,6 +2,7 @@
 
 #include "file_trust.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/prctl.h>
@@ -45,6 +46,29 @@ ExecSecurebits ExecSecurebits::from_mask(unsigned securebits) {
   bits.restrict_file_locked = (securebits & SECBIT_EXEC_RESTRICT_FILE_LOCKED) != 0;
   bits.deny_interactive = (securebits & SECBIT_EXEC_DENY_INTERACTIVE) != 0;
   bits.deny_interactive_locked = (securebits & SECBIT_EXEC_DENY_INTERACTIVE_LOCKED) != 0;
+  return bits;
+}
+
+std::optional<ExecSecurebits> parse_exec_securebits(std::string_view words, std::string& error) {
+  ExecSecurebits bits;
+  bool locked = false;
+  while (!words.empty()) {
+    std::string_view word = words.substr(0, words.find(','));
+    words.remove_prefix(std::min(words.size(), word.size() + 1));
+    if (word == "file") {
+      bits.restrict_file = true;
+    } else if (word == "interactive") {
+      bits.deny_interactive = true;
+    } else if (word == "locked") {
+      locked = true;
+    } else {
+      error = "--secure-exec takes file, interactive and locked, not '" + std::string(word) + "'";
+      return std::nullopt;
+    }
+  }
+  if (!bits.restrict_file && !bits.deny_interactive) bits.restrict_file = bits.deny_interactive = true;
+  bits.restrict_file_locked = locked && bits.restrict_file;
+  bits.deny_interactive_locked = locked && bits.deny_interactive;
   return bits;
 }
 

@@ -7,7 +7,9 @@
 // (across fork and exec); honouring them is the interpreter's part.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil {
@@ -28,6 +30,12 @@ struct ExecSecurebits {
 
 inline constexpr const char* kRestrictFileBit = "SECBIT_EXEC_RESTRICT_FILE";
 inline constexpr const char* kDenyInteractiveBit = "SECBIT_EXEC_DENY_INTERACTIVE";
+
+// `vigil run --secure-exec`'s words, comma-separated: file
+// (SECBIT_EXEC_RESTRICT_FILE), interactive (SECBIT_EXEC_DENY_INTERACTIVE),
+// locked (their locks); no bit named means both. nullopt, with `error`,
+// for any other word.
+std::optional<ExecSecurebits> parse_exec_securebits(std::string_view words, std::string& error);
 
 // This process's bits (prctl(PR_GET_SECUREBITS)). False, with `error`,
 // when the kernel does not answer: a seccomp filter can make it fail, and

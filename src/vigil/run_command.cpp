@@ -1,10 +1,10 @@
 #include "run_command.h"
 
+#include "exec_securebits.h"
 #include "exit_status.h"
 #include "file_io.h"
 #include "start_info.h"
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -22,35 +22,12 @@ std::string vigil_python_path() {
 
 }  // namespace
 
-std::optional<ExecSecurebits> parse_secure_exec(std::string_view text, std::string& error) {
-  ExecSecurebits bits;
-  bool locked = false;
-  while (!text.empty()) {
-    std::string_view word = text.substr(0, text.find(','));
-    text.remove_prefix(std::min(text.size(), word.size() + 1));
-    if (word == "file") {
-      bits.restrict_file = true;
-    } else if (word == "interactive") {
-      bits.deny_interactive = true;
-    } else if (word == "locked") {
-      locked = true;
-    } else {
-      error = "--secure-exec takes file, interactive and locked, not '" + std::string(word) + "'";
-      return std::nullopt;
-    }
-  }
-  if (!bits.restrict_file && !bits.deny_interactive) bits.restrict_file = bits.deny_interactive = true;
-  bits.restrict_file_locked = locked && bits.restrict_file;
-  bits.deny_interactive_locked = locked && bits.deny_interactive;
-  return bits;
-}
-
 int run_command(const RunOptions& options) {
   if (options.secure_exec) {
     // Set in this process, vigil-python and everything it starts inherit
     // them across exec.
     std::string error;
-    auto bits = parse_secure_exec(*options.secure_exec, error);
+    auto bits = parse_exec_securebits(*options.secure_exec, error);
     if (!bits || !add_exec_securebits(*bits, error)) {
       std::fprintf(stderr, "vigil: cannot set the exec securebits: %s\n", error.c_str());
       return kRefusedExitStatus;

@@ -1,10 +1,7 @@
 #pragma once
 
-#include "exec_securebits.h"
-
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace vigil {
@@ -17,10 +14,6 @@ struct RunOptions {
   std::optional<std::string> secure_exec;
   std::vector<std::string> python_args;
 };
-
-// --secure-exec's value: file, interactive, locked, comma-separated; no
-// bit named means both.
-std::optional<ExecSecurebits> parse_secure_exec(std::string_view text, std::string& error);
 
 // Replaces this process with vigil-python under the chosen log and policy.
 // Returns only on failure, with the exit status to use.
