@@ -287,7 +287,9 @@ def test_restrict_file_refuses_a_module_without_execute_permission(tmp_path, log
 
 
 def test_restrict_file_refuses_native_code_without_execute_permission(tmp_path, log, executable_stdlib):
-    extension = next(Path(f"/usr/lib/python%d.%d/lib-dynload" % STOCK_VERSION).glob("xxlimited.*.so"))
+    extension = next(Path("/usr/lib/python%d.%d/lib-dynload" % STOCK_VERSION).glob("xxlimited.*.so"), None)
+    if extension is None:
+        pytest.skip("this Python has no xxlimited extension module to copy")
     for mode in (0o755, 0o644):
         (tmp_path / f"{mode:o}").mkdir()
         shutil.copy(extension, tmp_path / f"{mode:o}" / extension.name)
