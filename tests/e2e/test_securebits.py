@@ -55,6 +55,9 @@ def environment(log, **extra):
     env.pop("PYTHONPATH", None)
     env.pop("VIGIL_POLICY", None)
     env["VIGIL_LOG"] = str(log)
+    # A .pyc written into the executable standard library would be 0644,
+    # and refused by later tests.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra)
     return env
 
@@ -96,7 +99,7 @@ def executable_stdlib(tmp_path_factory):
 
 
 def restricted(log, cwd, home, args, input=None, bits=RESTRICT_FILE):
-    return run(bits, args, log, cwd, input=input, PYTHONHOME=str(home), PYTHONDONTWRITEBYTECODE="1")
+    return run(bits, args, log, cwd, input=input, PYTHONHOME=str(home))
 
 
 # --- the start record ----------------------------------------------------------------------------------------
