@@ -135,6 +135,19 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
     json.string(info.entry.bootstrap);
   }
   json.end_object();
+  json.key("securebits");
+  json.begin_object();
+  for (const auto& [key, names] : {std::pair{"found", &info.securebits.found}, {"honoured", &info.securebits.honoured}}) {
+    json.key(key);
+    json.begin_array();
+    for (const std::string& name : *names) json.string(name);
+    json.end_array();
+  }
+  if (!info.securebits.error.empty()) {
+    json.key("error");
+    json.string(info.securebits.error);
+  }
+  json.end_object();
   json.key("log");
   json.string(info.log);
   json.key("heartbeat");

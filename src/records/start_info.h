@@ -29,6 +29,14 @@ struct PolicyIdentity {
   std::vector<std::string> ignored_overrides;
 };
 
+// The exec securebits of Linux 6.14 this process carries
+// (docs/trust.md#the-kernels-securebits), by the kernel's names.
+struct SecurebitsFound {
+  std::vector<std::string> found;     // every exec bit set, locks included
+  std::vector<std::string> honoured;  // the bits vigil-python acts on
+  std::string error;                  // why they could not be read
+};
+
 struct UnusableLog {
   std::string path;
   std::string error;
@@ -50,6 +58,7 @@ struct StartInfo {
   EntryPoint entry;
   std::string python_version;
   PolicyIdentity policy;
+  SecurebitsFound securebits;
   std::string log;
   // Logs tried before `log` and why they failed, for instance the log a
   // parent chose, after this process switched to another user.

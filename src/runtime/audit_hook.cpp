@@ -9,6 +9,7 @@
 #include "event_catalog.h"
 #include "import_plumbing.h"
 #include "integrity_alerts.h"
+#include "kernel_exec_restrictions.h"
 #include "open_code_hook.h"
 #include "open_target.h"
 #include "py_ref.h"
@@ -91,6 +92,7 @@ thread_local bool t_python_fork_pending = false;
 struct OpeningCodeState {
   bool active = false;
   const FileTrust* trust = nullptr;
+  const ExecCheck* exec_check = nullptr;
 };
 thread_local OpeningCodeState t_opening_code;
 // The messages of the first and the last denial raised (with the GIL held).
@@ -274,6 +276,10 @@ struct Findings {
   // What the compile() call behind a `compile` event was given.
   const CompileCall* compile_call = nullptr;
   const FileTrust* code_file = nullptr;  // from the open-code hook
+  // The kernel's answer under SECBIT_EXEC_RESTRICT_FILE: from the
+  // open-code hook, or for the native library the event loads.
+  const ExecCheck* exec_check = nullptr;
+  std::optional<ExecCheck> native_exec_check;
   std::optional<FileTrust> native;
   std::optional<Provenance> provenance;
   std::string detail;  // the alert's and the denial's explanation
@@ -409,6 +415,24 @@ const Rule* verify(Registration& registration, std::string_view event, PyObject*
   return nullptr;
 }
 
+// SECBIT_EXEC_RESTRICT_FILE and the kernel refused the code file: a
+// denial in every mode, unless the policy's own verdict already denies.
+void refuse_by_securebit(Verdict& verdict, Findings& findings) {
+  const Rule& rule = exec_restrict_file_rule();
+  verdict.add(rule);
+  // A trust rule's finding names the file already.
+  if (verdict.detailed == nullptr) {
+    findings.detail = findings.exec_check->path + ": " + findings.exec_check->reason();
+    verdict.detailed = &rule;
+    verdict.detail = findings.detail;
+  }
+  if (!verdict.denies()) {
+    verdict.enforced = true;
+    verdict.action = rule.action;
+    verdict.decisive = &rule;
+  }
+}
+
 Verdict judge(Registration& registration, std::string_view event, PyObject* args, Findings& findings) {
   PolicyEngine& engine = *registration.engine;
   // The event under its own name, as a code file's open, and under its views.
@@ -422,6 +446,7 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
     opening_code = true;
     findings.opening_code = true;
     findings.code_file = t_opening_code.trust;
+    findings.exec_check = t_opening_code.exec_check;
     lookups[1].bucket = engine.candidates(kOpenCodeEvent);
   }
   find_target(event, args, findings);
@@ -440,7 +465,12 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
                            ? verify(registration, event, args, opening_code, site, findings)
                            : nullptr;
   if (broken == nullptr && engine.enforcing()) broken = refused_child(engine, event, args, findings.detail);
-  bool any = broken != nullptr;
+  if (!opening_code && kernel_exec_restrictions().restrict_file &&
+      (findings.native_exec_check = check_native_execution(event, args, findings.native))) {
+    findings.exec_check = &*findings.native_exec_check;
+  }
+  bool refused_by_kernel = findings.exec_check != nullptr && findings.exec_check->refused();
+  bool any = broken != nullptr || refused_by_kernel;
   for (std::size_t i = 0; i < lookup_count; ++i) any = any || lookups[i].bucket != nullptr;
   if (!any) return {};
   PythonArguments spelled(args);
@@ -454,6 +484,7 @@ Verdict judge(Registration& registration, std::string_view event, PyObject* args
   }
   Verdict verdict = engine.evaluate(std::span(lookups, lookup_count), arguments, site);
   if (broken != nullptr) engine.add_finding(verdict, *broken, findings.detail);
+  if (refused_by_kernel) refuse_by_securebit(verdict, findings);
   return verdict;
 }
 
@@ -581,6 +612,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
         json.string(transcript);
       }
       if (findings.code_file != nullptr) append_trust_member(json, *findings.code_file);
+      if (findings.exec_check != nullptr) append_exec_check_member(json, *findings.exec_check);
       if (findings.native) append_trust_member(json, *findings.native);
       if (findings.provenance) append_provenance_member(json, *findings.provenance);
       if (findings.target && !findings.target->proc_path.empty()) {
@@ -833,7 +865,9 @@ bool AuditHook::install(Recorder& recorder, PolicyEngine& engine, CodeVerifier* 
   return true;
 }
 
-OpeningCode::OpeningCode(const FileTrust* trust) { t_opening_code = {true, trust}; }
+OpeningCode::OpeningCode(const FileTrust* trust, const ExecCheck* exec_check) {
+  t_opening_code = {true, trust, exec_check};
+}
 OpeningCode::~OpeningCode() { t_opening_code = {}; }
 
 const std::string& AuditHook::first_denial() { return g_first_denial; }

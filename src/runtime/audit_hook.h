@@ -73,12 +73,15 @@ void append_event_members(JsonText& json, std::string_view event, PyObject* args
 
 inline constexpr const char* kProbeEvent = "vigil.probe";
 
+struct ExecCheck;
+
 // Set by the open-code hook around the `open` event it raises, so that
 // event also meets the rules on vigil.open_code and carries the file's
-// trust check (null when nothing was checked).
+// trust check and the kernel's answer under SECBIT_EXEC_RESTRICT_FILE
+// (null when nothing was checked).
 class OpeningCode {
  public:
-  explicit OpeningCode(const FileTrust* trust);
+  OpeningCode(const FileTrust* trust, const ExecCheck* exec_check);
   ~OpeningCode();
   OpeningCode(const OpeningCode&) = delete;
   OpeningCode& operator=(const OpeningCode&) = delete;

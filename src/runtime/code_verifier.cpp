@@ -18,6 +18,7 @@
 #include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace vigil {
 namespace {
@@ -234,8 +235,8 @@ Provenance CodeVerifier::compile_provenance(const ArgValue& source, const ArgVal
   return found;
 }
 
-std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyObject* args) {
-  if (!settings_.native || args == nullptr || !PyTuple_Check(args)) return std::nullopt;
+std::optional<NativeLibrary> open_native_library(std::string_view event, PyObject* args) {
+  if (args == nullptr || !PyTuple_Check(args)) return std::nullopt;
   Py_ssize_t position;
   if (event == "import" || event == "sqlite3.load_extension") {
     position = 1;
@@ -251,46 +252,59 @@ std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyOb
   // import of a Python module (no file name), ctypes.dlopen(None): the
   // program itself.
   if (name.kind == ValueKind::none) return std::nullopt;
+  NativeLibrary library;
   if (!is_text(name) && name.kind != ValueKind::bytes) {
-    FileTrust trust;
-    trust.path = name.type;
-    trust.reason = "the library is named by a " + std::string(name.type) + ", not a path";
-    return trust;
+    library.path = name.type;
+    library.problem = "the library is named by a " + std::string(name.type) + ", not a path";
+    return library;
   }
-  if (event == "import") extension_trusted_ = false;
-  std::string path(name.text);
-  if (path.find('/') == std::string::npos) {
+  library.path = name.text;
+  if (library.path.find('/') == std::string::npos) {
     // A bare name is resolved by the dynamic loader's search. Only one it
     // has already loaded can be named as a file here.
-    void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+    void* handle = dlopen(library.path.c_str(), RTLD_LAZY | RTLD_NOLOAD);
     link_map* map = nullptr;
     if (handle != nullptr && dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map != nullptr && map->l_name != nullptr &&
         map->l_name[0] == '/') {
-      path = map->l_name;
+      library.path = map->l_name;
     }
     if (handle != nullptr) dlclose(handle);
-    if (path.find('/') == std::string::npos) {
-      FileTrust trust;
-      trust.path = path;
-      trust.reason = "a library name, not a path: which file the loader will pick cannot be verified";
-      return trust;
+    if (library.path.find('/') == std::string::npos) {
+      library.problem = "a library name, not a path: which file the loader will pick cannot be verified";
+      return library;
     }
   }
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  library.fd = open(library.path.c_str(), O_RDONLY | O_CLOEXEC);
   // SQLite tries the name with its platform suffix when the name alone fails.
-  if (fd < 0 && errno == ENOENT && event == "sqlite3.load_extension") {
-    path += ".so";
-    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (library.fd < 0 && errno == ENOENT && event == "sqlite3.load_extension") {
+    library.path += ".so";
+    library.fd = open(library.path.c_str(), O_RDONLY | O_CLOEXEC);
   }
-  if (fd < 0) return unreadable(path, errno);
+  if (library.fd < 0) library.problem = std::string("cannot be read: ") + std::strerror(errno);
+  return library;
+}
+
+NativeLibrary::~NativeLibrary() {
+  if (fd >= 0) close(fd);
+}
+
+NativeLibrary::NativeLibrary(NativeLibrary&& other) noexcept
+    : path(std::move(other.path)), fd(std::exchange(other.fd, -1)), problem(std::move(other.problem)) {}
+
+std::optional<FileTrust> CodeVerifier::check_native(std::string_view event, PyObject* args) {
+  if (!settings_.native) return std::nullopt;
+  auto library = open_native_library(event, args);
+  if (!library) return std::nullopt;
+  if (event == "import") extension_trusted_ = false;
+  if (library->fd < 0) {
+    FileTrust trust;
+    trust.path = library->path;
+    trust.reason = library->problem;
+    return trust;
+  }
   FileBytes bytes;
-  if (!read_whole_file(fd, bytes)) {
-    int error = errno;
-    close(fd);
-    return unreadable(path, error);
-  }
-  FileTrust trust = check_file(fd, bytes.view(), sources_, settings_.kernel == TrustSettings::Kernel::all);
-  close(fd);
+  if (!read_whole_file(library->fd, bytes)) return unreadable(library->path, errno);
+  FileTrust trust = check_file(library->fd, bytes.view(), sources_, settings_.kernel == TrustSettings::Kernel::all);
   if (event == "import") extension_trusted_ = trust.trusted;
   return trust;
 }

@@ -46,6 +46,21 @@ struct Provenance {
   std::string refusal = {};
 };
 
+// The file a native-code event loads (the import of an extension module,
+// ctypes.dlopen, sqlite3.load_extension), open for checking.
+struct NativeLibrary {
+  std::string path;
+  int fd = -1;          // -1 when it cannot be opened or named: `problem` says why
+  std::string problem;
+  NativeLibrary() = default;
+  NativeLibrary(NativeLibrary&& other) noexcept;
+  NativeLibrary& operator=(NativeLibrary&&) = delete;
+  ~NativeLibrary();
+};
+// nullopt for other events, for imports of Python modules and for
+// ctypes.dlopen(None), the program itself.
+std::optional<NativeLibrary> open_native_library(std::string_view event, PyObject* args);
+
 class CodeVerifier {
  public:
   CodeVerifier(TrustSettings settings, std::unique_ptr<TrustDatabase> database);

@@ -10,6 +10,7 @@
 #include "file_io.h"
 #include "import_plumbing.h"
 #include "integrity_alerts.h"
+#include "kernel_exec_restrictions.h"
 #include "open_code_hook.h"
 #include "python_internals.h"
 #include "policy_selection.h"
@@ -223,11 +224,13 @@ int run_python(int argc, char** argv) {
   // -X warn_default_encoding when the config it initialises from has
   // already been read, so the interpreter gets an unread one, as in python3.
   EntryPoint entry;
+  std::vector<std::string> search_paths;
   {
     Config parsed;
     exit_on_failure(PyConfig_SetBytesArgv(parsed.get(), argc, argv));
     exit_on_failure(PyConfig_Read(parsed.get()));
     entry = entry_point(*parsed.get());
+    search_paths = standard_library_search(parsed.get()->use_environment != 0);
   }
   Config config;
   exit_on_failure(PyConfig_SetBytesArgv(config.get(), argc, argv));
@@ -245,6 +248,7 @@ int run_python(int argc, char** argv) {
   start.entry = entry;
   start.python_version = PY_VERSION;
   start.policy = identity;
+  if (!read_kernel_exec_restrictions(start.securebits, error)) return refuse(error);
   start.heartbeat_seconds = selection->policy.heartbeat_seconds;
   start.chain = selection->policy.chain;
   std::optional<std::string> hmac_key;
@@ -312,6 +316,11 @@ int run_python(int argc, char** argv) {
   recorder->start_heartbeat();
   report_ignored_overrides(identity, *recorder, start_seq);
 
+  std::string kernel_refusal = refuse_start_under_securebits(entry, search_paths, *recorder, start_seq);
+  if (!kernel_refusal.empty()) {
+    recorder->set_stop_reason("refused by the kernel's securebits");
+    return refuse(kernel_refusal);
+  }
   std::string refusal = apply_entry_restrictions(*engine, entry, *config.get(), *recorder, start_seq);
   if (!refusal.empty()) {
     recorder->set_stop_reason("entry refused by the policy");
@@ -358,6 +367,7 @@ int run_python(int argc, char** argv) {
   if (verifier != nullptr) verifier->interpreter_ready();
   AuditHook::forget_start_up_denials();
   restrict_running_interpreter(*engine);
+  keep_interactive_input_closed();
   return Py_RunMain();
 }
 

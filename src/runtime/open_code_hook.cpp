@@ -6,6 +6,7 @@
 #include "exit_status.h"
 #include "file_bytes.h"
 #include "file_io.h"
+#include "kernel_exec_restrictions.h"
 #include "own_thread.h"
 #include "py_ref.h"
 #include "transcripts.h"
@@ -164,7 +165,7 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
     refused.refused = true;
     refused.reason = "[trust] pyc = \"refuse\": the import uses the verified source";
     {
-      OpeningCode opening(&refused);
+      OpeningCode opening(&refused, nullptr);
       if (raise_open_event(path, mode, flags) < 0) return std::nullopt;
     }
     errno = EACCES;
@@ -179,11 +180,15 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
   Py_END_ALLOW_THREADS
   FileRead file;
   FileTrust trust;
+  std::optional<ExecCheck> exec_check;
   if (fd >= 0) {
     file = read_into_bytes(fd);
     Py_BEGIN_ALLOW_THREADS
     if (file.complete() && verifier != nullptr) {
       trust = verifier->check_code_file(fd, compat::bytes_view(file.content.get()), run_directly);
+    }
+    if (file.complete() && kernel_exec_restrictions().restrict_file) {
+      exec_check = check_code_file_execution(fd, *raw, verifier != nullptr ? &trust : nullptr);
     }
     close(fd);
     Py_END_ALLOW_THREADS
@@ -192,7 +197,8 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
   }
   {
     // The attempt is announced even when the file could not be read.
-    OpeningCode opening(file.complete() && verifier != nullptr ? &trust : nullptr);
+    OpeningCode opening(file.complete() && verifier != nullptr ? &trust : nullptr,
+                        exec_check ? &*exec_check : nullptr);
     if (raise_open_event(path, mode, flags) < 0) {
       if (denied != nullptr) *denied = PyErr_ExceptionMatches(PyExc_PermissionError);
       errno = EACCES;
@@ -202,6 +208,14 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
   if (!file.complete()) {
     errno = file.error;
     PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+    return std::nullopt;
+  }
+  if (exec_check && exec_check->refused()) {
+    // The hook denies it with its alert; this holds even for an `open`
+    // event the hook never received.
+    errno = EACCES;
+    PyErr_Format(PyExc_PermissionError, "vigil: %s: %U (rule %s)", exec_restrict_file_rule().message.c_str(), path,
+                 exec_restrict_file_rule().id.c_str());
     return std::nullopt;
   }
   if (verifier != nullptr) verifier->remember_code_file(*raw, trust.trusted);

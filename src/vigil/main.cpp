@@ -37,8 +37,19 @@ int main(int argc, char** argv) {
   run_app->add_option("--log", run.log,
                       "JSON Lines file to append records to (default: /var/log/vigil/python.jsonl for root, "
                       "~/.local/state/vigil/python.jsonl otherwise)");
+  // A flag, so that a value comes only after '=' and never takes the '--'
+  // or the Python arguments after it; given alone, its value is "".
+  run_app
+      ->add_flag("--secure-exec{}", run.secure_exec,
+                 "Set the kernel's exec securebits (Linux 6.14+) for vigil-python and its children: "
+                 "file (SECBIT_EXEC_RESTRICT_FILE: run only code files the kernel would execute), "
+                 "interactive (SECBIT_EXEC_DENY_INTERACTIVE: no -c, stdin or REPL), locked (they cannot be "
+                 "cleared again); comma-separated after '=', file,interactive when no value is given. "
+                 "Fails (78) when the kernel refuses")
+      ->option_text("[=file,interactive,locked]");
   run_app->add_option("python_args", run.python_args, "Arguments for vigil-python, after --")->required();
-  run_app->footer("Example: vigil run --log /tmp/x.jsonl -- -c 'import json'");
+  run_app->footer("Example: vigil run --log /tmp/x.jsonl -- -c 'import json'\n"
+                  "         vigil run --secure-exec=file,interactive,locked -- /srv/app/main.py");
 
   vigil::SummaryOptions summary;
   auto* summary_app = app.add_subcommand(

@@ -1,5 +1,6 @@
 #include "run_command.h"
 
+#include "exec_securebits.h"
 #include "exit_status.h"
 #include "file_io.h"
 #include "policy_selection.h"
@@ -23,6 +24,16 @@ std::string vigil_python_path() {
 }  // namespace
 
 int run_command(const RunOptions& options) {
+  if (options.secure_exec) {
+    // Set in this process, vigil-python and everything it starts inherit
+    // them across exec.
+    std::string error;
+    auto bits = parse_exec_securebits(*options.secure_exec, error);
+    if (!bits || !add_exec_securebits(*bits, error)) {
+      std::fprintf(stderr, "vigil: cannot set the exec securebits: %s\n", error.c_str());
+      return kRefusedExitStatus;
+    }
+  }
   // Environment, not arguments: children started through sys.executable
   // inherit the same log and policy.
   if (options.log) setenv("VIGIL_LOG", absolute_path(*options.log).c_str(), 1);

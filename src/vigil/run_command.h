@@ -9,6 +9,9 @@ namespace vigil {
 struct RunOptions {
   std::optional<std::string> policy;
   std::optional<std::string> log;
+  // --secure-exec: the exec securebits to set (exec_securebits.h), as
+  // given: a comma-separated list of file, interactive and locked.
+  std::optional<std::string> secure_exec;
   std::vector<std::string> python_args;
 };
 
