@@ -146,6 +146,9 @@ bool PolicyEngine::applies(std::size_t index, const Bucket& bucket, ArgumentSour
 }
 
 const Rule* PolicyEngine::cancelling_allow(const Verdict& verdict, const Rule& rule) const {
+  // Vigil's own rules (vigil.refused_children, the kernel's securebits)
+  // are no policy's: no allow names them.
+  if (policy_.rules.empty() || &rule < &policy_.rules.front() || &rule > &policy_.rules.back()) return nullptr;
   for (const Rule* allow : cancelled_by_[rule_index(policy_, rule)]) {
     if (std::find(verdict.allows.begin(), verdict.allows.begin() + verdict.allow_count, allow) !=
         verdict.allows.begin() + verdict.allow_count) {

@@ -110,7 +110,8 @@ constexpr BuiltinPolicy kBuiltinPolicies[] = {
      "everything its trust database (/etc/vigil/trust.d, built with `vigil trust build`) does not vouch for, and "
      "code generated from text that no verified file holds; -c, stdin programs and the REPL; .pth files, "
      "sitecustomize, PYTHONSTARTUP and PYTHON* variables; the user's site-packages and bytecode writing; ctypes, "
-     "CPython's test modules, sub-interpreters, late audit hooks, /proc/*/mem and remote debugging"},
+     "SQLite extension loading, Tcl (_tkinter), CPython's test modules, sub-interpreters, late audit hooks, "
+     "/proc/*/mem and remote debugging"},
     {"watch", kWatchPolicyImage,
      "nothing: strict in audit mode; its alerts (\"enforced\": false) are what strict would deny"},
 };

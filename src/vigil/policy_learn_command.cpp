@@ -272,29 +272,34 @@ class Learner {
     out += "\n";
     std::string body = base_text;
     if (!generators_.empty()) {
-      // The base's generators written back: "builtin" for the built-in
-      // list, when the base has it whole, and each other one as a glob or,
-      // for another input than the program's, a table.
+      // The base's generators written back in their order (the first that
+      // matches a file decides): "builtin" where the built-in list starts,
+      // when the base has it whole, and each other one as a glob or, for
+      // another input than the program's, a table.
       std::set<std::string> listed;
       std::string line = "generators = [";
       bool first = true;
       std::vector<Generator> builtin = builtin_generators();
-      bool has_builtin = std::all_of(builtin.begin(), builtin.end(), [&](const Generator& known) {
-        return std::find(base_.trust.generators.begin(), base_.trust.generators.end(), known) !=
-               base_.trust.generators.end();
-      });
-      if (has_builtin) {
-        line += "\"builtin\"";
-        first = false;
-      }
+      auto in = [](const std::vector<Generator>& list, const Generator& generator) {
+        return std::find(list.begin(), list.end(), generator) != list.end();
+      };
+      bool has_builtin = std::all_of(builtin.begin(), builtin.end(),
+                                     [&](const Generator& known) { return in(base_.trust.generators, known); });
+      bool builtin_written = false;
       for (const Generator& known : base_.trust.generators) {
         listed.insert(known.files);
-        if (has_builtin && std::find(builtin.begin(), builtin.end(), known) != builtin.end()) continue;
-        line += first ? "" : ", ";
-        line += known.input == GeneratorInput::program
-                    ? toml_string(known.files)
-                    : "{ files = " + toml_string(known.files) + ", input = \"" +
-                          std::string(generator_input_name(known.input)) + "\" }";
+        std::string entry;
+        if (has_builtin && in(builtin, known)) {
+          if (builtin_written) continue;
+          builtin_written = true;
+          entry = "\"builtin\"";
+        } else if (known.input == GeneratorInput::program) {
+          entry = toml_string(known.files);
+        } else {
+          entry = "{ files = " + toml_string(known.files) + ", input = \"" +
+                  std::string(generator_input_name(known.input)) + "\" }";
+        }
+        line += (first ? "" : ", ") + entry;
         first = false;
       }
       for (const auto& [path, seen] : generators_) {

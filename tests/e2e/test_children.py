@@ -120,7 +120,7 @@ def test_a_refused_command_names_vigil_the_rule_and_the_explanation(vigil_run, s
 def test_an_untrusted_module_and_a_denied_import_say_where_to_look(vigil_run, strict, script):
     script("VALUE = 1\n", "helper.py")
     main = script("try:\n    import helper\nexcept PermissionError as error:\n    print(error)\n"
-                  "try:\n    import ctypes\nexcept PermissionError as error:\n    print(error)\n", "main.py")
+                  "try:\n    import ctypes\nexcept ImportError as error:\n    print(error)\n", "main.py")
     strict.trust(main)
     run = under_strict(vigil_run, strict, [main])
     assert run.returncode == 0, run.stderr

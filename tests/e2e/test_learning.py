@@ -472,15 +472,24 @@ def test_ansible_setup_runs_under_strict_as_under_python3(tmp_path, host_strict)
 
     stock = workload(None, tmp_path / "stock.jsonl", STOCK_PYTHON)
     assert stock.returncode == 0, stock.stderr
+    # Ansible renders templates written in its own code and data with
+    # Environment.from_string: the administrator's decision that
+    # docs/operation.md describes, Jinja2 as a generator of any text, put
+    # before the built-in list (which trusts Jinja2 for templates in
+    # trusted files only).
+    jinja = "/usr/lib/python3/dist-packages/jinja2/environment.py"
+    policy = Path(host_strict.path)
+    policy.write_text(policy.read_text().replace(
+        'pyc = "verify"\n', f'pyc = "verify"\ngenerators = [{{ files = "{jinja}", input = "program" }}, "builtin"]\n', 1))
     audited, enforced, records, text = audit_then_enforce(tmp_path, host_strict, workload)
     assert enforced.returncode == 0, enforced.stderr
     assert ansible_facts(enforced.stdout) == ansible_facts(stock.stdout)
     assert denials(records) == []
-    # What was learned is narrow: ctypes for ansible's own program only,
-    # Jinja2's template compiler as a generator.
+    # What was learned is narrow: rules for ansible's own program only, and
+    # the administrator's generators kept in their order.
     for rule in learned_rules(text):
         assert rule["process"] == {"script": "/usr/bin/ansible"}, rule
-    assert "/usr/lib/python3/dist-packages/jinja2/environment.py" in tomllib.loads(text)["trust"]["generators"]
+    assert tomllib.loads(text)["trust"]["generators"][:2] == [{"files": jinja, "input": "program"}, "builtin"]
 
 
 # Replay and learning over logs written by hand: each record as

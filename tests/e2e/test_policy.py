@@ -227,7 +227,7 @@ def test_late_hook_denial_reaches_the_caller_under_strict(tmp_path, log, strict)
 
 @pytest.mark.parametrize("module, rule", [("ctypes", "ctypes"), ("_testcapi", "test-modules"),
                                           ("_testinternalcapi", "test-modules"),
-                                          (SUBINTERPRETERS, "subinterpreter")])
+                                          (SUBINTERPRETERS, "subinterpreter"), ("_tkinter", "tcl")])
 def test_strict_denies_dangerous_modules(tmp_path, log, module, rule, strict):
     script = tmp_path / "imports.py"
     # ImportError, not PermissionError: what a program that can do without
@@ -238,6 +238,20 @@ def test_strict_denies_dangerous_modules(tmp_path, log, module, rule, strict):
     result = run([str(script)], log, strict.path)
     assert result.stdout == f"denied {module} True\n".encode(), result.stderr
     assert alerts(read_records(log), rule)
+
+
+def test_strict_denies_sqlite_extension_loading(tmp_path, log, strict):
+    """SQL's load_extension() loads a library with no audit event; enabling
+    it is the moment Vigil sees (red team, issue 21)."""
+    script = tmp_path / "sqlite.py"
+    script.write_text("import sqlite3\nconnection = sqlite3.connect(':memory:')\n"
+                      "try:\n    connection.enable_load_extension(True)\n    print('enabled')\n"
+                      "except PermissionError as error:\n    print('denied', 'rule sqlite-extensions' in str(error))\n"
+                      "connection.enable_load_extension(False)\nprint(connection.execute('select 1').fetchone())\n")
+    strict.trust(script)
+    result = run([str(script)], log, strict.path)
+    assert result.stdout == b"denied True\n(1,)\n", result.stderr
+    assert alerts(read_records(log), "sqlite-extensions")
 
 
 # 3.14's concurrent.futures (which asyncio imports) imports _interpreters

@@ -198,8 +198,9 @@ def test_deny_interactive_gives_no_repl_for_pythoninspect_set_while_running(tmp_
 # --- SECBIT_EXEC_RESTRICT_FILE -------------------------------------------------------------------------------
 
 def assert_refused_file(completed, log, path):
-    # A refused script ends the run as an unreadable one does (status 2).
-    assert completed.returncode == 2 and completed.stdout == b"", completed.stderr
+    # A refused script ends the run with vigil-python's own line (status 78).
+    assert completed.returncode == 78 and completed.stdout == b"", completed.stderr
+    assert b"vigil-python: refusing to run: SECBIT_EXEC_RESTRICT_FILE" in completed.stderr
     records = read_records(log)
     assert_contract(records)
     assert next(r for r in records if r["kind"] == "start")["policy"]["mode"] == "audit"
@@ -306,7 +307,7 @@ for directory in sys.argv[1:]:
     try:
         __import__("xxlimited")
         print("import ran")
-    except PermissionError:
+    except ImportError:
         print("import refused")
     sys.path.pop(0)
     sys.modules.pop("xxlimited", None)
