@@ -286,7 +286,10 @@ CompileScopeState describe_compile_call(PyObject* const* args, Py_ssize_t nargs,
     }
   }
   state.call.source = source;
-  state.text_source = PyUnicode_CheckExact(source) || PyBytes_CheckExact(source) || PyByteArray_CheckExact(source);
+  // compile() reads a str or bytes subclass's own storage, as it reads the
+  // exact types' (ansible-core 2.19 parses tagged str subclasses); another
+  // buffer could run Python code to produce its bytes.
+  state.text_source = PyUnicode_Check(source) || PyBytes_Check(source) || PyByteArray_CheckExact(source);
   state.call.parse_only = (flags & PyCF_ONLY_AST) != 0;
   state.known = true;
   return state;

@@ -91,6 +91,12 @@ void describe(simdjson::dom::element value, ArgValue& out, std::string& storage,
     }
     case simdjson::dom::element_type::OBJECT:
       break;
+    default:
+      // A bare number beyond 64 bits (newer simdjson's BIGINT): Vigil
+      // writes those as {"int": …}, so only a hand-made log holds one.
+      out.kind = ValueKind::other;
+      out.type = "int";
+      return;
   }
   simdjson::dom::object object = value.get_object().value_unsafe();
   std::string_view text;

@@ -312,6 +312,11 @@ class Named:
 
 tree = ast.parse(sys.argv[1])                      # a parse of unverified text
 print(ast.literal_eval("[1, (2, 'three')]"))       # likewise, through ast.py
+
+class Tagged(str):                                 # ansible-core 2.19's strings
+    pass
+
+print(ast.literal_eval(ast.parse(Tagged("'tagged'"), mode="eval")))
 for name in ["/built/from/an/ast.py", b"/built/from/bytes.py", Named()]:
     try:
         exec(compile(tree, name, "exec"), {})
@@ -338,7 +343,7 @@ def test_asts_parses_and_vouched_text(vigil_run, host_strict, project):
     host_strict.trust(program, helper)
     run = vigil_run([str(program), "x = 1", str(helper)], cwd=project, env={"VIGIL_POLICY": host_strict.path})
     assert run.stdout.decode().splitlines() == [
-        "[1, (2, 'three')]", "refused", "refused", "refused", "helper text ran", "changed text refused"], \
+        "[1, (2, 'three')]", "tagged", "refused", "refused", "refused", "helper text ran", "changed text refused"], \
         run.stderr.decode()[-2000:]
     records = run.records
     assert_contract(records)
