@@ -489,7 +489,10 @@ def test_ansible_setup_runs_under_strict_as_under_python3(tmp_path, host_strict)
     # the administrator's generators kept in their order.
     for rule in learned_rules(text):
         assert rule["process"] == {"script": "/usr/bin/ansible"}, rule
-    assert tomllib.loads(text)["trust"]["generators"][:2] == [{"files": jinja, "input": "program"}, "builtin"]
+    # (A bare glob is a generator of the program's own values: learning
+    # writes the list back so when it adds generators of its own.)
+    generators = tomllib.loads(text)["trust"]["generators"]
+    assert generators[0] in (jinja, {"files": jinja, "input": "program"}) and generators[1] == "builtin", generators
 
 
 # Replay and learning over logs written by hand: each record as
