@@ -412,7 +412,7 @@ def attempt(name, action):
 def forward_reference(text):
     reference = typing.ForwardRef(text)
     if sys.version_info >= (3, 14):
-        reference.evaluate()
+        reference.evaluate(globals=globals())
     else:
         reference._evaluate(globals(), globals(), recursive_guard=frozenset())
 
