@@ -163,11 +163,14 @@ def test_trust_sources_that_vouch_for_nothing_refuse_at_start_in_one_line(vigil_
 # A refused child never makes its parent loop.
 
 def test_a_child_the_policy_will_refuse_fails_in_the_parent(vigil_run, strict, script):
-    main = script("import subprocess, sys\n"
+    # The sanitizers' options go with the child's own environment (the
+    # ASan build's children would report leaks otherwise).
+    main = script("import os, subprocess, sys\n"
                   "try:\n    subprocess.run([sys.executable, '-c', 'print(1)'])\n"
                   "except PermissionError as error:\n    print(error)\n"
+                  "sanitizers = {k: v for k, v in os.environ.items() if k.endswith('SAN_OPTIONS')}\n"
                   "done = subprocess.run([sys.executable, '-c', 'print(2)'], capture_output=True,\n"
-                  "                      env={'VIGIL_POLICY': 'default', 'VIGIL_LOG': sys.argv[1]})\n"
+                  "                      env={'VIGIL_POLICY': 'default', 'VIGIL_LOG': sys.argv[1], **sanitizers})\n"
                   "print(done.returncode, done.stdout)\n", "main.py")
     strict.trust(main)
     other_log = Path(main).parent / "other.jsonl"
