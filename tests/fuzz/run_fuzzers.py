@@ -20,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 HARNESSES = ["policy", "log_records", "log_commands", "json_text", "trust", "record_formats", "query_text",
-             "spool_frames"]
+             "spool_frames", "code_texts"]
 # A slower input than this is a hang: every reader must stay linear.
 TIMEOUT_SECONDS = 10
 
