@@ -442,7 +442,11 @@ def test_pip_installs_a_local_wheel_into_a_venv_under_strict_as_under_python3(tm
     generators = tomllib.loads(text)["trust"].get("generators", ["builtin"])
     assert "builtin" in generators and all(str(g).endswith("/six.py") for g in generators if g != "builtin"), \
         generators
-    assert learned_rules(text) == []
+    # Where pip's release imports ctypes (sid's, through its vendored rich),
+    # it does without it under strict (the denied import is an ImportError,
+    # as the enforced run above shows); learning proposes allows of that
+    # import only, for review.
+    assert all(rule["overrides"] == ["ctypes"] for rule in learned_rules(text)), learned_rules(text)
 
 
 def ansible_facts(output):
