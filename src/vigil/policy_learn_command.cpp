@@ -96,20 +96,14 @@ std::string pinned_value(simdjson::dom::element value, std::string& note) {
   if (value.get_bool().get(flag) == simdjson::SUCCESS) return flag ? "true" : "false";
   std::int64_t number = 0;
   if (value.get_int64().get(number) == simdjson::SUCCESS) return std::to_string(number);
-  simdjson::dom::array array;
-  if (value.get_array().get(array) == simdjson::SUCCESS && array.size() >= 2) {
-    std::string_view host;
-    std::int64_t port = 0;
-    if (array.at(0).get_string().get(host) == simdjson::SUCCESS &&
-        array.at(1).get_int64().get(port) == simdjson::SUCCESS) {
-      bool v6 = false;
-      if (is_ip_literal(host, v6)) {
-        return "{ cidr = " + toml_string(std::string(host) + (v6 ? "/128" : "/32")) +
-               ", port = " + std::to_string(port) + " }";
-      }
-      note = "the host " + std::string(host) + " is a name, which no cidr matches: only the port is pinned";
-      return "{ port = " + std::to_string(port) + " }";
+  if (auto address = recorded_address(value)) {
+    bool v6 = false;
+    if (is_ip_literal(address->host, v6)) {
+      return "{ cidr = " + toml_string(std::string(address->host) + (v6 ? "/128" : "/32")) +
+             ", port = " + std::to_string(address->port) + " }";
     }
+    note = "the host " + std::string(address->host) + " is a name, which no cidr matches: only the port is pinned";
+    return "{ port = " + std::to_string(address->port) + " }";
   }
   simdjson::dom::object object;
   if (value.get_object().get(object) == simdjson::SUCCESS) {

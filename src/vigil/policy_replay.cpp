@@ -596,18 +596,21 @@ std::string_view identifying_argument(std::string_view event) {
   return signature->fields.front();
 }
 
+std::optional<RecordedAddress> recorded_address(simdjson::dom::element value) {
+  simdjson::dom::array array;
+  RecordedAddress address;
+  if (value.get_array().get(array) != simdjson::SUCCESS || array.size() < 2 ||
+      array.at(0).get_string().get(address.host) != simdjson::SUCCESS ||
+      array.at(1).get_int64().get(address.port) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return address;
+}
+
 std::string element_text(simdjson::dom::element value) {
   std::string_view text;
   if (value.get_string().get(text) == simdjson::SUCCESS) return std::string(text);
-  simdjson::dom::array array;
-  if (value.get_array().get(array) == simdjson::SUCCESS && array.size() >= 2) {
-    std::string_view host;
-    std::int64_t port = 0;
-    if (array.at(0).get_string().get(host) == simdjson::SUCCESS &&
-        array.at(1).get_int64().get(port) == simdjson::SUCCESS) {
-      return std::string(host) + ":" + std::to_string(port);
-    }
-  }
+  if (auto address = recorded_address(value)) return std::string(address->host) + ":" + std::to_string(address->port);
   simdjson::dom::object object;
   if (value.get_object().get(object) == simdjson::SUCCESS) {
     if (std::string_view shown = text_member(object, "filename"); !shown.empty()) return std::string(shown);

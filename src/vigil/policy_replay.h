@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -206,5 +207,12 @@ std::string recorded_subject(const JudgedEvent& judged);
 // A recorded value as text: a string as it is, a (host, port) address as
 // host:port, anything else as compact JSON.
 std::string element_text(simdjson::dom::element value);
+
+// A recorded socket address, `[host, port, …]`.
+struct RecordedAddress {
+  std::string_view host;
+  std::int64_t port = 0;
+};
+std::optional<RecordedAddress> recorded_address(simdjson::dom::element value);
 
 }  // namespace vigil
