@@ -212,6 +212,20 @@ def system_policy(tmp_path):
             directory.rmdir()
 
 
+@pytest.fixture
+def noexec_mount(tmp_path):
+    """A tmpfs mounted noexec, where the kernel's AT_EXECVE_CHECK refuses
+    every file."""
+    mount_point = tmp_path / "noexec"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "noexec,size=1m", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a noexec tmpfs needs root to mount: {mounted.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", str(mount_point)], check=True)
+
+
 @pytest.fixture(scope="session")
 def stdlib_trust(tmp_path_factory):
     """The standard library's trust file, built by `vigil trust build`."""

@@ -255,18 +255,6 @@ def test_restrict_file_refuses_a_script_without_execute_permission(tmp_path, log
     assert_refused_file(restricted(log, tmp_path, executable_stdlib, [program]), log, program)
 
 
-@pytest.fixture
-def noexec_mount(tmp_path):
-    mount_point = tmp_path / "noexec"
-    mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "noexec,size=1m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"a noexec tmpfs needs root to mount: {mounted.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=True)
-
-
 def test_restrict_file_refuses_an_executable_script_on_a_noexec_mount(tmp_path, log, executable_stdlib,
                                                                       noexec_mount):
     program = write(noexec_mount / "program.py", "print('ran')\n", 0o755)

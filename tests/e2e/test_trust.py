@@ -1,7 +1,6 @@
 """Verified execution: the [trust] table, the open-code hook's checks, the
 script reader, native libraries, provenance and `vigil trust`."""
 import hashlib
-import importlib.util
 import marshal
 import os
 import shutil
@@ -274,18 +273,6 @@ def test_a_trusted_extension_module_loads(vigil_run, trust_policy, tmp_path, app
     imported = [e for e in events(run.checked_records(), "import")
                 if e["args"]["module"] == "xxlimited" and e["args"]["filename"]]
     assert imported[0]["trust"]["verdict"] == "trusted"
-
-
-@pytest.fixture
-def noexec_mount(tmp_path):
-    mount_point = tmp_path / "noexec"
-    mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "noexec,size=1m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"AT_EXECVE_CHECK test needs root to mount a noexec tmpfs: {mounted.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=True)
 
 
 def test_the_kernel_refuses_a_script_on_a_noexec_mount(vigil_run, tmp_path, app, noexec_mount):
