@@ -1,8 +1,8 @@
 #include "recorder.h"
 
+#include "chain_hash.h"
 #include "json_text.h"
 #include "own_thread.h"
-#include "sha256.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -166,9 +166,7 @@ std::uint64_t Recorder::emit_locked(std::string_view kind, std::string_view memb
   if (start_.chain) {
     // Advances even when the line is then lost: the next record's prev
     // names it, and `vigil log verify` reports the gap.
-    Sha256 hash;
-    hash.update(line_);
-    hash.hex_digest_into(chain_hash_);
+    chain_hash_hex(kChainHash, line_, chain_hash_);
     chain_started_ = true;
   }
   line_ += '\n';

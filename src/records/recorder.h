@@ -133,7 +133,8 @@ class Recorder {
   std::function<void()> heartbeat_check_;
   std::string line_;
   std::string scratch_;
-  // SHA-256 of this process's last line, for the next record's `prev`.
+  // The hash (kChainHash) of this process's last line, for the next
+  // record's `prev`.
   bool chain_started_ = false;
   char chain_hash_[64] = {};
   std::optional<HmacSha256> hmac_;

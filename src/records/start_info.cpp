@@ -1,5 +1,6 @@
 #include "start_info.h"
 
+#include "chain_hash.h"
 #include "file_io.h"
 #include "version.h"
 
@@ -154,6 +155,10 @@ void append_start_members(JsonText& json, const StartInfo& info, const char* ori
   json.unsigned_integer(info.heartbeat_seconds);
   json.key("chain");
   json.boolean(info.chain);
+  if (info.chain) {
+    json.key("chain_hash");
+    json.string(chain_hash_name(kChainHash));
+  }
   // Not "hmac": that member ends every sealed record, this one included.
   json.key("sealed");
   json.boolean(info.hmac);

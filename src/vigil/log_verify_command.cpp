@@ -1,10 +1,10 @@
 #include "log_verify_command.h"
 
+#include "chain_hash.h"
 #include "file_io.h"
 #include "hmac_sha256.h"
 #include "logs/log_lines.h"
 #include "logs/safe_text.h"
-#include "sha256.h"
 
 #include <simdjson.h>
 #include <unistd.h>
@@ -29,7 +29,12 @@ struct ProcessChain {
   std::uint64_t expected_seq = 1;
   bool chained = false;
   bool sealed = false;  // its records carry `hmac`
-  std::string last_line_hash;  // empty: the line before is unknown
+  // What its `prev` members hash: what its start names, SHA-256 when it
+  // names none (logs written before `chain_hash`); for a run seen without
+  // its start, the hash its first matching link shows. Empty while unknown,
+  // or when the start names a hash this build does not know.
+  std::vector<ChainHash> hashes;
+  std::string last_line;  // without its newline; empty: the line before is unknown
   std::uint64_t records = 0;
   bool stopped = false;
   std::string where;  // of its first record, for the report
@@ -88,6 +93,7 @@ class ChainChecker {
       fresh.chained = flag(record, "chain");
       fresh.sealed = flag(record, "sealed");
       fresh.where = where;
+      if (fresh.chained) fresh.hashes = named_hash(where, name, record);
       found = processes_.insert_or_assign(key, fresh).first;
     } else if (found == processes_.end()) {
       ProcessChain partial;
@@ -95,6 +101,7 @@ class ChainChecker {
       partial.chained = has(record, "prev");
       partial.sealed = has(record, "hmac");
       partial.where = where;
+      partial.hashes = {ChainHash::blake2b_256, ChainHash::sha256};
       found = processes_.emplace(key, partial).first;
       problem(where, name + ": its records begin at seq " + std::to_string(seq) + ", without their start");
     }
@@ -107,7 +114,7 @@ class ChainChecker {
     }
     if (seq > process.expected_seq) {
       problem(where, context + ": " + missing(process.expected_seq, seq) + " missing before it");
-      process.last_line_hash.clear();
+      process.last_line.clear();
     }
     if (process.stopped) {
       // vigil-python writes nothing after a run's stop: a record there was
@@ -117,7 +124,7 @@ class ChainChecker {
     check_link(where, context, record, process, seq);
     check_seal(where, context, line, process);
     process.expected_seq = seq + 1;
-    process.last_line_hash = Sha256::hex_of(line);
+    process.last_line.assign(line);
     ++process.records;
     if (kind == "stop") process.stopped = true;
   }
@@ -145,8 +152,22 @@ class ChainChecker {
     return "seq " + std::to_string(first) + "-" + std::to_string(after_last - 1) + " are";
   }
 
+  // The hash a run's start record names in `chain_hash`.
+  std::vector<ChainHash> named_hash(const std::string& where, const std::string& name, simdjson::dom::object start) {
+    std::string_view hash_name;
+    if (start.at_key("chain_hash").get_string().get(hash_name) != simdjson::SUCCESS) {
+      if (!has(start, "chain_hash")) return {ChainHash::sha256};
+      problem(where, name + ": `chain_hash` is not a string; the run's links cannot be checked");
+      return {};
+    }
+    if (auto hash = chain_hash_named(hash_name)) return {*hash};
+    problem(where, name + ": `chain_hash` names a hash this vigil does not know (" +
+                       bounded_text(hash_name, 64) + "); the run's links cannot be checked");
+    return {};
+  }
+
   void check_link(const std::string& where, const std::string& context, simdjson::dom::object record,
-                  const ProcessChain& process, std::uint64_t seq) {
+                  ProcessChain& process, std::uint64_t seq) {
     if (!process.chained) return;
     if (seq == 1) {
       if (has(record, "prev")) problem(where, context + ": a first record with `prev`");
@@ -155,8 +176,18 @@ class ChainChecker {
     std::string_view prev;
     if (record.at_key("prev").get_string().get(prev) != simdjson::SUCCESS) {
       problem(where, context + ": no `prev` in a chained log (the line was rewritten)");
-    } else if (!process.last_line_hash.empty() && prev != process.last_line_hash) {
-      problem(where, context + ": `prev` is not the SHA-256 of seq " + std::to_string(seq - 1) +
+    } else if (!process.last_line.empty() && !process.hashes.empty()) {
+      for (ChainHash hash : process.hashes) {
+        char expected[64];
+        chain_hash_hex(hash, process.last_line, expected);
+        if (prev == std::string_view(expected, sizeof expected)) {
+          process.hashes = {hash};
+          return;
+        }
+      }
+      std::string titles;
+      for (ChainHash hash : process.hashes) titles += (titles.empty() ? "" : " or ") + std::string(chain_hash_title(hash));
+      problem(where, context + ": `prev` is not the " + titles + " of seq " + std::to_string(seq - 1) +
                          "'s line: one of the two was changed");
     }
   }

@@ -12,7 +12,8 @@ struct LogVerifyOptions {
 
 // Checks every process's records for gaps, reordering and edits: the
 // sequence numbers must count 1, 2, 3… and each record's `prev` must be
-// the SHA-256 of the process's line before it, and, given the key, each
+// the hash of the process's line before it (the hash its start record
+// names in `chain_hash`; SHA-256 when it names none), and, given the key, each
 // record's `hmac` must be the HMAC-SHA256 of its line without it. Exit 0
 // when whole, 1 when anything is wrong, 2 when a file cannot be read.
 int log_verify_command(const LogVerifyOptions& options);

@@ -32,7 +32,7 @@ SEVERITIES = {"info", "low", "medium", "high", "critical"}
 
 def read_records(path):
     """Every line of the log as a dict; fails on a partial or non-JSON line,
-    and on a record whose `prev` is not the SHA-256 of its process's line
+    and on a record whose `prev` is not the hash of its process's line
     before it."""
     data = Path(path).read_bytes()
     assert data.endswith(b"\n") or not data, "log ends inside a line"
@@ -42,8 +42,14 @@ def read_records(path):
     return records
 
 
+# What a start record's `chain_hash` names; SHA-256 when it names none
+# (logs written before it did).
+CHAIN_HASHES = {"blake2b-256": lambda line: hashlib.blake2b(line, digest_size=32).hexdigest(),
+                "sha256": lambda line: hashlib.sha256(line).hexdigest()}
+
+
 def assert_chained(lines, records):
-    last = {}  # (host, pid) -> (seq, SHA-256 of its line) of a chained run
+    last = {}  # (host, pid) -> (seq, hash of its line, the run's hash) of a chained run
     for line, record in zip(lines, records):
         key = (record["host"], record["pid"])
         if record["kind"] == "start" and record["seq"] == 1:
@@ -51,11 +57,14 @@ def assert_chained(lines, records):
             assert "prev" not in record, record
             if not record.get("chain"):
                 continue
+            chain_hash = CHAIN_HASHES[record.get("chain_hash", "sha256")]
         elif key not in last:
             continue
-        elif record["seq"] == last[key][0] + 1:
-            assert record.get("prev") == last[key][1], f"broken chain at {record}"
-        last[key] = (record["seq"], hashlib.sha256(line).hexdigest())
+        else:
+            chain_hash = last[key][2]
+            if record["seq"] == last[key][0] + 1:
+                assert record.get("prev") == last[key][1], f"broken chain at {record}"
+        last[key] = (record["seq"], chain_hash(line), chain_hash)
 
 
 def by_pid(records):

@@ -1,6 +1,7 @@
-"""`vigil log verify`: every record carries `prev`, the SHA-256 of its
-process's line before it, and the verifier finds gaps, reordering and
-edits in real logs."""
+"""`vigil log verify`: every record carries `prev`, the hash of its
+process's line before it (BLAKE2b-256, as its start record's `chain_hash`
+says; SHA-256 in logs written before it did), and the verifier finds gaps,
+reordering and edits in real logs, and in old ones."""
 
 import hashlib
 import hmac
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VIGIL, VIGIL_PYTHON, read_records
+from conftest import CHAIN_HASHES, VIGIL, VIGIL_PYTHON, read_records
 
 PROGRAM = """
 import os, threading
@@ -54,7 +55,7 @@ def index_of(lines, predicate):
 def test_a_whole_log_verifies(vigil_run, log):
     lines = logged(vigil_run, log)
     records = [json.loads(line) for line in lines]
-    assert records[0]["chain"] is True and "prev" not in records[0]
+    assert records[0]["chain"] is True and records[0]["chain_hash"] == "blake2b-256" and "prev" not in records[0]
     assert all("prev" in r for r in records if r["seq"] > 1)
     assert len({r["pid"] for r in records}) == 2  # the forked child has a chain of its own
     result = verify(log)
@@ -69,7 +70,7 @@ def test_an_edited_record_breaks_the_link_after_it(vigil_run, log, tmp_path):
     lines[i] = lines[i].replace(b'"/dev/null"', b'"/dev/zero"')
     result = verify(write(tmp_path / "edited.jsonl", lines))
     assert result.returncode == 1
-    assert f"seq {edited['seq'] + 1}: `prev` is not the SHA-256 of seq {edited['seq']}'s line" in result.stdout
+    assert f"seq {edited['seq'] + 1}: `prev` is not the BLAKE2b-256 of seq {edited['seq']}'s line" in result.stdout
 
 
 def test_a_removed_record_is_a_gap(vigil_run, log, tmp_path):
@@ -146,18 +147,72 @@ def sealed_policy(tmp_path, key):
     return policy
 
 
-def rechained(lines, pid):
-    """The lines with every `prev` of `pid` recomputed: what someone who can
-    write the log but has no key can do after editing a record."""
-    out, last = [], None
+def rechained(lines, pid=None, chain_hash="blake2b-256"):
+    """The lines with every `prev` of `pid` (of every process when None)
+    recomputed with `chain_hash`: what someone who can write the log but has
+    no key can do after editing a record."""
+    out, last = [], {}
     for line in lines:
         record = json.loads(line)
-        if record["pid"] == pid and last is not None and "prev" in record:
-            line = re.sub(rb'"prev":"[0-9a-f]{64}"', b'"prev":"' + last.encode() + b'"', line)
-        if record["pid"] == pid:
-            last = hashlib.sha256(line).hexdigest()
+        if pid is None or record["pid"] == pid:
+            if record["pid"] in last and "prev" in record:
+                line = re.sub(rb'"prev":"[0-9a-f]{64}"', b'"prev":"' + last[record["pid"]].encode() + b'"', line)
+            last[record["pid"]] = CHAIN_HASHES[chain_hash](line)
         out.append(line)
     return out
+
+
+def written_before_chain_hash(lines):
+    """The log as vigil-python wrote it before the start record named the
+    hash: no `chain_hash`, and every `prev` a SHA-256."""
+    return rechained([line.replace(b',"chain_hash":"blake2b-256"', b"") for line in lines], chain_hash="sha256")
+
+
+def test_a_log_chained_with_sha256_before_chain_hash_still_verifies(vigil_run, log, tmp_path):
+    old = written_before_chain_hash(logged(vigil_run, log))
+    assert not any(b"chain_hash" in line for line in old)
+    result = verify(write(tmp_path / "old.jsonl", old))
+    assert result.returncode == 0, result.stdout
+    assert f"{len(old)} records from 2 process runs; 0 problems" in result.stdout
+    # Read as BLAKE2b-256, every link would break: the start's silence decides.
+    assert verify(write(tmp_path / "mislabelled.jsonl", rechained(old, chain_hash="blake2b-256"))).returncode == 1
+
+
+def test_an_edit_in_a_sha256_log_is_found(vigil_run, log, tmp_path):
+    old = written_before_chain_hash(logged(vigil_run, log))
+    i = index_of(old, lambda r: r.get("event") == "open" and r["args"]["path"] == "/dev/null")
+    edited = json.loads(old[i])
+    old[i] = old[i].replace(b'"/dev/null"', b'"/dev/zero"')
+    result = verify(write(tmp_path / "edited-old.jsonl", old))
+    assert result.returncode == 1
+    assert f"seq {edited['seq'] + 1}: `prev` is not the SHA-256 of seq {edited['seq']}'s line" in result.stdout
+
+
+@pytest.mark.parametrize("chain_hash", ["blake2b-256", "sha256"])
+def test_a_run_without_its_start_is_checked_with_the_hash_its_links_show(vigil_run, log, tmp_path, chain_hash):
+    """The newer of two rotated files has no start record to name the hash:
+    its first link that matches shows it, and an edit after that is found."""
+    lines = logged(vigil_run, log)
+    if chain_hash == "sha256":
+        lines = written_before_chain_hash(lines)
+    newer = lines[10:]
+    alone = verify(write(tmp_path / "newer.jsonl", newer))
+    assert alone.returncode == 1
+    assert "without their start" in alone.stdout and "`prev` is not" not in alone.stdout
+    own = [i for i, line in enumerate(newer) if json.loads(line)["pid"] == json.loads(newer[0])["pid"]]
+    i = own[-2]
+    edited = json.loads(newer[i])
+    newer[i] = newer[i][:-1] + b',"x":1}'
+    result = verify(write(tmp_path / "newer-edited.jsonl", newer))
+    title = {"blake2b-256": "BLAKE2b-256", "sha256": "SHA-256"}[chain_hash]
+    assert f"seq {edited['seq'] + 1}: `prev` is not the {title} of seq {edited['seq']}'s line" in result.stdout
+
+
+def test_a_start_naming_an_unknown_hash_is_reported(vigil_run, log, tmp_path):
+    lines = [line.replace(b'"chain_hash":"blake2b-256"', b'"chain_hash":"md5"') for line in logged(vigil_run, log)]
+    result = verify(write(tmp_path / "unknown.jsonl", lines))
+    assert result.returncode == 1
+    assert "`chain_hash` names a hash this vigil does not know (md5)" in result.stdout
 
 
 def test_records_carry_an_hmac_of_their_line(vigil_run, log, tmp_path, log_key):
@@ -231,7 +286,7 @@ def test_a_record_appended_after_the_stop_is_found(vigil_run, log, tmp_path):
     own = [line for line in lines if json.loads(line)["pid"] == stop["pid"]]
     forged = {"ts": stop["ts"], "seq": stop["seq"] + 1, "kind": "alert", "pid": stop["pid"], "host": stop["host"],
               "rule": "forged", "severity": "critical", "attack": [], "message": "x", "seq_ref": 2,
-              "prev": hashlib.sha256(own[-1]).hexdigest()}
+              "prev": hashlib.blake2b(own[-1], digest_size=32).hexdigest()}
     lines.append(json.dumps(forged, separators=(",", ":")).encode())
     result = verify(write(tmp_path / "after-stop.jsonl", lines))
     assert result.returncode == 1
