@@ -39,7 +39,7 @@ export VIGIL_STOCK_PYTHON := $(STOCK_PYTHON)
 
 # What building and testing Vigil needs on a Debian release, for CPython $(1).
 release_packages = build-essential cmake ninja-build pkgconf git python$(1) libpython$(1)-dev \
-  libpython$(1)-testsuite python$(1)-venv python3-pytest libssl-dev libzstd-dev zlib1g-dev libcli11-dev \
+  libpython$(1)-testsuite python$(1)-venv python3-pytest libssl-dev libsodium-dev libzstd-dev zlib1g-dev libcli11-dev \
   nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev libgtest-dev valgrind python3-jinja2 \
   python3-django python3-flask libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl chromium \
   tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time e2fsprogs \

@@ -80,7 +80,7 @@ def test_control_declares_conffile_and_dependencies(deb):
     # The standard library it runs, at least as new as the one built against.
     built_against = run("dpkg-query", "-W", "-f=${Version}", STDLIB_PACKAGE).stdout
     assert f"{STDLIB_PACKAGE} (>= {built_against})" in control
-    for dependency in ("libsimdjson", "libaudit1", "libc6"):
+    for dependency in ("libsimdjson", "libaudit1", "libsodium", "libc6"):
         assert dependency in control
     assert run("dpkg-deb", "--ctrl-tarfile", str(deb)).returncode == 0
     conffiles = run("sh", "-c", f"dpkg-deb --info {deb} conffiles").stdout.split()

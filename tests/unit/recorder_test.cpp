@@ -1,5 +1,7 @@
 #include "recorder.h"
 
+#include "chain_hash.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -62,6 +64,47 @@ TEST(Recorder, StampsEveryRecordWithTheContractFields) {
   EXPECT_EQ(start["entry"]["mode"], "command");
   EXPECT_EQ(start["ppid"], getppid());
   EXPECT_EQ(nlohmann::json::parse(lines[1])["event"], "x");
+}
+
+TEST(Recorder, EachRecordNamesTheBlake2bOfTheLineBeforeIt) {
+  std::vector<std::string> lines;
+  bool fail = false;
+  Recorder recorder(std::make_unique<MemorySink>(lines, fail), sample_start());
+  recorder.write_start();
+  recorder.emit("event", R"(,"event":"x")");
+  fail = true;
+  recorder.emit("event", R"(,"event":"lost")");
+  fail = false;
+  recorder.write_stop(0);
+  ASSERT_EQ(lines.size(), 3u);
+  auto start = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(start["chain"], true);
+  EXPECT_EQ(start["chain_hash"], "blake2b-256");
+  EXPECT_FALSE(start.contains("prev"));
+  char expected[64];
+  chain_hash_hex(ChainHash::blake2b_256, std::string_view(lines[0]).substr(0, lines[0].size() - 1), expected);
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["prev"], std::string(expected, sizeof expected));
+  // The lost record still advanced the chain: the stop names its line,
+  // which the log does not have.
+  auto stop = nlohmann::json::parse(lines[2]);
+  EXPECT_EQ(stop["seq"], 4);
+  chain_hash_hex(ChainHash::blake2b_256, std::string_view(lines[1]).substr(0, lines[1].size() - 1), expected);
+  EXPECT_NE(stop["prev"], std::string(expected, sizeof expected));
+  EXPECT_EQ(stop["prev"].get<std::string>().size(), 64u);
+}
+
+TEST(Recorder, AnUnchainedRunNamesNoHash) {
+  std::vector<std::string> lines;
+  bool fail = false;
+  StartInfo info = sample_start();
+  info.chain = false;
+  Recorder recorder(std::make_unique<MemorySink>(lines, fail), info);
+  recorder.write_start();
+  recorder.emit("event", R"(,"event":"x")");
+  auto start = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(start["chain"], false);
+  EXPECT_FALSE(start.contains("chain_hash"));
+  EXPECT_FALSE(nlohmann::json::parse(lines[1]).contains("prev"));
 }
 
 TEST(Recorder, DroppedRecordsLeaveAGapAndAreCounted) {
