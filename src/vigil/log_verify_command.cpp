@@ -34,7 +34,8 @@ struct ProcessChain {
   // its start, the hash its first matching link shows. Empty while unknown,
   // or when the start names a hash this build does not know.
   std::vector<ChainHash> hashes;
-  std::string last_line;  // without its newline; empty: the line before is unknown
+  // The line before, hashed with each of `hashes`; empty: it is unknown.
+  std::vector<std::string> last_line_hashes;
   std::uint64_t records = 0;
   bool stopped = false;
   std::string where;  // of its first record, for the report
@@ -114,7 +115,7 @@ class ChainChecker {
     }
     if (seq > process.expected_seq) {
       problem(where, context + ": " + missing(process.expected_seq, seq) + " missing before it");
-      process.last_line.clear();
+      process.last_line_hashes.clear();
     }
     if (process.stopped) {
       // vigil-python writes nothing after a run's stop: a record there was
@@ -124,7 +125,12 @@ class ChainChecker {
     check_link(where, context, record, process, seq);
     check_seal(where, context, line, process);
     process.expected_seq = seq + 1;
-    process.last_line.assign(line);
+    process.last_line_hashes.resize(process.hashes.size());
+    for (std::size_t i = 0; i < process.hashes.size(); ++i) {
+      char hex[64];
+      chain_hash_hex(process.hashes[i], line, hex);
+      process.last_line_hashes[i].assign(hex, sizeof hex);
+    }
     ++process.records;
     if (kind == "stop") process.stopped = true;
   }
@@ -176,12 +182,10 @@ class ChainChecker {
     std::string_view prev;
     if (record.at_key("prev").get_string().get(prev) != simdjson::SUCCESS) {
       problem(where, context + ": no `prev` in a chained log (the line was rewritten)");
-    } else if (!process.last_line.empty() && !process.hashes.empty()) {
-      for (ChainHash hash : process.hashes) {
-        char expected[64];
-        chain_hash_hex(hash, process.last_line, expected);
-        if (prev == std::string_view(expected, sizeof expected)) {
-          process.hashes = {hash};
+    } else if (!process.last_line_hashes.empty()) {
+      for (std::size_t i = 0; i < process.hashes.size(); ++i) {
+        if (prev == process.last_line_hashes[i]) {
+          process.hashes = {process.hashes[i]};
           return;
         }
       }
