@@ -4,6 +4,7 @@
 #include "version.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -25,8 +26,9 @@ constexpr std::string_view kOcsfVersion = "1.1.0";
 // (UTF-8 included): a line that fails is carried as a string, and the
 // converted record is JSON whatever the line was.
 
-// Nesting beyond this is refused (Vigil renders arguments far shallower).
-constexpr std::size_t kMaxDepth = 256;
+// Nesting beyond this is refused, as simdjson refuses it (Vigil renders
+// arguments far shallower).
+constexpr std::size_t kMaxDepth = 1024;
 
 using Cursor = const char*;
 
@@ -43,13 +45,15 @@ constexpr auto kStringPlain = [] {
   return plain;
 }();
 
-// Whether any of the 8 bytes in `word` is not kStringPlain.
-bool has_special_byte(std::uint64_t word) {
+// A mask with the high bit of each of the 8 bytes of `word` that is not
+// kStringPlain set, and perhaps bits of bytes after the first such byte:
+// the bit nearest the first byte in memory finds it.
+std::uint64_t special_bytes(std::uint64_t word) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
   std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
-  return ((word & kHighs) | below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) != 0;
+  return (word & kHighs) | below_space | zero_bytes(word ^ (kOnes * '"')) | zero_bytes(word ^ (kOnes * '\\'));
 }
 
 int hex_value(char c) {
@@ -79,7 +83,10 @@ Cursor skip_string(Cursor p, Cursor end) {
     while (end - p >= 8) {
       std::uint64_t word;
       std::memcpy(&word, p, sizeof word);
-      if (has_special_byte(word)) break;
+      if (std::uint64_t special = special_bytes(word); special != 0) {
+        p += (std::endian::native == std::endian::little ? std::countr_zero(special) : std::countl_zero(special)) / 8;
+        break;
+      }
       p += 8;
     }
     while (p < end && kStringPlain[static_cast<unsigned char>(*p)]) ++p;
