@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <utility>
 
 namespace vigil {
 namespace {
@@ -216,30 +218,28 @@ Cursor skip_value(Cursor p, Cursor end) {
   }
 }
 
-// Calls visit(name, value) for each member of the object `text`, the name
-// as written between its quotes (Vigil's names need no escapes) and the
-// value as written. False when `text` is not one JSON object.
-template <typename Visit>
-bool each_member(std::string_view text, Visit visit) {
-  Cursor p = skip_space(text.data(), text.data() + text.size());
-  Cursor end = text.data() + text.size();
-  if (p == end || *p != '{') return false;
+// Reads the object at `p` (its '{'), calling read_value(name, at) for each
+// member with the name as written between its quotes (Vigil's names need no
+// escapes) and where its value begins; read_value returns where the value
+// ends, or nullptr when it is not valid JSON. Returns where the object
+// ends, or nullptr.
+template <typename ReadValue>
+Cursor read_object(Cursor p, Cursor end, ReadValue read_value) {
+  if (p == end || *p != '{') return nullptr;
   p = skip_space(p + 1, end);
-  if (p < end && *p == '}') return skip_space(p + 1, end) == end;
+  if (p < end && *p == '}') return p + 1;
   for (;;) {
     Cursor name = p + 1;
     Cursor after_name = skip_name(p, end);
-    if (after_name == nullptr) return false;
-    Cursor value = skip_space(after_name, end);
-    Cursor after_value = skip_value(value, end);
-    if (after_value == nullptr) return false;
+    if (after_name == nullptr) return nullptr;
     Cursor name_end = after_name - 1;
     while (*name_end != '"') --name_end;
-    visit(std::string_view(name, name_end - name), std::string_view(value, after_value - value));
-    p = skip_space(after_value, end);
-    if (p == end) return false;
-    if (*p == '}') return skip_space(p + 1, end) == end;
-    if (*p != ',') return false;
+    p = read_value(std::string_view(name, name_end - name), skip_space(after_name, end));
+    if (p == nullptr) return nullptr;
+    p = skip_space(p, end);
+    if (p == end) return nullptr;
+    if (*p == '}') return p + 1;
+    if (*p != ',') return nullptr;
     p = skip_space(p + 1, end);
   }
 }
@@ -263,15 +263,6 @@ bool each_element(std::string_view text, Visit visit) {
     if (*p != ',') return false;
     p = skip_space(p + 1, end);
   }
-}
-
-// The member `name` of the object `text` (already read once), or empty.
-std::string_view member_of(std::string_view text, std::string_view name) {
-  std::string_view found;
-  each_member(text, [&](std::string_view key, std::string_view value) {
-    if (key == name) found = value;  // as JSON readers do, the last of a repeated name
-  });
-  return found;
 }
 
 bool is_string(std::string_view value) { return !value.empty() && value.front() == '"'; }
@@ -301,42 +292,73 @@ bool is_empty(std::string_view value) {
 }
 
 // The members the mappings use, as the native line writes them; empty when
-// absent.
+// absent. As JSON readers do, the last of a repeated name counts.
 struct NativeMembers {
-  std::string_view ts, host, tid, args, site, decision, rule, message, attack, enforced;
+  std::string_view ts, host, tid, site, rule, message, attack, enforced;
   std::string_view exe, argv, cwd, ppid, uid, status;
+  std::string_view args_path, args_address;            // of `args`, when it is an object
+  std::string_view site_file, site_line, site_function;  // of `site`, when it is an object
+  std::string_view decision_enforced;                    // of `decision`, when it is an object
 };
 
+// Reads the value at `p`, the members of `args`, `site` and `decision`
+// among them: one pass over the line.
+Cursor read_native_value(NativeMembers& native, std::string_view name, Cursor p, Cursor end) {
+  auto read_members = [&](std::initializer_list<std::pair<std::string_view, std::string_view*>> slots) {
+    for (auto [member, slot] : slots) *slot = {};
+    if (p == end || *p != '{') return skip_value(p, end);
+    return read_object(p, end, [&](std::string_view member, Cursor at) {
+      Cursor after = skip_value(at, end);
+      for (auto [wanted, slot] : slots) {
+        if (member == wanted && after != nullptr) *slot = std::string_view(at, after - at);
+      }
+      return after;
+    });
+  };
+  std::string_view* slot = nullptr;
+  switch (name.size()) {
+    case 2: slot = name == "ts" ? &native.ts : nullptr; break;
+    case 3:
+      slot = name == "tid"   ? &native.tid
+             : name == "exe" ? &native.exe
+             : name == "cwd" ? &native.cwd
+             : name == "uid" ? &native.uid
+                             : nullptr;
+      break;
+    case 4:
+      if (name == "args") return read_members({{"path", &native.args_path}, {"address", &native.args_address}});
+      if (name == "site") {
+        Cursor after = read_members(
+            {{"file", &native.site_file}, {"line", &native.site_line}, {"function", &native.site_function}});
+        native.site = after != nullptr ? std::string_view(p, after - p) : std::string_view{};
+        return after;
+      }
+      slot = name == "host"   ? &native.host
+             : name == "rule" ? &native.rule
+             : name == "argv" ? &native.argv
+             : name == "ppid" ? &native.ppid
+                              : nullptr;
+      break;
+    case 6: slot = name == "attack" ? &native.attack : name == "status" ? &native.status : nullptr; break;
+    case 7: slot = name == "message" ? &native.message : nullptr; break;
+    case 8:
+      if (name == "decision") return read_members({{"enforced", &native.decision_enforced}});
+      slot = name == "enforced" ? &native.enforced : nullptr;
+      break;
+    default: break;
+  }
+  Cursor after = skip_value(p, end);
+  if (slot != nullptr && after != nullptr) *slot = std::string_view(p, after - p);
+  return after;
+}
+
+// False when `line` is not one JSON object.
 bool read_native(std::string_view line, NativeMembers& native) {
-  return each_member(line, [&](std::string_view name, std::string_view value) {
-    std::string_view* slot = nullptr;
-    switch (name.size()) {
-      case 2: slot = name == "ts" ? &native.ts : nullptr; break;
-      case 3:
-        slot = name == "tid" ? &native.tid : name == "exe" ? &native.exe : name == "cwd" ? &native.cwd
-               : name == "uid"                                                         ? &native.uid
-                                                                                        : nullptr;
-        break;
-      case 4:
-        slot = name == "host"   ? &native.host
-               : name == "args" ? &native.args
-               : name == "site" ? &native.site
-               : name == "rule" ? &native.rule
-               : name == "argv" ? &native.argv
-               : name == "ppid" ? &native.ppid
-                                : nullptr;
-        break;
-      case 6:
-        slot = name == "attack" ? &native.attack : name == "status" ? &native.status : nullptr;
-        break;
-      case 7: slot = name == "message" ? &native.message : nullptr; break;
-      case 8:
-        slot = name == "decision" ? &native.decision : name == "enforced" ? &native.enforced : nullptr;
-        break;
-      default: break;
-    }
-    if (slot != nullptr) *slot = value;
+  Cursor end = line.data() + line.size();
+  Cursor after = read_object(skip_space(line.data(), end), end, [&](std::string_view name, Cursor at) {
+    return read_native_value(native, name, at, end);
   });
+  return after != nullptr && skip_space(after, end) == end;
 }
 
 // ---- Writing ----------------------------------------------------------
@@ -410,14 +432,11 @@ Family family_of(std::string_view event) {
   return Family::other;
 }
 
-bool is_denied(const NativeMembers& native) {
-  return is_object(native.decision) && member_of(native.decision, "enforced") == "true";
-}
+bool is_denied(const NativeMembers& native) { return native.decision_enforced == "true"; }
 
 // An event's path argument, when it is a string.
 std::string_view file_path(const NativeMembers& native) {
-  std::string_view path = is_object(native.args) ? member_of(native.args, "path") : std::string_view{};
-  return is_string(path) ? path : std::string_view{};
+  return is_string(native.args_path) ? native.args_path : std::string_view{};
 }
 
 // A socket address rendered as [host, port], as an object's members:
@@ -425,7 +444,7 @@ std::string_view file_path(const NativeMembers& native) {
 // string or an integer; empty when there is neither.
 std::string address_members(const NativeMembers& native, std::string_view host_name) {
   std::string members;
-  std::string_view address = is_object(native.args) ? member_of(native.args, "address") : std::string_view{};
+  std::string_view address = native.args_address;
   std::string_view host;
   std::string_view port;
   std::size_t count = 0;
@@ -545,14 +564,9 @@ void write_ecs(std::string& out, const Record& record, const NativeMembers& nati
     out += "\"}";
   }
   if (is_event && is_object(native.site)) {
-    std::string_view file;
-    std::string_view line;
-    std::string_view function;
-    each_member(native.site, [&](std::string_view name, std::string_view value) {
-      if (name == "file") file = value;
-      if (name == "line") line = value;
-      if (name == "function") function = value;
-    });
+    std::string_view file = native.site_file;
+    std::string_view line = native.site_line;
+    std::string_view function = native.site_function;
     out += R"(,"log":{"origin":)";
     if (file.empty() && line.empty() && function.empty()) {
       out += "null";
