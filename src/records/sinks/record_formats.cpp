@@ -11,6 +11,10 @@
 #include <initializer_list>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vigil {
 namespace {
 
@@ -47,15 +51,25 @@ constexpr auto kStringPlain = [] {
   return plain;
 }();
 
-// A mask with the high bit of each of the 8 bytes of `word` that is not
-// kStringPlain set, and perhaps bits of bytes after the first such byte:
-// the bit nearest the first byte in memory finds it.
-std::uint64_t special_bytes(std::uint64_t word) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-  std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
-  return (word & kHighs) | below_space | zero_bytes(word ^ (kOnes * '"')) | zero_bytes(word ^ (kOnes * '\\'));
+// Where the first byte that is not kStringPlain lies in [p, end), at least
+// 16 bytes at a time where SSE2 is there (every x86-64), one at a time
+// otherwise and for the last few.
+Cursor first_special_byte(Cursor p, Cursor end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (end - p >= 16) {
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed, the bytes from 0x80 up are below the space too.
+    __m128i special = _mm_or_si128(_mm_cmplt_epi8(bytes, space),
+                                   _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)));
+    if (int mask = _mm_movemask_epi8(special); mask != 0) return p + std::countr_zero(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && kStringPlain[static_cast<unsigned char>(*p)]) ++p;
+  return p;
 }
 
 int hex_value(char c) {
@@ -81,17 +95,7 @@ long u_escape_at(Cursor p, Cursor end) {
 // when the string is not valid JSON.
 Cursor skip_string(Cursor p, Cursor end) {
   for (;;) {
-    // Most of every record is plain ASCII: eight bytes at a time.
-    while (end - p >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p, sizeof word);
-      if (std::uint64_t special = special_bytes(word); special != 0) {
-        p += (std::endian::native == std::endian::little ? std::countr_zero(special) : std::countl_zero(special)) / 8;
-        break;
-      }
-      p += 8;
-    }
-    while (p < end && kStringPlain[static_cast<unsigned char>(*p)]) ++p;
+    p = first_special_byte(p, end);
     if (p == end) return nullptr;
     auto byte = static_cast<unsigned char>(*p);
     if (byte == '"') return p + 1;
@@ -165,27 +169,32 @@ Cursor skip_name(Cursor p, Cursor end) {
   return p < end && *p == ':' ? p + 1 : nullptr;
 }
 
-// One whole value from `p` (which may start with white space) to just after
-// it; nullptr when it is not valid JSON.
-Cursor skip_value(Cursor p, Cursor end) {
+// A string, number, true, false or null at `p` (< end); nullptr when there
+// is none.
+Cursor skip_scalar(Cursor p, Cursor end) {
+  switch (*p) {
+    case '"': return skip_string(p + 1, end);
+    case 't': return skip_word(p, end, "true");
+    case 'f': return skip_word(p, end, "false");
+    case 'n': return skip_word(p, end, "null");
+    default: return skip_number(p, end);
+  }
+}
+
+// An object or array at `p` (< end), whole; nullptr when it is not valid
+// JSON.
+Cursor skip_container(Cursor p, Cursor end) {
   char closers[kMaxDepth];
   std::size_t depth = 0;
   for (;;) {
     p = skip_space(p, end);
     if (p == end) return nullptr;
-    switch (*p) {
-      case '"': p = skip_string(p + 1, end); break;
-      case 't': p = skip_word(p, end, "true"); break;
-      case 'f': p = skip_word(p, end, "false"); break;
-      case 'n': p = skip_word(p, end, "null"); break;
-      case '{':
-      case '[': {
-        char closer = *p == '{' ? '}' : ']';
-        p = skip_space(p + 1, end);
-        if (p < end && *p == closer) {
-          ++p;
-          break;
-        }
+    if (*p == '{' || *p == '[') {
+      char closer = *p == '{' ? '}' : ']';
+      p = skip_space(p + 1, end);
+      if (p < end && *p == closer) {
+        ++p;
+      } else {
         if (depth == kMaxDepth) return nullptr;
         closers[depth++] = closer;
         if (closer == '}') {
@@ -194,9 +203,10 @@ Cursor skip_value(Cursor p, Cursor end) {
         }
         continue;
       }
-      default: p = skip_number(p, end); break;
+    } else {
+      p = skip_scalar(p, end);
+      if (p == nullptr) return nullptr;
     }
-    if (p == nullptr) return nullptr;
     // After a value: close what it ends, then on to the next value.
     for (;;) {
       if (depth == 0) return p;
@@ -216,6 +226,15 @@ Cursor skip_value(Cursor p, Cursor end) {
       break;
     }
   }
+}
+
+// One whole value from `p` (which may start with white space) to just after
+// it; nullptr when it is not valid JSON. Most values are scalars, which
+// need none of a container's bookkeeping.
+Cursor skip_value(Cursor p, Cursor end) {
+  p = skip_space(p, end);
+  if (p == end) return nullptr;
+  return *p == '{' || *p == '[' ? skip_container(p, end) : skip_scalar(p, end);
 }
 
 // Reads the object at `p` (its '{'), calling read_value(name, at) for each
