@@ -51,8 +51,8 @@ constexpr auto kStringPlain = [] {
   return plain;
 }();
 
-// Where the first byte that is not kStringPlain lies in [p, end), at least
-// 16 bytes at a time where SSE2 is there (every x86-64), one at a time
+// Where the first byte that is not kStringPlain lies in [p, end): sixteen
+// bytes at a time where SSE2 is there (every x86-64), one at a time
 // otherwise and for the last few.
 Cursor first_special_byte(Cursor p, Cursor end) {
 #if defined(__SSE2__)
