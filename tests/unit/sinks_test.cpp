@@ -4,6 +4,7 @@
 #include "sinks/sink_settings.h"
 #include "sinks/spool.h"
 #include "sinks/syslog_message.h"
+#include "version.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -129,9 +130,21 @@ std::vector<std::string> golden_lines(const std::string& name) {
   return lines;
 }
 
+// The goldens were written by Vigil 0.1.0, whose version ECS and OCSF name.
+std::vector<std::string> with_this_version(std::vector<std::string> lines) {
+  for (const char* product : {R"("agent":{"type":"vigil","version":")", R"("vendor_name":"Vigil","version":")"}) {
+    std::string written = std::string(product) + "0.1.0\"";
+    std::string now = std::string(product) + kVigilVersion + "\"";
+    for (std::string& line : lines) {
+      if (std::size_t at = line.find(written); at != std::string::npos) line.replace(at, written.size(), now);
+    }
+  }
+  return lines;
+}
+
 FormatGoldens format_goldens(const std::string& corpus, std::size_t at_least) {
-  FormatGoldens goldens{golden_lines(corpus + ".jsonl"), golden_lines(corpus + ".ecs.jsonl"),
-                        golden_lines(corpus + ".ocsf.jsonl")};
+  FormatGoldens goldens{golden_lines(corpus + ".jsonl"), with_this_version(golden_lines(corpus + ".ecs.jsonl")),
+                        with_this_version(golden_lines(corpus + ".ocsf.jsonl"))};
   EXPECT_GE(goldens.native.size(), at_least) << corpus;
   EXPECT_EQ(goldens.native.size(), goldens.ecs.size()) << corpus;
   EXPECT_EQ(goldens.native.size(), goldens.ocsf.size()) << corpus;
