@@ -43,10 +43,6 @@ void append_utf8_code_point(std::string& out, std::uint32_t cp) {
   out += static_cast<char>(0x80 | (cp & 0x3F));
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence at `p`, or 0. Rejects overlong forms,
-// surrogates and values above U+10FFFF, as a strict decoder does.
 std::size_t valid_utf8_length(const unsigned char* p, std::size_t avail, std::uint32_t& cp) {
   unsigned char b0 = p[0];
   std::size_t len;
@@ -68,8 +64,6 @@ std::size_t valid_utf8_length(const unsigned char* p, std::size_t avail, std::ui
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return len;
 }
-
-}  // namespace
 
 bool append_json_code_point(std::string& out, std::uint32_t cp) {
   if (cp >= 0xD800 && cp <= 0xDFFF) {

@@ -15,6 +15,11 @@ namespace vigil {
 // be written in strictly valid JSON and becomes U+FFFD: returns false then.
 bool append_json_code_point(std::string& out, std::uint32_t code_point);
 
+// Length of the valid UTF-8 sequence at `p` and its code point `cp`, or 0.
+// Rejects overlong forms, surrogates and values above U+10FFFF, as a
+// strict decoder does.
+std::size_t valid_utf8_length(const unsigned char* p, std::size_t avail, std::uint32_t& cp);
+
 // Escapes bytes that are meant to be UTF-8; a byte that is not part of a
 // valid sequence becomes U+FFFD. Returns false if any byte was replaced.
 bool append_json_utf8(std::string& out, std::string_view bytes);

@@ -57,7 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   simdjson::padded_string padded(line);
   simdjson::dom::object object;
   // The recorder only hands the converters lines it wrote, which simdjson
-  // reads; for any other input they need only stay on one line.
+  // reads. The converters check every line against the JSON grammar
+  // themselves: what simdjson reads, they read too (they also take numbers
+  // beyond what simdjson holds), and what they cannot read they carry as
+  // a string.
   bool recorder_line = parser.parse(padded).get_object().get(object) == simdjson::SUCCESS;
   if (recorder_line) {
     std::string_view text;
@@ -68,11 +71,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   Record record(line, kind, 7, 4242, RecordTags{event, rule, severity});
 
+  std::string_view native = record.line();
   for (RecordFormat format : {RecordFormat::ecs, RecordFormat::ocsf}) {
     std::string_view converted = record.text(format);
-    if (converted.find('\n') != std::string_view::npos) fuzz::fail("a converted record spans lines", converted);
+    if (converted.find('\n') != std::string_view::npos || converted.find('\0') != std::string_view::npos) {
+      fuzz::fail("a converted record spans lines or holds a NUL", converted);
+    }
+    // The native record travels last, as written when the converter's own
+    // reading found one JSON object in it, as a string otherwise.
+    std::string_view carried_name = format == RecordFormat::ecs ? ",\"vigil\":" : ",\"unmapped\":";
+    bool carried_as_written = converted.ends_with(std::string(carried_name) + std::string(native) + "}");
+    bool carried_as_string = converted.find(std::string(carried_name) + "{\"line\":\"") != std::string_view::npos;
+    if (!carried_as_written && !carried_as_string) fuzz::fail("a converted record without the native one", converted);
+    if (recorder_line && !carried_as_written) fuzz::fail("a line simdjson reads was not read", converted);
     simdjson::padded_string copy(converted);
-    if (recorder_line && parser.parse(copy).get_object().get(object) != simdjson::SUCCESS) {
+    if ((recorder_line || carried_as_string) && parser.parse(copy).get_object().get(object) != simdjson::SUCCESS) {
       fuzz::fail("a converted record is not a JSON object", converted);
     }
   }

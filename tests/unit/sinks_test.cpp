@@ -4,12 +4,15 @@
 #include "sinks/sink_settings.h"
 #include "sinks/spool.h"
 #include "sinks/syslog_message.h"
+#include "version.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <future>
 #include <memory>
+#include <set>
 #include <netinet/in.h>
 #include <csignal>
 #include <sys/resource.h>
@@ -84,16 +87,120 @@ TEST(RecordFormats, OcsfChoosesTheClassByKind) {
   EXPECT_EQ(alert["finding_info"]["attacks"][0]["technique"]["uid"], "T1059.006");
 }
 
-TEST(RecordFormats, ALineNlohmannReadsOnlyUpToANulIsCarriedAsAString) {
-  // Found by tests/fuzz/record_formats_fuzz: nlohmann's parser takes a NUL
-  // for the end of its input, so "{…}\0junk" parsed, and the line went
-  // into the output as written: not JSON.
-  const std::string line = std::string(R"({"ts":"2026-11-22T16:04:08.617431Z","seq":7})") + '\0' + "junk\n";
-  Record record(line, "event", 7, 42, {});
-  for (RecordFormat format : {RecordFormat::ecs, RecordFormat::ocsf}) {
-    json converted = json::parse(record.text(format));
-    EXPECT_EQ(converted[format == RecordFormat::ecs ? "vigil" : "unmapped"]["line"], line.substr(0, line.size() - 1));
+TEST(RecordFormats, ALineThatIsNotOneJsonObjectIsCarriedAsAString) {
+  // The first was found by tests/fuzz/record_formats_fuzz: nlohmann's
+  // parser took a NUL for the end of its input, so "{…}\0junk" parsed, and
+  // the line went into the output as written: not JSON. On `[1,2]` the
+  // nlohmann converter threw.
+  const std::string lines[] = {
+      std::string(R"({"ts":"2026-11-22T16:04:08.617431Z","seq":7})") + '\0' + "junk\n",
+      "[1,2]\n",
+      R"({"ts":"2026-11-22T16:04:08.617431Z"} {"seq":7})" "\n",
+      R"({"ts":"2026-11-22T16:04:08.617431Z","args":{"path":"\ud800"}})" "\n",
+      R"({"ts":"2026-11-22T16:04:08.617431Z","args":{"path":")" "\xff" R"("}})" "\n",
+      R"({"ts":"2026-11-22T16:04:08.617431Z","args":[1,2}})" "\n",
+      R"({"ts":"2026-11-22T16:04:08.617431Z","n":01})" "\n",
+  };
+  for (const std::string& line : lines) {
+    Record record(line, "event", 7, 42, {"open", {}, -1});
+    for (RecordFormat format : {RecordFormat::ecs, RecordFormat::ocsf}) {
+      json converted = json::parse(record.text(format));
+      std::string expected = line.substr(0, line.size() - 1);
+      if (std::size_t invalid = expected.find('\xff'); invalid != std::string::npos) {
+        expected.replace(invalid, 1, "\xef\xbf\xbd");  // U+FFFD
+      }
+      EXPECT_EQ(converted[format == RecordFormat::ecs ? "vigil" : "unmapped"]["line"], expected) << line;
+    }
   }
+}
+
+// Real native lines (vigil-python on the benchmark workloads, a script
+// that raises alerts of every severity, an enforcing policy, a heartbeat
+// and a failing sink, the e2e suite's logs, and hand-made edge cases)
+// with what the converter before the one-pass writer made of each: an
+// nlohmann document, serialised with its members in name order.
+struct FormatGoldens {
+  std::vector<std::string> native, ecs, ocsf;
+};
+
+std::vector<std::string> golden_lines(const std::string& name) {
+  std::ifstream file(std::string(VIGIL_SOURCE_DIR) + "/tests/unit/data/record_formats/" + name);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(file, line);) lines.push_back(line);
+  return lines;
+}
+
+// The goldens were written by Vigil 0.1.0, whose version ECS and OCSF name.
+std::vector<std::string> with_this_version(std::vector<std::string> lines) {
+  for (const char* product : {R"("agent":{"type":"vigil","version":")", R"("vendor_name":"Vigil","version":")"}) {
+    std::string written = std::string(product) + "0.1.0\"";
+    std::string now = std::string(product) + kVigilVersion + "\"";
+    for (std::string& line : lines) {
+      if (std::size_t at = line.find(written); at != std::string::npos) line.replace(at, written.size(), now);
+    }
+  }
+  return lines;
+}
+
+FormatGoldens format_goldens(const std::string& corpus, std::size_t at_least) {
+  FormatGoldens goldens{golden_lines(corpus + ".jsonl"), with_this_version(golden_lines(corpus + ".ecs.jsonl")),
+                        with_this_version(golden_lines(corpus + ".ocsf.jsonl"))};
+  EXPECT_GE(goldens.native.size(), at_least) << corpus;
+  EXPECT_EQ(goldens.native.size(), goldens.ecs.size()) << corpus;
+  EXPECT_EQ(goldens.native.size(), goldens.ocsf.size()) << corpus;
+  return goldens;
+}
+
+// What the recorder's caller tells it of the record, here read back from it.
+std::string converted_as_recorded(const std::string& native, RecordFormat format) {
+  json parsed = json::parse(native, nullptr, false);
+  auto text = [&](const char* name) {
+    return parsed.is_object() && parsed.contains(name) && parsed[name].is_string() ? parsed[name].get<std::string>()
+                                                                                    : std::string();
+  };
+  std::string kind = text("kind");
+  std::string event = text("event");
+  std::string rule = text("rule");
+  auto number = [&](const char* name) {
+    return parsed.is_object() && parsed.contains(name) && parsed[name].is_number_unsigned()
+               ? parsed[name].get<std::uint64_t>()
+               : 0;
+  };
+  std::string line = native + "\n";
+  Record record(line, kind, number("seq"), static_cast<pid_t>(number("pid")),
+                {event, rule, severity_rank(text("severity"))});
+  return std::string(record.text(format));
+}
+
+TEST(RecordFormats, EveryKindOfRealRecordConvertsAsBeforeByteForByte) {
+  FormatGoldens goldens = format_goldens("records", 100);
+  std::set<std::string> kinds;
+  for (std::size_t i = 0; i < goldens.native.size(); ++i) {
+    json parsed = json::parse(goldens.native[i], nullptr, false);
+    if (parsed.is_object() && parsed.value("kind", json()).is_string()) kinds.insert(parsed["kind"].get<std::string>());
+    EXPECT_EQ(converted_as_recorded(goldens.native[i], RecordFormat::ecs), goldens.ecs[i]) << goldens.native[i];
+    EXPECT_EQ(converted_as_recorded(goldens.native[i], RecordFormat::ocsf), goldens.ocsf[i]) << goldens.native[i];
+  }
+  for (std::string_view kind : kRecordKinds) EXPECT_TRUE(kinds.contains(std::string(kind))) << kind;
+}
+
+// Mapped values are copied as the native line writes them, where the old
+// converter decoded and encoded them again: its output had U+2028, DEL and
+// C1 controls raw and \u escapes of other characters decoded, and the
+// members of a mapped object (a file name that is not UTF-8) in name order.
+// The values are the same; only how the text writes them changed
+// (docs/formats.md).
+TEST(RecordFormats, ValuesTheOldConverterWroteAgainAreTheSameValuesAsWritten) {
+  FormatGoldens goldens = format_goldens("rewritten", 5);
+  std::size_t texts_differ = 0;
+  for (std::size_t i = 0; i < goldens.native.size(); ++i) {
+    std::string ecs = converted_as_recorded(goldens.native[i], RecordFormat::ecs);
+    std::string ocsf = converted_as_recorded(goldens.native[i], RecordFormat::ocsf);
+    EXPECT_EQ(json::parse(ecs), json::parse(goldens.ecs[i])) << goldens.native[i];
+    EXPECT_EQ(json::parse(ocsf), json::parse(goldens.ocsf[i])) << goldens.native[i];
+    texts_differ += (ecs != goldens.ecs[i]) + (ocsf != goldens.ocsf[i]);
+  }
+  EXPECT_GT(texts_differ, 0u);
 }
 
 TEST(SyslogMessage, IsRfc5424WithStructuredData) {

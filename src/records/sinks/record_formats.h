@@ -9,9 +9,9 @@
 
 namespace vigil {
 
-// One JSON object, without a newline. The native line is parsed to build
-// it, so a converting sink costs a parse per record; a line that does not
-// parse (which the recorder never writes) is carried as a string.
+// One JSON object, without a newline, written in one pass over the native
+// line: the mapped values are copied from it as written. A line that is not
+// one JSON object (which the recorder never writes) is carried as a string.
 std::string convert_record(RecordFormat format, const Record& record);
 
 }  // namespace vigil
