@@ -143,6 +143,7 @@ def strict_policies(bin_dir, work, stdlib):
 def configs(bin_dir, work, stock):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIGIL_"))}
     base["PYTHONHASHSEED"] = "0"
+    # VIGIL_LOG and PY_AUDIT_LOG name a file of each run's own (run_env).
     stock_name = os.path.basename(stock)
     verified, unverified = strict_policies(bin_dir, work, "/usr/lib/" + stock_name)
     strict = Config("d", "(d) vigil, strict", str(bin_dir / "vigil-python"),
@@ -382,7 +383,8 @@ class Report:
                  f"Instructions (callgrind, `PYTHONHASHSEED=0`, all in one run); ratios to {self.stock_name}. "
                  f"Floor: `vigil-python-floor`, Vigil's hooks installed, recording nothing. As shipped: {shipped}.",
                  "",
-                 f"| workload | {self.stock_name} | floor (hooks, no recording) | vigil-python as shipped | goal | met |",
+                 f"| workload | {self.stock_name} | floor (hooks, no recording) | vigil-python as shipped | goal "
+                 "| met |",
                  "|---|---:|---:|---:|---:|---|", *rows, "",
                  f"Instructions per event over the floor on the import workload: ({millions(imports.count)} − "
                  f"{millions(floor_count)}) / {events:,} events = **{per_event:,.0f}**; goal ≤ {PER_EVENT_GOAL:,}: "
@@ -440,7 +442,7 @@ class Report:
 
     def all_workloads(self):
         lines = ["", "## All workloads", "",
-                 f"Instructions; (a) absolute, the others as ratios to (a). (d) is strict.toml with verification; "
+                 "Instructions; (a) absolute, the others as ratios to (a). (d) is strict.toml with verification; "
                  "(e) is the stock interpreter with a `sys.addaudithook` JSON logger.", "",
                  "| workload | " + " | ".join(c.label for c in self.all_configs) + " |",
                  "|---|" + "---:|" * len(self.all_configs)]
@@ -460,7 +462,8 @@ class Report:
                  f"Each storm runs at {small:,} and {large:,} iterations; the difference divided by "
                  f"{large - small:,} is the cost of one iteration, which raises one audit event. "
                  "Recording cost is (c) minus (b).", "",
-                 "| storm | " + " | ".join(c.label for c in self.all_configs) + " | recording cost (c − b) | (c) / (b) |",
+                 "| storm | " + " | ".join(c.label for c in self.all_configs) +
+                 " | recording cost (c − b) | (c) / (b) |",
                  "|---|" + "---:|" * (len(self.all_configs) + 2)]
         for storm in self.storms:
             per_event = {c.key: storm_per_event(self.m, c, storm, self.sizes) for c in self.all_configs}
@@ -659,7 +662,8 @@ def main():
              *(f"- {note}" for note in args.note), "",
              f"## Headline: vigil-python as shipped against {stock_name}", "",
              *report.headline(f"Measured {date:%Y-%m-%d} at commit {revision} on {machine()}, against {stock} "
-                              f"(`{shown_path(output)}` has the rest)."),
+                              f"(`{shown_path(output)}` has the rest)."
+                              + (" **--quick: a check of the script, not a measurement.**" if args.quick else "")),
              *report.rest(), *report.all_workloads(), *report.storm_table(), *report.engine_share(),
              *report.verification_cost()]
     text = "\n".join(lines) + "\n"
