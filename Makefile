@@ -54,7 +54,7 @@ RELEASES := trixie sid
 PYTHON_trixie := 3.13
 PYTHON_sid := 3.14
 
-BENCH_PACKAGES := python3-jinja2 python3-django
+BENCH_PACKAGES := python3-jinja2 python3-django valgrind hyperfine
 
 .PHONY: all deps bench-deps install-packages pgo build asan deb fuzz-build run test unit unit-asan e2e e2e-asan \
   package-tests cpython-tests fuzz fuzz-regress bench detection-matrix clean release-build release-tests \
@@ -224,11 +224,15 @@ detection-matrix: build
 	$(PYTHON3) tools/detection_matrix.py --results $(DETECTION_RESULTS) --doc docs/detection.md
 	$(PYTHON3) tools/policy_rules_table.py --doc docs/detection.md
 
-# Instruction counts (callgrind) and wall times against /usr/bin/python3.11;
-# writes bench/RESULTS.md. Takes about 15 minutes.
+# The shipped build's instruction counts (callgrind) and wall times
+# (hyperfine) against $(STOCK_PYTHON); writes bench/RESULTS.md and copies
+# its headline table into README.md (bench/README.md). About 10 minutes on
+# 2 idle cores.
 BENCH_OUTPUT ?= bench/RESULTS.md
+# README quotes this machine's default run only, not another output's.
+BENCH_README = $(if $(filter bench/RESULTS.md,$(BENCH_OUTPUT)),--readme README.md)
 bench: build bench-deps
-	$(PYTHON3) bench/run_bench.py --bin $(BUILD)/bin --output $(BENCH_OUTPUT)
+	$(PYTHON3) bench/run_bench.py --bin $(BUILD)/bin --stock $(STOCK_PYTHON) --output $(BENCH_OUTPUT) $(BENCH_README)
 
 # The same against the other releases' CPython, each in its chroot, each
 # measured against that release's own stock interpreter:
@@ -236,10 +240,11 @@ bench: build bench-deps
 $(addprefix bench-,$(RELEASES)): bench-%: chroot-%
 	tools/release-chroot.sh run $(CHROOT_DIR)/$* $(CURDIR) make release-bench PYTHON_VERSION=$(PYTHON_$*)
 
-release-bench:
+release-bench: bench-deps
 	cmake -S . -B $(RELEASE_BUILD) -DVIGIL_BUILD_BENCH=ON >/dev/null
 	cmake --build $(RELEASE_BUILD)
-	$(PYTHON3) bench/run_bench.py --bin $(RELEASE_BUILD)/bin --output bench/RESULTS-py$(PYTHON_VERSION).md
+	$(PYTHON3) bench/run_bench.py --bin $(RELEASE_BUILD)/bin --stock $(STOCK_PYTHON) \
+	  --output bench/RESULTS-py$(PYTHON_VERSION).md
 
 # Opt-in: vigil-python on a PGO+LTO build of Debian's CPython source
 # (tools/build-pgo-libpython.sh, 25-40 minutes), in build-pgo/. Then
