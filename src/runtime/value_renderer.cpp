@@ -333,11 +333,27 @@ void ValueRenderer::dict_key(PyObject* key) {
   json_.end_key();
 }
 
+namespace {
+
+// A dict whose one key is "same_as" would read as a reference to a value
+// recorded once per change (docs/records.md); it is written wrapped.
+bool looks_like_reference(PyObject* dict) {
+  if (PyDict_GET_SIZE(dict) != 1) return false;
+  Py_ssize_t position = 0;
+  PyObject* key = nullptr;
+  PyObject* item = nullptr;
+  return PyDict_Next(dict, &position, &key, &item) && PyUnicode_CheckExact(key) && ready(key) &&
+         PyUnicode_CompareWithASCIIString(key, "same_as") == 0;
+}
+
+}  // namespace
+
 void ValueRenderer::render_dict(PyObject* value, int depth) {
   Py_ssize_t length = PyDict_GET_SIZE(value);
   auto kept_limit = depth >= limits_.max_depth ? 0 : static_cast<Py_ssize_t>(limits_.max_items);
   bool cut = length > kept_limit;
-  if (cut) {
+  bool wrapped = cut || looks_like_reference(value);
+  if (wrapped) {
     json_.begin_object();
     json_.key("dict");
   }
@@ -355,6 +371,8 @@ void ValueRenderer::render_dict(PyObject* value, int depth) {
   if (cut) {
     json_.key("cut");
     json_.boolean(true);
+  }
+  if (wrapped) {
     json_.key("len");
     json_.integer(length);
     json_.end_object();
