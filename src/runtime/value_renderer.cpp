@@ -225,11 +225,20 @@ void ValueRenderer::render_bytes(const char* kind, const char* data, std::size_t
   // read once, into this copy, and judged and escaped from it. Only the
   // digest and the code-file comparison, which write no text of the
   // value, read the rest.
-  std::string copy(whole.substr(0, std::max(limits_.max_text, limits_.max_binary)));
-  std::string_view kept = std::string_view(copy).substr(0, limits_.max_text);
-  bool text = looks_like_text(kept);
-  if (!text) kept = std::string_view(copy).substr(0, limits_.max_binary);
-  CodeFileSlice slice = kept.size() < size ? find_in_recent_code_file(whole) : CodeFileSlice{};
+  // A value longer than both bounds is cut whatever it holds: a code
+  // file's bytes are named without copying any of them.
+  bool cut_either_way = size > std::max(limits_.max_text, limits_.max_binary);
+  CodeFileSlice slice = cut_either_way ? find_in_recent_code_file(whole) : CodeFileSlice{};
+  std::string copy;
+  std::string_view kept;
+  bool text = false;
+  if (slice.path == nullptr) {
+    copy.assign(whole.substr(0, std::max(limits_.max_text, limits_.max_binary)));
+    kept = std::string_view(copy).substr(0, limits_.max_text);
+    text = looks_like_text(kept);
+    if (!text) kept = std::string_view(copy).substr(0, limits_.max_binary);
+    if (!cut_either_way && kept.size() < size) slice = find_in_recent_code_file(whole);
+  }
   json_.begin_object();
   if (slice.path != nullptr) {
     json_.key(std::string(kind) + "_of_file");

@@ -1,11 +1,13 @@
 #include "value_renderer.h"
 
+#include "code_file_memory.h"
 #include "event_catalog.h"
 #include "py_ref.h"
 #include "repeated_values.h"
 #include "sha256.h"
 
 #include <gtest/gtest.h>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace vigil {
@@ -166,6 +168,36 @@ TEST_F(RepeatedImportLists, ShortValuesAndLookalikeDictsStayAsTheyAre) {
   EXPECT_EQ(record(empty.get(), 31), nlohmann::json::array());
   PyRef forged = eval("{'same_as': 30}");
   EXPECT_EQ(record(forged.get(), 32), nlohmann::json({{"dict", {{"same_as", 30}}}, {"len", 1}}));
+}
+
+TEST(UnmarshalOfCodeFile, VouchesForTheFirstBytesOfItsCallAndComparesAnyOthers) {
+  PyRef content = eval("b'\\x00' * 16 + bytes(range(256)) * 8");
+  ASSERT_TRUE(content);
+  remember_code_file("/srv/app/__pycache__/a.cpython-311.pyc", content.get(), true);
+  {
+    PyRef view = PyRef::steal(PyMemoryView_FromObject(content.get()));
+    PyRef sliced = PyRef::steal(PySequence_GetSlice(view.get(), 16, PyBytes_GET_SIZE(content.get())));
+    ASSERT_TRUE(sliced);
+    // CPython's copy of the argument, as the event carries it.
+    PyRef copy = PyRef::steal(PyBytes_FromStringAndSize(PyBytes_AS_STRING(content.get()) + 16, 2048));
+    PyRef forged = PyRef::steal(PyBytes_FromStringAndSize(nullptr, 2048));
+    std::memset(PyBytes_AS_STRING(forged.get()), 'A', 2048);
+    UnmarshalOfCodeFile noted(sliced.get());
+    CodeFileSlice found = find_in_recent_code_file(compat::bytes_view(copy.get()));
+    ASSERT_NE(found.path, nullptr);
+    EXPECT_EQ(found.offset, 16u);
+    // Other bytes of the same size during the same call are compared.
+    EXPECT_EQ(find_in_recent_code_file(compat::bytes_view(forged.get())).path, nullptr);
+    EXPECT_NE(find_in_recent_code_file(compat::bytes_view(copy.get())).path, nullptr);
+  }
+  // A memoryview of other bytes vouches for nothing.
+  PyRef other = PyRef::steal(PyBytes_FromStringAndSize(PyBytes_AS_STRING(content.get()), PyBytes_GET_SIZE(content.get())));
+  PyRef other_view = PyRef::steal(PyMemoryView_FromObject(other.get()));
+  PyRef forged = PyRef::steal(PyBytes_FromStringAndSize(nullptr, PyBytes_GET_SIZE(content.get())));
+  std::memset(PyBytes_AS_STRING(forged.get()), 'A', static_cast<std::size_t>(PyBytes_GET_SIZE(forged.get())));
+  UnmarshalOfCodeFile noted(other_view.get());
+  EXPECT_EQ(find_in_recent_code_file(compat::bytes_view(forged.get())).path, nullptr);
+  EXPECT_NE(find_in_recent_code_file(compat::bytes_view(other.get())).path, nullptr);
 }
 
 }  // namespace
