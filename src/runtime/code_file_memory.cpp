@@ -109,7 +109,7 @@ UnmarshalOfCodeFile::UnmarshalOfCodeFile(PyObject* argument) : outer_(t_unmarsha
   const char* data = static_cast<const char*>(view->buf);
   auto size = static_cast<std::size_t>(view->len);
   if (data < owner.data() || size > owner.size() || data + size != owner.data() + owner.size()) return;
-  t_unmarshal = {view->obj, data, size, nullptr};
+  t_unmarshal = {view->obj, size, nullptr};
 }
 
 UnmarshalOfCodeFile::~UnmarshalOfCodeFile() { t_unmarshal = outer_; }

@@ -45,7 +45,6 @@ class UnmarshalOfCodeFile {
 
   struct Buffer {
     const PyObject* owner = nullptr;  // the bytes object the argument is a tail of
-    const char* data = nullptr;
     std::size_t size = 0;
     const char* copy = nullptr;  // the event's bytes, once checked
   };
