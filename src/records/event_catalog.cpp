@@ -36,6 +36,18 @@ constexpr CatalogRow kCatalog[] = {
     {"signal.pidfd_send_signal", "pidfd,sig,siginfo,flags"},
 };
 
+// The import system's three lists, passed to every `import` event and
+// almost never changed once the program runs: most of an import's record.
+struct OncePerChange {
+  std::string_view event;
+  std::string_view field;
+};
+constexpr OncePerChange kRecordedOncePerChange[] = {
+    {"import", "sys_path"},
+    {"import", "sys_meta_path"},
+    {"import", "sys_path_hooks"},
+};
+
 // Read from the sys.audit calls of Debian's 3.13 and 3.14 standard
 // libraries; 3.11's has none of these.
 struct StdlibRaise {
@@ -70,6 +82,12 @@ struct Index {
   Index() {
     signatures.reserve(std::size(kCatalog));
     for (const auto& row : kCatalog) signatures.push_back({row.name, split_fields(row.fields)});
+    for (auto& signature : signatures) {
+      for (const auto& once : kRecordedOncePerChange) {
+        std::size_t field = signature.field_index(once.field);
+        if (once.event == signature.name && field < 64) signature.recorded_once_per_change |= std::uint64_t{1} << field;
+      }
+    }
     for (const auto& signature : signatures) by_name.emplace(signature.name, &signature);
   }
 };
@@ -80,6 +98,12 @@ const Index& index() {
 }
 
 }  // namespace
+
+std::size_t EventSignature::field_index(std::string_view field) const {
+  std::size_t index = 0;
+  while (index < fields.size() && fields[index] != field) ++index;
+  return index;
+}
 
 const EventSignature* find_event_signature(std::string_view event) {
   const auto& by_name = index().by_name;

@@ -2,6 +2,8 @@
 // fields ("path", "mode") instead of positions.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,16 @@ namespace vigil {
 struct EventSignature {
   std::string_view name;
   std::vector<std::string_view> fields;
+  // Bit i: fields[i] is recorded once per change (docs/records.md, "Values
+  // recorded once per change"): a value that repeats verbatim from event
+  // to event, written in full when it changes and referred to afterwards.
+  std::uint64_t recorded_once_per_change = 0;
+
+  bool is_recorded_once_per_change(std::size_t field) const {
+    return field < 64 && (recorded_once_per_change >> field & 1U) != 0;
+  }
+  // The index of `field`, or fields.size() when there is none.
+  std::size_t field_index(std::string_view field) const;
 };
 
 // Null for events outside the catalogue (third-party sys.audit names).

@@ -16,6 +16,7 @@
 #include "python_arguments.h"
 #include "python_internals.h"
 #include "refusal_hint.h"
+#include "repeated_values.h"
 #include "transcripts.h"
 
 #include <algorithm>
@@ -188,6 +189,7 @@ void append_site(JsonText& json, const RenderLimits& limits) {
 }
 
 void append_args(JsonText& json, std::string_view event, PyObject* args, const RenderLimits& limits) {
+  begin_repeated_values();
   ValueRenderer renderer(json, limits);
   const EventSignature* signature = find_event_signature(event);
   if (signature == nullptr || args == nullptr || !PyTuple_CheckExact(args)) {
@@ -202,8 +204,13 @@ void append_args(JsonText& json, std::string_view event, PyObject* args, const R
   auto named = static_cast<Py_ssize_t>(signature->fields.size());
   json.begin_object();
   for (Py_ssize_t i = 0; i < count && i < named; ++i) {
-    json.key(signature->fields[static_cast<std::size_t>(i)]);
-    renderer.render(PyTuple_GET_ITEM(args, i));
+    auto field = static_cast<std::size_t>(i);
+    json.key(signature->fields[field]);
+    if (signature->is_recorded_once_per_change(field)) {
+      append_repeated_value(json, renderer, *signature, field, PyTuple_GET_ITEM(args, i));
+    } else {
+      renderer.render(PyTuple_GET_ITEM(args, i));
+    }
   }
   if (count > named) {
     // Another CPython version passes more than the catalogue names.
@@ -621,6 +628,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
       }
       if (verdict.decided()) append_decision_member(json, verdict);
       std::uint64_t seq = recorder.emit("event", members, {name, {}, -1});
+      repeated_values_written(seq);
       t_last_event_seq = seq;
       registration.engine->note(verdict, seq);
       pass_facts_to_children(registration, name, views_of(name, false)[0] == kProcessStartView);

@@ -569,6 +569,39 @@ void wrap_unaudited_calls(std::index_sequence<Index...>) {
       ...);
 }
 
+// marshal.loads, noting a call on the bytes of the code file just read
+// (UnmarshalOfCodeFile): 3.11 passes its one argument alone, 3.13 and 3.14
+// add the keyword allow_code.
+PyCFunction g_marshal_loads = nullptr;
+
+PyObject* marshal_loads_o(PyObject* module, PyObject* argument) {
+  UnmarshalOfCodeFile noted(argument);
+  return g_marshal_loads(module, argument);
+}
+
+PyObject* marshal_loads_fast_keywords(PyObject* module, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  UnmarshalOfCodeFile noted(PyVectorcall_NARGS(nargs) > 0 ? args[0] : nullptr);
+  return reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(g_marshal_loads))(
+      module, args, nargs, kwnames);
+}
+
+void wrap_marshal_loads() {
+  PyModuleDef* definition = builtin_module_definition("marshal");
+  if (definition == nullptr || definition->m_methods == nullptr) return;
+  for (PyMethodDef* entry = definition->m_methods; entry->ml_name != nullptr; ++entry) {
+    if (std::strcmp(entry->ml_name, "loads") != 0) continue;
+    // Another calling convention would be a CPython this was not written
+    // for: its events are compared byte for byte, as before.
+    if (entry->ml_flags == METH_O) {
+      patch(entry, g_marshal_loads, marshal_loads_o);
+    } else if (entry->ml_flags == (METH_FASTCALL | METH_KEYWORDS)) {
+      patch(entry, g_marshal_loads,
+            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(marshal_loads_fast_keywords)));
+    }
+    return;
+  }
+}
+
 // The definition of `name` that the executable's own shadows: the first
 // loaded library, other than the executable, that defines it.
 void* next_definition(const char* name, void* ours) {
@@ -666,6 +699,7 @@ void install_audited_wrappers() {
   wrap_unaudited_calls(std::make_index_sequence<std::size(g_unaudited_calls)>());
   wrap_os_open();
   wrap_posix_spawn();
+  wrap_marshal_loads();
 }
 
 void wrap_compile_once_builtins_exist() {

@@ -16,6 +16,10 @@
 //   - compile()'s event for an AST passes None as the file name, and no
 //     event tells a parse (ast.parse) from a compile; builtins.compile's
 //     wrapper notes its call's file name and flags for the hook.
+//   - marshal.loads's event carries a copy of its argument; its wrapper
+//     notes a call on the code file just read (UnmarshalOfCodeFile,
+//     code_file_memory.h), so the hook names those bytes by file without
+//     comparing them.
 // Each wrapper also checks that Vigil's hook received the event it raised
 // (HookWitness, audit_hook.h): CPython calls them without the hook lists.
 // Function objects call through their PyMethodDef entry at every call, so

@@ -23,6 +23,9 @@ thread_local CodeFile t_recent;
 // The decompressed member of t_recent's archive; path and verdict are
 // t_recent's, and remembering another code file forgets it.
 thread_local const PyObject* t_member = nullptr;
+// The marshal.loads call running on this thread, when its argument is a
+// slice of t_recent's content.
+thread_local UnmarshalOfCodeFile::Buffer t_unmarshal;
 
 std::string_view kept_bytes(const char* key, const PyObject* identity) {
   if (identity == nullptr) return {};
@@ -77,9 +80,39 @@ CodeFileSlice find_in_recent_code_file(std::string_view bytes) {
   std::string_view content = recent_content();
   if (bytes.empty() || bytes.size() > content.size()) return {};
   std::size_t offset = content.size() - bytes.size();
-  if (std::memcmp(content.data() + offset, bytes.data(), bytes.size()) != 0) return {};
+  // The call's argument keeps its owner alive and the thread's dict keeps
+  // the code file's bytes: one pointer is one object.
+  UnmarshalOfCodeFile::Buffer& unmarshal = t_unmarshal;
+  bool copied_by_cpython = unmarshal.owner == t_recent.content && unmarshal.size == bytes.size() &&
+                           (unmarshal.copy == nullptr || unmarshal.copy == bytes.data());
+  if (copied_by_cpython) {
+    unmarshal.copy = bytes.data();
+  } else if (std::memcmp(content.data() + offset, bytes.data(), bytes.size()) != 0) {
+    return {};
+  }
   return {&t_recent.path, offset, t_recent.trusted};
 }
+
+UnmarshalOfCodeFile::UnmarshalOfCodeFile(PyObject* argument) : outer_(t_unmarshal) {
+  t_unmarshal = {};
+  // Only an exact memoryview of a tail of an exact bytes object: getting
+  // its buffer runs no Python code, and its pointer stays inside that
+  // object. Whether that object is the code file's is asked when the
+  // event comes (find_in_recent_code_file).
+  if (argument == nullptr || !PyMemoryView_Check(argument)) return;
+  const Py_buffer* view = PyMemoryView_GET_BUFFER(argument);
+  if (view->obj == nullptr || !PyBytes_CheckExact(view->obj) || view->buf == nullptr || view->ndim != 1 ||
+      view->itemsize != 1 || view->len < 0 || !PyBuffer_IsContiguous(view, 'C')) {
+    return;
+  }
+  std::string_view owner = compat::bytes_view(view->obj);
+  const char* data = static_cast<const char*>(view->buf);
+  auto size = static_cast<std::size_t>(view->len);
+  if (data < owner.data() || size > owner.size() || data + size != owner.data() + owner.size()) return;
+  t_unmarshal = {view->obj, size, nullptr};
+}
+
+UnmarshalOfCodeFile::~UnmarshalOfCodeFile() { t_unmarshal = outer_; }
 
 void remember_archive_member(PyObject* decompressed) {
   t_member = nullptr;

@@ -25,8 +25,33 @@ struct CodeFileSlice {
 void remember_code_file(std::string path, PyObject* content, bool trusted);
 
 // Where `bytes` stand in this thread's last code file, if they are exactly
-// its tail. Compared byte for byte.
+// its tail. Compared byte for byte, unless they are the argument of the
+// marshal.loads event of an UnmarshalOfCodeFile.
 CodeFileSlice find_in_recent_code_file(std::string_view bytes);
+
+// For the length of a marshal.loads call (its wrapper, audited_wrappers.h)
+// whose argument is a slice of this thread's last code file itself: the
+// bytes the open-code hook gave the import system, which unmarshals them
+// from the .pyc header on through a memoryview. CPython copies exactly
+// that buffer into the call's event, so the event's bytes are known to be
+// the file's without comparing them; the first bytes checked (the event's,
+// seen by every check of that event) are the only ones it vouches for.
+class UnmarshalOfCodeFile {
+ public:
+  explicit UnmarshalOfCodeFile(PyObject* argument);
+  ~UnmarshalOfCodeFile();
+  UnmarshalOfCodeFile(const UnmarshalOfCodeFile&) = delete;
+  UnmarshalOfCodeFile& operator=(const UnmarshalOfCodeFile&) = delete;
+
+  struct Buffer {
+    const PyObject* owner = nullptr;  // the bytes object the argument is a tail of
+    std::size_t size = 0;
+    const char* copy = nullptr;  // the event's bytes, once checked
+  };
+
+ private:
+  Buffer outer_;  // a call this one runs inside of
+};
 // This thread's last code file, large ones included; offset 0.
 CodeFileSlice recent_code_file();
 

@@ -225,11 +225,20 @@ void ValueRenderer::render_bytes(const char* kind, const char* data, std::size_t
   // read once, into this copy, and judged and escaped from it. Only the
   // digest and the code-file comparison, which write no text of the
   // value, read the rest.
-  std::string copy(whole.substr(0, std::max(limits_.max_text, limits_.max_binary)));
-  std::string_view kept = std::string_view(copy).substr(0, limits_.max_text);
-  bool text = looks_like_text(kept);
-  if (!text) kept = std::string_view(copy).substr(0, limits_.max_binary);
-  CodeFileSlice slice = kept.size() < size ? find_in_recent_code_file(whole) : CodeFileSlice{};
+  // A value longer than both bounds is cut whatever it holds: a code
+  // file's bytes are named without copying any of them.
+  bool cut_either_way = size > std::max(limits_.max_text, limits_.max_binary);
+  CodeFileSlice slice = cut_either_way ? find_in_recent_code_file(whole) : CodeFileSlice{};
+  std::string copy;
+  std::string_view kept;
+  bool text = false;
+  if (slice.path == nullptr) {
+    copy.assign(whole.substr(0, std::max(limits_.max_text, limits_.max_binary)));
+    kept = std::string_view(copy).substr(0, limits_.max_text);
+    text = looks_like_text(kept);
+    if (!text) kept = std::string_view(copy).substr(0, limits_.max_binary);
+    if (!cut_either_way && kept.size() < size) slice = find_in_recent_code_file(whole);
+  }
   json_.begin_object();
   if (slice.path != nullptr) {
     json_.key(std::string(kind) + "_of_file");
@@ -333,11 +342,27 @@ void ValueRenderer::dict_key(PyObject* key) {
   json_.end_key();
 }
 
+namespace {
+
+// A dict whose one key is "same_as" would read as a reference to a value
+// recorded once per change (docs/records.md); it is written wrapped.
+bool looks_like_reference(PyObject* dict) {
+  if (PyDict_GET_SIZE(dict) != 1) return false;
+  Py_ssize_t position = 0;
+  PyObject* key = nullptr;
+  PyObject* item = nullptr;
+  return PyDict_Next(dict, &position, &key, &item) && PyUnicode_CheckExact(key) && ready(key) &&
+         PyUnicode_CompareWithASCIIString(key, "same_as") == 0;
+}
+
+}  // namespace
+
 void ValueRenderer::render_dict(PyObject* value, int depth) {
   Py_ssize_t length = PyDict_GET_SIZE(value);
   auto kept_limit = depth >= limits_.max_depth ? 0 : static_cast<Py_ssize_t>(limits_.max_items);
   bool cut = length > kept_limit;
-  if (cut) {
+  bool wrapped = cut || looks_like_reference(value);
+  if (wrapped) {
     json_.begin_object();
     json_.key("dict");
   }
@@ -355,6 +380,8 @@ void ValueRenderer::render_dict(PyObject* value, int depth) {
   if (cut) {
     json_.key("cut");
     json_.boolean(true);
+  }
+  if (wrapped) {
     json_.key("len");
     json_.integer(length);
     json_.end_object();

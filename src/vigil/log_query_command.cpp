@@ -4,6 +4,7 @@
 #include "logs/log_lines.h"
 #include "logs/readable_record.h"
 #include "logs/record_filter.h"
+#include "logs/repeated_values.h"
 #include "logs/time_bound.h"
 #include "sinks/record.h"
 
@@ -96,9 +97,13 @@ class Query {
 
  private:
   void take(simdjson::dom::object record, std::string_view line) {
+    // Filters and readable lines see the values the record refers to; -j
+    // prints the line as written.
+    std::string_view written = line;
+    repeated_values_.resolve(record, line);
     if (!filter_.matches(record)) return;
     ++matched_;
-    std::string text = json_ ? std::string(line) : readable_record(record, colour_);
+    std::string text = json_ ? std::string(written) : readable_record(record, colour_);
     text += '\n';
     if (!tail_) {
       std::fwrite(text.data(), 1, text.size(), stdout);
@@ -109,6 +114,7 @@ class Query {
   }
 
   simdjson::dom::parser parser_;
+  RepeatedValues repeated_values_;
   RecordFilter filter_;
   bool json_;
   bool colour_;

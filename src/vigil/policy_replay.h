@@ -10,6 +10,7 @@
 
 #include "logs/log_lines.h"
 #include "logs/record_filter.h"
+#include "logs/repeated_values.h"
 #include "policy.h"
 #include "policy_engine.h"
 #include "trust_database.h"
@@ -137,7 +138,8 @@ class PolicyReplay {
   void read(LogLines& lines, OnEvent&& on_event, OnAlert&& on_alert) {
     for_each_record(
         lines, parser_,
-        [&](simdjson::dom::object record, std::string_view) {
+        [&](simdjson::dom::object record, std::string_view line) {
+          repeated_values_.resolve(record, line);
           JudgedEvent* judged = take(record, lines.path(), lines.line_number());
           if (judged != nullptr && !judged->findings.empty()) on_event(*judged);
           if (judged == nullptr && string_member(record, "kind") == "alert") on_alert(record);
@@ -169,6 +171,7 @@ class PolicyReplay {
   std::map<std::tuple<long long, std::string, std::string>, std::unique_ptr<PolicyEngine>> engines_;
   std::unordered_map<std::string, RecordedProcess> processes_;  // by host and pid
   simdjson::dom::parser parser_;
+  RepeatedValues repeated_values_;
   RecordedArguments arguments_;
   RecordedArguments open_code_arguments_;
   JudgedEvent judged_;

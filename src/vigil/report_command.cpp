@@ -3,6 +3,7 @@
 #include "file_io.h"
 #include "logs/log_lines.h"
 #include "logs/record_filter.h"
+#include "logs/repeated_values.h"
 #include "logs/time_bound.h"
 #include "report/html_report.h"
 #include "report/incident.h"
@@ -38,6 +39,7 @@ int report_command(const ReportOptions& options) {
   RecordFilter filter(std::move(query));
   IncidentBuilder builder;
   simdjson::dom::parser parser;
+  RepeatedValues repeated_values;
   for (const std::string& path : options.logs) {
     LogLines lines(path);
     if (!lines.open(error)) {
@@ -46,7 +48,8 @@ int report_command(const ReportOptions& options) {
     }
     for_each_record(
         lines, parser,
-        [&](simdjson::dom::object record, std::string_view) {
+        [&](simdjson::dom::object record, std::string_view line) {
+          repeated_values.resolve(record, line);
           if (filter.matches(record)) builder.add(record);
           builder.see(record);
         },

@@ -3,6 +3,7 @@
 #include "logs/activity.h"
 #include "logs/because_chain.h"
 #include "logs/log_lines.h"
+#include "logs/repeated_values.h"
 #include "logs/safe_text.h"
 
 #include <nlohmann/json.hpp>
@@ -211,6 +212,7 @@ int summary_command(const SummaryOptions& options) {
   long records = 0;
   std::vector<std::string> unread;
   simdjson::dom::parser parser;
+  RepeatedValues repeated_values;
   // Per kept alert, its subject and because chain, and the events they name.
   std::vector<AlertExplanation> explanations;
   FactEvents fact_events;
@@ -262,6 +264,7 @@ int summary_command(const SummaryOptions& options) {
     for_each_record(
         lines, parser,
         [&](simdjson::dom::object object, std::string_view line) {
+          repeated_values.resolve(object, line);
           json record = json::parse(line, nullptr, false);
           if (record.is_object()) {
             if (take(record)) explanations.push_back(explanation_of(object));

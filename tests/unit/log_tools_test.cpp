@@ -2,6 +2,7 @@
 #include "logs/log_lines.h"
 #include "logs/readable_record.h"
 #include "logs/record_filter.h"
+#include "logs/repeated_values.h"
 #include "logs/safe_text.h"
 #include "logs/time_bound.h"
 #include "report/html_report.h"
@@ -351,6 +352,36 @@ TEST(LogLines, RefusesDirectoriesAndDevicesAndSaysWhyAReadFailed) {
     EXPECT_FALSE(lines.open(error)) << path;
     EXPECT_NE(error.find("not a log"), std::string::npos) << error;
   }
+}
+
+TEST(RepeatedValues, PutsBackWhatARecordRefersToPerProcessRun) {
+  const std::string lines[] = {
+      R"({"seq":1,"kind":"start","pid":7})",
+      R"({"seq":2,"kind":"event","pid":7,"event":"import","args":{"module":"a","sys_path":["/x","/y"],"sys_meta_path":[1],"sys_path_hooks":[]}})",
+      R"({"seq":3,"kind":"event","pid":7,"event":"import","args":{"module":"b","sys_path":{"same_as":2},"sys_meta_path":{"same_as":2},"sys_path_hooks":[]},"prev":"p"})",
+      // Another process's seq 2 is not this one's.
+      R"({"seq":3,"kind":"event","pid":8,"event":"import","args":{"module":"c","sys_path":{"same_as":2}}})",
+      // A new run of pid 7 forgets the old one's values.
+      R"({"seq":1,"kind":"start","pid":7})",
+      R"({"seq":3,"kind":"event","pid":7,"event":"import","args":{"module":"d","sys_path":{"same_as":2}}})",
+      // Only the catalogue's fields are references.
+      R"({"seq":4,"kind":"event","pid":7,"event":"open","args":{"path":{"same_as":2}}})",
+  };
+  RepeatedValues repeated;
+  simdjson::dom::parser parser;
+  std::vector<std::string> seen;
+  for (const std::string& line : lines) {
+    simdjson::dom::object record = object_of(parser, line);
+    std::string_view text = line;
+    repeated.resolve(record, text);
+    seen.emplace_back(text);
+    EXPECT_EQ(simdjson::minify(record), text);
+  }
+  EXPECT_EQ(seen[2],
+            R"({"seq":3,"kind":"event","pid":7,"event":"import","args":{"module":"b","sys_path":["/x","/y"],"sys_meta_path":[1],"sys_path_hooks":[]},"prev":"p"})");
+  EXPECT_EQ(seen[3], lines[3]);
+  EXPECT_EQ(seen[5], lines[5]);
+  EXPECT_EQ(seen[6], lines[6]);
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
 #include "value_renderer.h"
 
+#include "code_file_memory.h"
+#include "event_catalog.h"
 #include "py_ref.h"
+#include "repeated_values.h"
 #include "sha256.h"
 
 #include <gtest/gtest.h>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace vigil {
@@ -103,6 +107,97 @@ TEST(ValueRenderer, SubclassesAreNamedByTypeOnly) {
 TEST(ValueRenderer, StrWithSurrogatesKeepsItsFileSystemBytes) {
   auto value = render("'a\\udcff\\ud800'");
   EXPECT_EQ(value, nlohmann::json({{"text", "a\xef\xbf\xbd\xef\xbf\xbd"}, {"raw_hex", "61ffeda080"}}));
+}
+
+TEST(ValueRenderer, ADictThatWouldReadAsAReferenceIsWrapped) {
+  EXPECT_EQ(render("{'same_as': 3}"), nlohmann::json({{"dict", {{"same_as", 3}}}, {"len", 1}}));
+  EXPECT_EQ(render("{'same_as': 3, 'b': 1}"), nlohmann::json({{"same_as", 3}, {"b", 1}}));
+}
+
+// The `import` event's fields as the hook renders them, one record at a
+// time: `written` is the seq the record gets, 0 for one never written.
+class RepeatedImportLists : public ::testing::Test {
+ protected:
+  nlohmann::json record(PyObject* sys_path, std::uint64_t written) {
+    const EventSignature& import = *find_event_signature("import");
+    std::size_t field = import.field_index("sys_path");
+    std::string out;
+    JsonText json(out);
+    begin_repeated_values();
+    RenderLimits limits;
+    ValueRenderer renderer(json, limits);
+    json.begin_object();
+    json.key("sys_path");
+    append_repeated_value(json, renderer, import, field, sys_path);
+    json.end_object();
+    if (written != 0) repeated_values_written(written);
+    return nlohmann::json::parse(out)["sys_path"];
+  }
+};
+
+TEST_F(RepeatedImportLists, WrittenOnceThenReferredToUntilTheyChange) {
+  PyRef path = eval("['/usr/lib/python3.11', '/usr/lib/python3.11/lib-dynload', '/srv/app']");
+  nlohmann::json full = record(path.get(), 10);
+  EXPECT_TRUE(full.is_array());
+  EXPECT_EQ(record(path.get(), 11), nlohmann::json({{"same_as", 10}}));
+  // The same list, changed in place: its identity says nothing.
+  ASSERT_EQ(PyList_Insert(path.get(), 0, PyRef::steal(PyUnicode_FromString("/tmp/evil")).get()), 0);
+  nlohmann::json changed = record(path.get(), 12);
+  ASSERT_TRUE(changed.is_array());
+  EXPECT_EQ(changed[0], "/tmp/evil");
+  EXPECT_EQ(record(path.get(), 13), nlohmann::json({{"same_as", 12}}));
+  // Another list with the same items renders the same: referred to.
+  PyRef copy = PyRef::steal(PySequence_List(path.get()));
+  EXPECT_EQ(record(copy.get(), 14), nlohmann::json({{"same_as", 12}}));
+  // An item changed in place under the same identity (a str replaced at
+  // the same index) is seen too.
+  ASSERT_EQ(PyList_SetItem(copy.get(), 1, PyUnicode_FromString("/usr/lib/python3.12")), 0);
+  EXPECT_TRUE(record(copy.get(), 15).is_array());
+}
+
+TEST_F(RepeatedImportLists, ARecordNeverWrittenIsNotReferredTo) {
+  PyRef path = eval("['/opt/one/lib', '/opt/one/lib/site-packages', '/opt/one/more']");
+  EXPECT_TRUE(record(path.get(), 0).is_array());  // rendered, then suppressed
+  EXPECT_TRUE(record(path.get(), 20).is_array());
+  EXPECT_EQ(record(path.get(), 21), nlohmann::json({{"same_as", 20}}));
+}
+
+TEST_F(RepeatedImportLists, ShortValuesAndLookalikeDictsStayAsTheyAre) {
+  PyRef empty = eval("[]");
+  EXPECT_EQ(record(empty.get(), 30), nlohmann::json::array());
+  EXPECT_EQ(record(empty.get(), 31), nlohmann::json::array());
+  PyRef forged = eval("{'same_as': 30}");
+  EXPECT_EQ(record(forged.get(), 32), nlohmann::json({{"dict", {{"same_as", 30}}}, {"len", 1}}));
+}
+
+TEST(UnmarshalOfCodeFile, VouchesForTheFirstBytesOfItsCallAndComparesAnyOthers) {
+  PyRef content = eval("b'\\x00' * 16 + bytes(range(256)) * 8");
+  ASSERT_TRUE(content);
+  remember_code_file("/srv/app/__pycache__/a.cpython-311.pyc", content.get(), true);
+  {
+    PyRef view = PyRef::steal(PyMemoryView_FromObject(content.get()));
+    PyRef sliced = PyRef::steal(PySequence_GetSlice(view.get(), 16, PyBytes_GET_SIZE(content.get())));
+    ASSERT_TRUE(sliced);
+    // CPython's copy of the argument, as the event carries it.
+    PyRef copy = PyRef::steal(PyBytes_FromStringAndSize(PyBytes_AS_STRING(content.get()) + 16, 2048));
+    PyRef forged = PyRef::steal(PyBytes_FromStringAndSize(nullptr, 2048));
+    std::memset(PyBytes_AS_STRING(forged.get()), 'A', 2048);
+    UnmarshalOfCodeFile noted(sliced.get());
+    CodeFileSlice found = find_in_recent_code_file(compat::bytes_view(copy.get()));
+    ASSERT_NE(found.path, nullptr);
+    EXPECT_EQ(found.offset, 16u);
+    // Other bytes of the same size during the same call are compared.
+    EXPECT_EQ(find_in_recent_code_file(compat::bytes_view(forged.get())).path, nullptr);
+    EXPECT_NE(find_in_recent_code_file(compat::bytes_view(copy.get())).path, nullptr);
+  }
+  // A memoryview of other bytes vouches for nothing.
+  PyRef other = PyRef::steal(PyBytes_FromStringAndSize(PyBytes_AS_STRING(content.get()), PyBytes_GET_SIZE(content.get())));
+  PyRef other_view = PyRef::steal(PyMemoryView_FromObject(other.get()));
+  PyRef forged = PyRef::steal(PyBytes_FromStringAndSize(nullptr, PyBytes_GET_SIZE(content.get())));
+  std::memset(PyBytes_AS_STRING(forged.get()), 'A', static_cast<std::size_t>(PyBytes_GET_SIZE(forged.get())));
+  UnmarshalOfCodeFile noted(other_view.get());
+  EXPECT_EQ(find_in_recent_code_file(compat::bytes_view(forged.get())).path, nullptr);
+  EXPECT_NE(find_in_recent_code_file(compat::bytes_view(other.get())).path, nullptr);
 }
 
 }  // namespace
