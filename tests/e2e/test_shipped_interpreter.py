@@ -53,7 +53,7 @@ def test_vigil_python_is_the_stock_interpreter_loading_vigil_first():
     # Vigil's library by absolute path, last of what was put in front (an
     # ASan tree puts the sanitizers' runtime before it).
     assert added[-1] == str(LIBRARY.resolve()), added
-    assert all("asan" in name for name in added[:-1]), added
+    assert all(os.path.basename(name).startswith("libasan.") for name in added[:-1]), added
     copy, original = sections(VIGIL_PYTHON), sections(stock)
     # patchelf rewrites the dynamic section and the strings it names, and
     # may move them (which renumbers the sections .dynsym points into);
@@ -82,7 +82,7 @@ def own_copy(tmp_path):
     library.parent.mkdir()
     shutil.copy(LIBRARY, library)
     copy = tmp_path / "vigil-python"
-    first = [name for name in needed(VIGIL_PYTHON) if "asan" in name]
+    first = [name for name in needed(VIGIL_PYTHON) if os.path.basename(name).startswith("libasan.")]
     subprocess.run([str(MAKE_COPY), os.path.realpath(STOCK_PYTHON), str(library), str(copy), *first], check=True)
     return copy, library
 
