@@ -43,7 +43,7 @@ release_packages = build-essential cmake ninja-build pkgconf git python$(1) libp
   nlohmann-json3-dev libtomlplusplus-dev libre2-dev libsimdjson-dev libgtest-dev valgrind python3-jinja2 \
   python3-django python3-flask libaudit-dev rsyslog rsyslog-openssl auditd systemd openssl chromium \
   tesseract-ocr tesseract-ocr-eng python3-pil fonts-dejavu-core bash-completion man-db groff-base time e2fsprogs \
-  file \
+  file patchelf \
   $(BENIGN_CORPUS_PACKAGES)
 DEB_PACKAGES := $(call release_packages,3.11) clang-14 libclang-rt-14-dev debootstrap
 
@@ -56,7 +56,7 @@ PYTHON_sid := 3.14
 
 BENCH_PACKAGES := python3-jinja2 python3-django valgrind hyperfine
 
-.PHONY: all deps bench-deps install-packages pgo build asan deb fuzz-build run test unit unit-asan e2e e2e-asan \
+.PHONY: all deps bench-deps install-packages build asan deb fuzz-build run test unit unit-asan e2e e2e-asan \
   package-tests cpython-tests fuzz fuzz-regress bench detection-matrix clean release-build release-tests \
   host-builds host-tests release-builds release-tests-all build-types \
   $(addprefix chroot-,$(RELEASES)) $(addprefix build-,$(RELEASES)) $(addprefix test-,$(RELEASES)) \
@@ -246,14 +246,5 @@ release-bench: bench-deps
 	$(PYTHON3) bench/run_bench.py --bin $(RELEASE_BUILD)/bin --stock $(STOCK_PYTHON) \
 	  --output bench/RESULTS-py$(PYTHON_VERSION).md
 
-# Opt-in: vigil-python on a PGO+LTO build of Debian's CPython source
-# (tools/build-pgo-libpython.sh, 25-40 minutes), in build-pgo/. Then
-# `make bench BUILD=build-pgo BENCH_OUTPUT=bench/RESULTS-pgo.md`.
-pgo: deps
-	tools/build-pgo-libpython.sh build-pgo/cpython
-	cmake -S . -B build-pgo -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_BUILD_BENCH=ON \
-	  -DVIGIL_OPTIMISED_PYTHON=$(CURDIR)/build-pgo/cpython $(WERROR) >/dev/null
-	cmake --build build-pgo
-
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(DEB_BUILD) $(FUZZ_BUILD) build-pgo $(BUILD_TYPES_DIR) build-types-py* build-deb-py*
+	rm -rf $(BUILD) $(ASAN_BUILD) $(DEB_BUILD) $(FUZZ_BUILD) $(BUILD_TYPES_DIR) build-types-py* build-deb-py*

@@ -14,6 +14,14 @@ install(FILES "${CMAKE_BINARY_DIR}/packaging/policy.toml" DESTINATION "${vigil_s
         RENAME "${vigil_system_policy_name}")
 
 install(PROGRAMS packaging/vigil-system-python DESTINATION "${CMAKE_INSTALL_SBINDIR}")
+# vigil-python is made on the machine, from its own python3.X, by postinst
+# (and again by the trigger on that file): /usr/lib/vigil/vigil-python, a
+# copy that loads /usr/lib/vigil/libvigil-python.so first. The package
+# owns the command's name, a link to it, which leads nowhere while there is
+# no copy.
+set(VIGIL_LIB_DIR "${CMAKE_INSTALL_PREFIX}/lib/vigil")
+file(CREATE_LINK ../lib/vigil/vigil-python "${CMAKE_BINARY_DIR}/packaging/vigil-python" SYMBOLIC)
+install(FILES "${CMAKE_BINARY_DIR}/packaging/vigil-python" DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(FILES policies/default.toml policies/strict.toml DESTINATION "${CMAKE_INSTALL_DATADIR}/vigil/policies")
 install(DIRECTORY policies/examples DESTINATION "${CMAKE_INSTALL_DATADIR}/vigil/policies")
 install(FILES README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")
@@ -35,11 +43,23 @@ foreach(page vigil.8 vigil-python.1 vigil-policy.5)
 endforeach()
 add_custom_target(manual_pages ALL DEPENDS ${vigil_manual_pages})
 
-# The embedded interpreter runs the standard library of the CPython it was
-# built from: a package per CPython release (docs/packaging.md).
-set(vigil_stdlib_package "libpython${VIGIL_PYTHON_VERSION}-stdlib")
-execute_process(COMMAND dpkg-query -W -f=\${Version} ${vigil_stdlib_package} OUTPUT_VARIABLE vigil_stdlib_version
+# vigil-python is a copy of the release's python3.X, with its standard
+# library, at least as new as the one built against: a package per CPython
+# release (docs/packaging.md). patchelf makes the copy.
+execute_process(COMMAND dpkg-query -S "${VIGIL_PYTHON_INTERPRETER}" OUTPUT_VARIABLE vigil_interpreter_package
                 ERROR_QUIET)
+string(REGEX REPLACE ":.*" "" vigil_interpreter_package "${vigil_interpreter_package}")
+if(NOT vigil_interpreter_package)
+  set(vigil_interpreter_package "python${VIGIL_PYTHON_VERSION}-minimal")
+endif()
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "patchelf")
+foreach(package libpython${VIGIL_PYTHON_VERSION}-stdlib ${vigil_interpreter_package})
+  execute_process(COMMAND dpkg-query -W -f=\${Version} ${package} OUTPUT_VARIABLE version ERROR_QUIET)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", ${package}")
+  if(version)
+    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS " (>= ${version})")
+  endif()
+endforeach()
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME vigil)
@@ -52,7 +72,9 @@ set(CPACK_PACKAGE_CONTACT "Vigil developers <vigil@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "audited entry point for CPython (PEP 551 and PEP 578)")
 # CPack puts the summary first and indents every line of this.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "vigil-python is a drop-in python3 that installs native audit and open-code
+    "vigil-python is a drop-in python3 (the release's own python3.X, copied
+when the package is configured and whenever python3.X is updated, loading
+Vigil's runtime first) that installs native audit and open-code
 hooks before the interpreter starts and records every audit event as JSON
 Lines, attributed to the Python file and line that caused it. A policy
 raises alerts or denies; records can be shipped to journald, syslog and
@@ -63,16 +85,14 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "${vigil_stdlib_package}")
-if(vigil_stdlib_version)
-  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS " (>= ${vigil_stdlib_version})")
-endif()
-foreach(control conffiles postinst prerm)
+foreach(control conffiles triggers postinst prerm postrm)
   configure_file("packaging/debian/${control}.in" "${CMAKE_BINARY_DIR}/packaging/debian/${control}" @ONLY
                  FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
   list(APPEND CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${CMAKE_BINARY_DIR}/packaging/debian/${control}")
 endforeach()
-file(CHMOD "${CMAKE_BINARY_DIR}/packaging/debian/conffiles" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+foreach(control conffiles triggers)
+  file(CHMOD "${CMAKE_BINARY_DIR}/packaging/debian/${control}" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+endforeach()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES ON)
 include(CPack)

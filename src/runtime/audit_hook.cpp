@@ -590,6 +590,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
   if (std::strcmp(event, "os.fork") == 0 || std::strcmp(event, "os.forkpty") == 0) t_python_fork_pending = true;
   expect_code_file_open_after(event, args);
   note_code_naming(event, args);
+  ScriptOpening script_opening(event, args);
 
   // One buffer per thread keeps the common case free of allocation; a
   // record rendered while another is being rendered gets its own.
@@ -676,7 +677,7 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
     members.shrink_to_fit();
   }
   --t_depth;
-  return result;
+  return script_opening.settle(result);
 }
 
 int audit_callback(const char* event, PyObject* args, void* user_data) {

@@ -602,8 +602,8 @@ void wrap_marshal_loads() {
   }
 }
 
-// The definition of `name` that the executable's own shadows: the first
-// loaded library, other than the executable, that defines it.
+// The definition of `name` that Vigil's own shadows: the first loaded
+// library, other than the executable, that defines it and is not Vigil's.
 void* next_definition(const char* name, void* ours) {
   struct Search {
     const char* name;
@@ -763,9 +763,9 @@ bool take_raised_by_sys_audit() {
 
 }  // namespace vigil
 
-// readline's functions, interposed: the executable exports these, and the
-// dynamic linker binds Python's readline module to the executable's
-// definitions before those of libreadline.
+// readline's functions, interposed: vigil-python's runtime library exports
+// these and comes first among the executable's libraries, so the dynamic
+// linker binds Python's readline module to them before libreadline's.
 #if PY_VERSION_HEX < 0x030E0000
 extern "C" {
 

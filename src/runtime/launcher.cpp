@@ -246,7 +246,9 @@ int run_python(int argc, char** argv) {
   start.argv.assign(argv, argv + argc);
   start.exe = current_executable();
   start.entry = entry;
-  start.python_version = PY_VERSION;
+  // The interpreter's own, which follows python3.X's updates (the copy is
+  // remade by the package's trigger), not the headers' this was built with.
+  start.python_version = std::string(Py_GetVersion(), std::strcspn(Py_GetVersion(), " "));
   start.policy = identity;
   if (!read_kernel_exec_restrictions(start.securebits, error)) return refuse(error);
   start.heartbeat_seconds = selection->policy.heartbeat_seconds;

@@ -11,20 +11,20 @@
 #include "py_ref.h"
 #include "transcripts.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-extern "C" FILE* VIGIL_REAL_SCRIPT_FOPEN(PyObject* path, const char* mode);
-extern "C" FILE* __real_fopen64(const char* path, const char* mode);
 
 namespace vigil {
 namespace {
@@ -148,69 +148,79 @@ FileRead read_into_bytes(int fd) {
   return result;
 }
 
-// Reads the whole file from one descriptor and checks those bytes, then
-// raises `open` carrying the result, so the hook records it and the policy
-// may refuse it. nullopt with a Python exception, and errno set, when the
-// file cannot be read or may not run.
-// `denied`, when given, is set when the hook refused the file (as opposed
-// to a file that cannot be read).
-std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int flags, bool run_directly,
-                                       bool* denied = nullptr) {
+// A code file read whole from one descriptor and checked, before the
+// `open` event that announces it.
+struct CheckedCodeFile {
+  std::string path;  // as the file system encoding gives it
+  FileRead file;
+  FileTrust trust;
+  bool verified = false;  // checked against the trust sources
+  std::optional<ExecCheck> exec_check;
+  bool refused_bytecode = false;
+};
+
+// Reads and checks the file; nullopt, with a Python exception, when its
+// name cannot be encoded.
+std::optional<CheckedCodeFile> check_code_file(PyObject* path, bool run_directly) {
   auto raw = encoded_path(path);
   if (!raw) return std::nullopt;
+  CheckedCodeFile checked;
+  checked.path = std::move(*raw);
   CodeVerifier* verifier = AuditHook::verifier();
-  if (verifier != nullptr && verifier->refuses_bytecode(*raw)) {
-    FileTrust refused;
-    refused.path = *raw;
-    refused.refused = true;
-    refused.reason = "[trust] pyc = \"refuse\": the import uses the verified source";
-    {
-      OpeningCode opening(&refused, nullptr);
-      if (raise_open_event(path, mode, flags) < 0) return std::nullopt;
-    }
-    errno = EACCES;
-    PyErr_SetFromErrnoWithFilenameObject(PyExc_PermissionError, path);
-    return std::nullopt;
+  if (verifier != nullptr && verifier->refuses_bytecode(checked.path)) {
+    checked.trust.path = checked.path;
+    checked.trust.refused = true;
+    checked.trust.reason = "[trust] pyc = \"refuse\": the import uses the verified source";
+    checked.verified = true;
+    checked.refused_bytecode = true;
+    return checked;
   }
   int fd = -1;
   int open_error = 0;
   Py_BEGIN_ALLOW_THREADS
-  fd = open(raw->c_str(), O_RDONLY | O_CLOEXEC);
+  fd = open(checked.path.c_str(), O_RDONLY | O_CLOEXEC);
   open_error = errno;
   Py_END_ALLOW_THREADS
-  FileRead file;
-  FileTrust trust;
-  std::optional<ExecCheck> exec_check;
-  if (fd >= 0) {
-    file = read_into_bytes(fd);
-    Py_BEGIN_ALLOW_THREADS
-    if (file.complete() && verifier != nullptr) {
-      trust = verifier->check_code_file(fd, compat::bytes_view(file.content.get()), run_directly);
-    }
-    if (file.complete() && kernel_exec_restrictions().restrict_file) {
-      exec_check = check_code_file_execution(fd, *raw, verifier != nullptr ? &trust : nullptr);
-    }
-    close(fd);
-    Py_END_ALLOW_THREADS
-  } else {
-    file.error = open_error;
+  if (fd < 0) {
+    checked.file.error = open_error;
+    return checked;
   }
-  {
-    // The attempt is announced even when the file could not be read.
-    OpeningCode opening(file.complete() && verifier != nullptr ? &trust : nullptr,
-                        exec_check ? &*exec_check : nullptr);
-    if (raise_open_event(path, mode, flags) < 0) {
-      if (denied != nullptr) *denied = PyErr_ExceptionMatches(PyExc_PermissionError);
-      errno = EACCES;
-      return std::nullopt;
-    }
+  checked.file = read_into_bytes(fd);
+  Py_BEGIN_ALLOW_THREADS
+  if (checked.file.complete() && verifier != nullptr) {
+    checked.trust = verifier->check_code_file(fd, compat::bytes_view(checked.file.content.get()), run_directly);
+    checked.verified = true;
   }
-  if (!file.complete()) {
-    errno = file.error;
+  if (checked.file.complete() && kernel_exec_restrictions().restrict_file) {
+    checked.exec_check = check_code_file_execution(fd, checked.path, verifier != nullptr ? &checked.trust : nullptr);
+  }
+  close(fd);
+  Py_END_ALLOW_THREADS
+  return checked;
+}
+
+// What the `open` event carries for a checked file; the attempt is
+// announced even when the file could not be read.
+struct CodeFileAnnouncement {
+  explicit CodeFileAnnouncement(const CheckedCodeFile& checked)
+      : opening(checked.verified ? &checked.trust : nullptr, checked.exec_check ? &*checked.exec_check : nullptr) {}
+  OpeningCode opening;
+};
+
+// After its `open` event went through: the file, or nullopt with a Python
+// exception and errno set when it cannot be read or may not run.
+std::optional<CodeFile> accept_code_file(CheckedCodeFile& checked, PyObject* path) {
+  if (checked.refused_bytecode) {
+    errno = EACCES;
+    PyErr_SetFromErrnoWithFilenameObject(PyExc_PermissionError, path);
+    return std::nullopt;
+  }
+  if (!checked.file.complete()) {
+    errno = checked.file.error;
     PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
     return std::nullopt;
   }
-  if (exec_check && exec_check->refused()) {
+  if (checked.exec_check && checked.exec_check->refused()) {
     // The hook denies it with its alert; this holds even for an `open`
     // event the hook never received.
     errno = EACCES;
@@ -218,14 +228,31 @@ std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int fla
                  exec_restrict_file_rule().id.c_str());
     return std::nullopt;
   }
-  if (verifier != nullptr) verifier->remember_code_file(*raw, trust.trusted);
-  return CodeFile{std::move(*raw), std::move(file.content), trust.trusted};
+  if (CodeVerifier* verifier = AuditHook::verifier()) verifier->remember_code_file(checked.path, checked.trust.trusted);
+  return CodeFile{std::move(checked.path), std::move(checked.file.content), checked.trust.trusted};
+}
+
+// Reads the whole file from one descriptor and checks those bytes, then
+// raises `open` carrying the result, so the hook records it and the policy
+// may refuse it. nullopt with a Python exception, and errno set, when the
+// file cannot be read or may not run.
+std::optional<CodeFile> read_code_file(PyObject* path, const char* mode, int flags) {
+  auto checked = check_code_file(path, false);
+  if (!checked) return std::nullopt;
+  {
+    CodeFileAnnouncement announcement(*checked);
+    if (raise_open_event(path, mode, flags) < 0) {
+      errno = EACCES;
+      return std::nullopt;
+    }
+  }
+  return accept_code_file(*checked, path);
 }
 
 PyObject* open_code(PyObject* path, void*) {
   PyObject* io_type = bytes_io_type();
   if (io_type == nullptr) return nullptr;
-  auto file = read_code_file(path, "rb", O_RDONLY | O_CLOEXEC, false);
+  auto file = read_code_file(path, "rb", O_RDONLY | O_CLOEXEC);
   if (!file) return nullptr;
   try {
     remember_code_file(std::move(file->path), file->content.get(), file->trusted);
@@ -320,17 +347,117 @@ std::string stat_less_own_threads(long own) {
   Py_Exit(kRefusedExitStatus);
 }
 
+// The script or PYTHONSTARTUP file CPython announced (cpython.run_file,
+// cpython.run_startup) and opens next. A strong reference, so its address
+// names no other object while it is expected; never released at thread
+// exit, where there is no GIL.
 struct ExpectedOpen {
-  PyObject* filename = nullptr;  // identity only; never dereferenced
+  PyObject* filename = nullptr;
   bool run_directly = false;
 };
 thread_local ExpectedOpen t_expected;
 
+// What CPython's fopen64 of the expected file on this thread gets: a
+// sealed memfd of the bytes checked, or the error reading them met.
+struct SealedOpen {
+  std::string path;  // as the file system encoding gives it
+  int fd = -1;
+  int error = 0;
+};
+thread_local std::optional<SealedOpen> t_sealed;
+// Whether any thread holds one: fopen64 reads only this otherwise.
+std::atomic<int> g_sealed_pending{0};
+
+void hand_to_fopen(SealedOpen sealed) {
+  if (t_sealed) {
+    if (t_sealed->fd >= 0) close(t_sealed->fd);
+  } else {
+    g_sealed_pending.fetch_add(1, std::memory_order_relaxed);
+  }
+  t_sealed = std::move(sealed);
+}
+
+// The sealed file for `path` when it is this thread's expected one.
+std::optional<SealedOpen> take_sealed_open(const char* path) {
+  if (g_sealed_pending.load(std::memory_order_relaxed) == 0 || !t_sealed || path == nullptr ||
+      t_sealed->path != path) {
+    return std::nullopt;
+  }
+  std::optional<SealedOpen> taken = std::move(t_sealed);
+  t_sealed.reset();
+  g_sealed_pending.fetch_sub(1, std::memory_order_relaxed);
+  return taken;
+}
+
+using Fopen = FILE* (*)(const char*, const char*);
+Fopen libc_fopen64() {
+  static Fopen real = reinterpret_cast<Fopen>(dlsym(RTLD_NEXT, "fopen64"));
+  return real;
+}
+
 }  // namespace
+
+struct ScriptOpening::State {
+  PyObject* path = nullptr;  // the event's, borrowed for the event's length
+  bool run_directly = false;
+  CheckedCodeFile checked;
+  std::optional<CodeFileAnnouncement> announcement;
+};
+
+ScriptOpening::ScriptOpening(std::string_view event, PyObject* args) {
+  if (t_expected.filename == nullptr || event != "open" || args == nullptr || !PyTuple_Check(args) ||
+      PyTuple_GET_SIZE(args) < 1 || PyTuple_GET_ITEM(args, 0) != t_expected.filename) {
+    return;
+  }
+  auto checked = check_code_file(t_expected.filename, t_expected.run_directly);
+  if (!checked) {
+    // A name the file system encoding cannot take: CPython's own encoding
+    // of it failed before the event, so nothing will be opened.
+    PyErr_Clear();
+    return;
+  }
+  state_ = std::make_unique<State>();
+  state_->path = t_expected.filename;
+  state_->run_directly = t_expected.run_directly;
+  state_->checked = std::move(*checked);
+  state_->announcement.emplace(state_->checked);
+}
+
+ScriptOpening::~ScriptOpening() = default;
+
+int ScriptOpening::settle(int result) {
+  if (!state_) return result;
+  state_->announcement.reset();
+  if (result < 0) {
+    if (state_->run_directly && PyErr_ExceptionMatches(PyExc_PermissionError)) refuse_the_run();
+    return result;
+  }
+  SealedOpen sealed;
+  sealed.path = state_->checked.path;
+  auto code = accept_code_file(state_->checked, state_->path);
+  if (code) {
+    sealed.fd = sealed_memory_descriptor(code->view());
+    if (sealed.fd >= 0) {
+      expect_entry_source(std::move(code->path), FileBytes::copy_of(code->view()),
+                          state_->run_directly ? "script" : "startup");
+    }
+  }
+  // CPython sets its own exception from the errno fopen64 gives it.
+  if (sealed.fd < 0) {
+    sealed.error = errno != 0 ? errno : EIO;
+    PyErr_Clear();
+  }
+  hand_to_fopen(std::move(sealed));
+  return 0;
+}
 
 bool OpenCodeHook::install() { return PyFile_SetOpenCodeHook(open_code, nullptr) == 0; }
 
-void expect_code_file_open(PyObject* filename, bool run_directly) { t_expected = {filename, run_directly}; }
+void expect_code_file_open(PyObject* filename, bool run_directly) {
+  PyObject* previous = t_expected.filename;
+  t_expected = {Py_NewRef(filename), run_directly};
+  Py_XDECREF(previous);
+}
 
 void capture_standard_input() {
   struct stat status {};
@@ -346,35 +473,40 @@ void capture_standard_input() {
 
 }  // namespace vigil
 
-// CPython opens the script and PYTHONSTARTUP (and reopens a .pyc script)
-// with this function; everything else it opens this way goes on as before.
-extern "C" FILE* VIGIL_WRAPPED_SCRIPT_FOPEN(PyObject* path, const char* mode) {
+// The C library's fopen64, interposed: vigil-python's runtime library
+// comes before libc in the process's symbol lookup, so CPython's calls
+// reach this one. Every path goes on to libc's but two.
+//   - The expected script or PYTHONSTARTUP file (ScriptOpening): CPython
+//     gets the sealed memfd of the bytes checked at its `open` event, and
+//     never opens the path itself.
+//   - /proc/self/stat: CPython 3.12+ reads this process's thread count
+//     from it at os.fork() and warns (DeprecationWarning) when there is
+//     more than one. Vigil's own threads (the heartbeat, remote sinks) are
+//     not the program's, and python3 would not warn: CPython gets the
+//     count without them.
+extern "C" __attribute__((visibility("default"))) FILE* fopen64(const char* path, const char* mode) {
   using namespace vigil;
-  if (path != t_expected.filename) return VIGIL_REAL_SCRIPT_FOPEN(path, mode);
-  bool denied = false;
-  auto code = read_code_file(path, mode, 0, t_expected.run_directly, &denied);
-  if (!code && denied && t_expected.run_directly) refuse_the_run();
-  if (!code) return nullptr;
-  FILE* file = sealed_memory_file(code->view());
-  if (file == nullptr) {
-    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
+  if (auto sealed = take_sealed_open(path)) {
+    if (sealed->fd < 0) {
+      errno = sealed->error;
+      return nullptr;
+    }
+    FILE* file = fdopen(sealed->fd, mode);
+    if (file == nullptr) {
+      int error = errno;
+      close(sealed->fd);
+      errno = error;
+    }
+    return file;
+  }
+  Fopen real = libc_fopen64();
+  if (real == nullptr) {
+    errno = ENOSYS;
     return nullptr;
   }
-  expect_entry_source(std::move(code->path), FileBytes::copy_of(code->view()),
-                      t_expected.run_directly ? "script" : "startup");
-  return file;
-}
-
-// CPython 3.12+ reads this process's thread count from /proc/self/stat at
-// os.fork() and warns (DeprecationWarning) when there is more than one.
-// Vigil's own threads (the heartbeat, remote sinks) are not the program's,
-// and python3 would not warn: CPython's fopen of that file gets the count
-// without them. Every other fopen goes on as before.
-extern "C" FILE* __wrap_fopen64(const char* path, const char* mode) {
-  using namespace vigil;
-  if (path == nullptr || std::strcmp(path, "/proc/self/stat") != 0) return __real_fopen64(path, mode);
+  if (path == nullptr || std::strcmp(path, "/proc/self/stat") != 0) return real(path, mode);
   long own = own_thread_count();
   std::string adjusted = own > 0 ? stat_less_own_threads(own) : std::string();
-  if (adjusted.empty()) return __real_fopen64(path, mode);
+  if (adjusted.empty()) return real(path, mode);
   return sealed_memory_file(adjusted);
 }

@@ -11,17 +11,6 @@
 #error "Vigil needs CPython 3.8 or newer (PEP 578 audit hooks)"
 #endif
 
-// The function CPython opens the script and PYTHONSTARTUP with, which the
-// link wraps (cmake/EmbeddedPython.cmake names the same one): public
-// Py_fopen from 3.14, _Py_fopen_obj before. Same signature.
-#if PY_VERSION_HEX >= 0x030E0000
-#define VIGIL_REAL_SCRIPT_FOPEN __real_Py_fopen
-#define VIGIL_WRAPPED_SCRIPT_FOPEN __wrap_Py_fopen
-#else
-#define VIGIL_REAL_SCRIPT_FOPEN __real__Py_fopen_obj
-#define VIGIL_WRAPPED_SCRIPT_FOPEN __wrap__Py_fopen_obj
-#endif
-
 namespace vigil::compat {
 
 // New reference to the code object a frame runs.

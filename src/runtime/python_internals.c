@@ -75,7 +75,13 @@ unsigned long long vigil_dict_version(PyObject* dict) {
 
 void vigil_ignore_environment_from_now_on(void) { _PyRuntime.interpreters.main->config.use_environment = 0; }
 
-char* vigil_encode_locale_raw(const wchar_t* text) { return _Py_EncodeLocaleRaw(text, NULL); }
+// _Py_EncodeLocaleRaw is not exported by python3.13 and later, whose
+// symbols vigil-python's runtime binds to; this is what it calls.
+char* vigil_encode_locale_raw(const wchar_t* text) {
+  char* bytes = NULL;
+  if (_Py_EncodeLocaleEx(text, &bytes, NULL, NULL, 0, _Py_ERROR_SURROGATEESCAPE) != 0) return NULL;
+  return bytes;
+}
 
 static int is_in_frozen_table(const struct _frozen* table, const char* data, size_t size) {
   for (const struct _frozen* module = table; module != NULL && module->name != NULL; ++module) {

@@ -82,7 +82,6 @@ def mapping(address):
             return lo, hi, perms, (name or [""])[0]
     return None
 runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
-lo, hi, _, exe = mapping(runtime)
 size = int(os.environ["RUNTIME_SIZE"])
 words = struct.unpack(f"{size // 8}Q", ctypes.string_at(runtime, size // 8 * 8))
 for offset, pointer in enumerate(words):
@@ -91,11 +90,14 @@ for offset, pointer in enumerate(words):
         continue
     nxt, function, data = struct.unpack("3Q", ctypes.string_at(pointer, 24))
     target, userdata = mapping(function), mapping(data)
-    if nxt == 0 and target and "x" in target[2] and target[3] == exe and userdata and userdata[3] == exe:
+    # A hook function and its data in one file: Vigil's runtime library.
+    if nxt == 0 and target and "x" in target[2] and target[3] and userdata and userdata[3] == target[3]:
         ctypes.c_void_p.from_address(runtime + offset * 8).value = 0
         break
 ''')
-    symbols = subprocess.run(["nm", "-S", "--defined-only", VIGIL_PYTHON], capture_output=True, text=True).stdout
+    # The copy of python3.X is stripped; _PyRuntime is among its exports.
+    symbols = subprocess.run(["nm", "-D", "-S", "--defined-only", VIGIL_PYTHON], capture_output=True,
+                             text=True).stdout
     (size,) = [int(line.split()[1], 16) for line in symbols.splitlines() if line.endswith(" _PyRuntime")]
     run = vigil_run(["-c", "print('the program ran')"], env={"PYTHONPATH": str(site), "RUNTIME_SIZE": str(size)})
     assert run.returncode == 78

@@ -146,6 +146,42 @@ def test_a_swap_between_check_and_use_cannot_run_other_bytes(vigil_run, trust_po
     assert Path(victim).read_bytes() == pristine[evil]  # the swap did happen
 
 
+# Flags 0: CPython's open of the script itself, not the zipimport probe of
+# the same path before it (io.open_code, O_RDONLY | O_CLOEXEC).
+SWAPPING_SITECUSTOMIZE = """
+import os, sys
+def swap(event, args):
+    if event == "open" and str(args[0]) == {main!r} and args[2] == 0 and os.path.exists({evil!r}):
+        os.rename({evil!r}, {main!r})
+sys.addaudithook(swap)
+"""
+
+
+def test_a_script_swapped_at_its_open_event_cannot_run_other_bytes(vigil_run, trust_policy, tmp_path, app):
+    """sitecustomize's hook swaps the script on the command line while the
+    `open` event CPython raises for it is being raised, just before CPython
+    fopen()s it. python3 runs the swapped bytes; vigil-python read and
+    checked the script at that event, and the fopen64 CPython calls next
+    gets exactly those bytes (a sealed memfd), not the path's."""
+    main = write(app / "main.py", "print('trusted bytes ran')\n")
+    evil = write(app / "evil.py", "print('swapped bytes ran')\n")
+    site = write(app / "sitecustomize.py", SWAPPING_SITECUSTOMIZE.format(main=main, evil=evil))
+    trust(tmp_path, main, site)
+    pristine = {p: Path(p).read_bytes() for p in (main, evil)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+
+    stock = subprocess.run([STOCK_PYTHON, main], capture_output=True, env={**env, "PYTHONPATH": str(app)})
+    assert stock.stdout == b"swapped bytes ran\n", stock.stderr  # the attack works on python3
+
+    for path, content in pristine.items():
+        Path(path).write_bytes(content)
+    run = vigil_run([main], env={"VIGIL_POLICY": trust_policy("audit"), "PYTHONPATH": str(app)})
+    assert run.stdout == b"trusted bytes ran\n", run.stderr
+    assert Path(main).read_bytes() == pristine[evil]  # the swap did happen
+    opened = [e for e in events(run.records, "open") if e["args"]["path"] == main and e["args"]["flags"] == 0]
+    assert len(opened) == 1 and opened[0]["trust"]["verdict"] == "trusted", opened
+
+
 @pytest.mark.parametrize("mode", ["audit", "enforce"])
 def test_an_untrusted_pth_file(vigil_run, trust_policy, tmp_path, app, mode):
     site_dir = app / "site"

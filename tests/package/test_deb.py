@@ -25,6 +25,10 @@ PYTHON_VERSION = subprocess.run(
     capture_output=True, text=True, check=True).stdout.strip()
 STDLIB_PACKAGE = f"libpython{PYTHON_VERSION}-stdlib"
 POLICY = Path("/etc/vigil/policy.toml")
+INTERPRETER = os.path.realpath(STOCK_PYTHON)
+# What the postinst makes: python3.X's copy, loading the library first.
+COPY = Path("/usr/lib/vigil/vigil-python")
+LIBRARY = "/usr/lib/vigil/libvigil-python.so"
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="installing a package needs root; run `make test` as root")
 
@@ -80,6 +84,13 @@ def test_control_declares_conffile_and_dependencies(deb):
     # The standard library it runs, at least as new as the one built against.
     built_against = run("dpkg-query", "-W", "-f=${Version}", STDLIB_PACKAGE).stdout
     assert f"{STDLIB_PACKAGE} (>= {built_against})" in control
+    # The interpreter it copies, at least as new, and what copies it.
+    interpreter_package = run("dpkg-query", "-S", INTERPRETER).stdout.split(":")[0]
+    interpreter_version = run("dpkg-query", "-W", "-f=${Version}", interpreter_package).stdout
+    assert f"{interpreter_package} (>= {interpreter_version})" in control
+    assert re.search(r"Depends:.*\bpatchelf\b", control)
+    triggers = run("sh", "-c", f"dpkg-deb --info {deb} triggers").stdout
+    assert triggers.split() == ["interest-noawait", INTERPRETER]
     for dependency in ("libsimdjson", "libaudit1", "libsodium", "libc6"):
         assert dependency in control
     assert run("dpkg-deb", "--ctrl-tarfile", str(deb)).returncode == 0
@@ -89,7 +100,8 @@ def test_control_declares_conffile_and_dependencies(deb):
 
 def test_installs_the_programs_pages_and_completion(package):
     files = set(run("dpkg", "-L", "vigil").stdout.split())
-    for path in ("/usr/bin/vigil", "/usr/bin/vigil-python", "/usr/sbin/vigil-system-python",
+    for path in ("/usr/bin/vigil", "/usr/bin/vigil-python", LIBRARY, "/usr/lib/vigil/make-vigil-python",
+                 "/usr/sbin/vigil-system-python",
                  "/etc/vigil/policy.toml", "/usr/share/man/man8/vigil.8.gz", "/usr/share/man/man1/vigil-python.1.gz",
                  "/usr/share/man/man5/vigil-policy.5.gz", "/usr/share/bash-completion/completions/vigil",
                  "/usr/share/vigil/policies/strict.toml"):
@@ -104,6 +116,24 @@ def test_installs_the_programs_pages_and_completion(package):
     assert Path("/var/log/vigil").is_dir()
 
 
+def needed(path):
+    return run("patchelf", "--print-needed", str(path)).stdout.split()
+
+
+def test_the_postinst_made_the_copy_and_the_trigger_remakes_it(package):
+    # The command is the package's link to the copy, which dpkg does not own.
+    assert os.readlink("/usr/bin/vigil-python") == "../lib/vigil/vigil-python"
+    assert str(COPY) not in run("dpkg", "-L", "vigil").stdout.split()
+    assert needed(COPY) == [LIBRARY, *needed(INTERPRETER)]
+    assert COPY.stat().st_mode & 0o777 == 0o755
+    # An update of python3.X activates the trigger: the copy is made again.
+    COPY.unlink()
+    run("dpkg-trigger", "--no-await", INTERPRETER)
+    run("dpkg", "--triggers-only", "--pending")
+    assert needed(COPY) == [LIBRARY, *needed(INTERPRETER)]
+    assert run("/usr/bin/vigil-python", "-c", "print(6 * 7)", env={**os.environ, "VIGIL_LOG": os.devnull}).stdout == "42\n"
+
+
 def test_the_installed_python_records_under_the_system_policy(package, tmp_path):
     log = tmp_path / "installed.jsonl"
     result = run("/usr/bin/vigil-python", "-c", "import json; print(json.dumps([1]))",
@@ -111,7 +141,7 @@ def test_the_installed_python_records_under_the_system_policy(package, tmp_path)
     assert result.stdout == "[1]\n"
     records = [json.loads(line) for line in log.read_text().splitlines()]
     start = records[0]
-    assert start["kind"] == "start" and start["exe"] == "/usr/bin/vigil-python"
+    assert start["kind"] == "start" and start["exe"] == str(COPY)
     assert start["versions"]["python"].startswith(f"{PYTHON_VERSION}.")
     assert start["policy"]["source"] == "/etc/vigil/policy.toml"
     assert any(r["kind"] == "event" and r["event"] == "import" and r["args"]["module"] == "json" for r in records)
@@ -138,7 +168,7 @@ def test_system_python_alternative_and_removal_give_python3_back(package, tmp_pa
     distribution = os.path.realpath(SYSTEM_PYTHON)
     enabled = run("vigil-system-python", "enable")
     assert "now runs /usr/bin/vigil-python" in enabled.stdout
-    assert os.path.realpath(SYSTEM_PYTHON) == "/usr/bin/vigil-python"
+    assert os.path.realpath(SYSTEM_PYTHON) == str(COPY)
     assert "diversion of /usr/bin/python3 to /usr/bin/python3.distrib by vigil" in run(
         "dpkg-divert", "--list", "/usr/bin/python3").stdout
     assert re.search(r"Value: /usr/bin/vigil-python", run("update-alternatives", "--query", "python3").stdout)
@@ -160,7 +190,8 @@ def test_system_python_alternative_and_removal_give_python3_back(package, tmp_pa
     assert run("dpkg-divert", "--list", "/usr/bin/python3").stdout.strip() == ""
     assert run("update-alternatives", "--query", "python3", check=False).returncode != 0
     assert run("/usr/bin/python3", "-c", "print(40 + 2)").stdout == "42\n"
-    assert not Path("/usr/bin/vigil-python").exists() and not Path("/usr/bin/vigil").exists()
+    assert not Path("/usr/bin/vigil-python").is_symlink() and not Path("/usr/bin/vigil").exists()
+    assert not COPY.exists() and not COPY.parent.exists()
     # A removed package leaves its conffile; purging removes it.
     assert POLICY.exists()
     run("dpkg", "--purge", "vigil")

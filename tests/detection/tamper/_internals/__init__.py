@@ -11,7 +11,9 @@ WORD = ctypes.sizeof(ctypes.c_size_t)
 
 
 def _maps():
-    exe = os.path.realpath("/proc/self/exe")
+    """Code and data of the files mapped in (the executable and its
+    libraries: Vigil's hooks live in its runtime library), and everything
+    readable."""
     code, data, readable = [], [], []
     with open("/proc/self/maps") as maps:
         for line in maps:
@@ -19,7 +21,7 @@ def _maps():
             start, end = (int(x, 16) for x in fields[0].split("-"))
             if fields[1].startswith("r"):
                 readable.append((start, end))
-            if len(fields) >= 6 and fields[5] == exe:
+            if len(fields) >= 6 and fields[5].startswith("/"):
                 (code if "x" in fields[1] else data).append((start, end))
     return code, data, readable
 
@@ -30,7 +32,7 @@ def _inside(value, ranges, size=1):
 
 def runtime_hook_list_head():
     """The ctypes view of _PyRuntime.audit_hook_head: the word after the
-    open-code hook (a function of the executable) and its null user data
+    open-code hook (a function of a mapped file) and its null user data
     (3.12+: the word after that, behind the list's mutex), pointing at an
     entry {next: NULL, hook: code, user data: data}."""
     runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
