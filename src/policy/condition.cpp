@@ -117,15 +117,16 @@ bool has_matching_name(const std::vector<Literal>& globs, std::string_view names
   return false;
 }
 
-// A glob list's automaton; a pattern RE2 could not compile (too large)
-// falls back to nothing matching, which the loader never lets happen for
-// the lists it accepts (tests/unit/policy_test.cpp matches both ways).
-bool matches_globs(const LazyRegex& globs, std::string_view text) {
-  const re2::RE2& compiled = globs.get();
-  return compiled.ok() && RE2::FullMatch(re2::StringPiece(text.data(), text.size()), compiled);
+}  // namespace
+
+std::shared_ptr<const LazyRegex> glob_automaton(std::vector<std::string> patterns) {
+  return std::make_shared<const LazyRegex>(std::move(patterns));
 }
 
-}  // namespace
+bool matches_glob_automaton(const LazyRegex& automaton, std::string_view text) {
+  const re2::RE2& compiled = automaton.get();
+  return compiled.ok() && RE2::FullMatch(re2::StringPiece(text.data(), text.size()), compiled);
+}
 
 std::unique_ptr<re2::RE2> compile_regex(const std::string& pattern) {
   RE2::Options options;
@@ -140,6 +141,8 @@ LazyRegex::LazyRegex(std::string pattern, std::unique_ptr<re2::RE2> compiled)
   compiled_.store(owned_.get(), std::memory_order_release);
 }
 
+LazyRegex::LazyRegex(std::vector<std::string> globs) : globs_(std::move(globs)), bytes_(true) {}
+
 LazyRegex::~LazyRegex() = default;
 
 bool LazyRegex::worth_compiling() const {
@@ -152,6 +155,14 @@ const re2::RE2& LazyRegex::get() const {
   if (const re2::RE2* ready = compiled_.load(std::memory_order_acquire)) return *ready;
   std::lock_guard lock(compiling_);
   if (owned_ == nullptr) {
+    if (!globs_.empty()) {
+      pattern_ = "^(?:";
+      for (const std::string& glob : globs_) {
+        if (pattern_.size() > 4) pattern_ += '|';
+        pattern_ += glob_to_regex(glob);
+      }
+      pattern_ += ")$";
+    }
     RE2::Options options;
     options.set_log_errors(false);
     if (bytes_) {
@@ -168,13 +179,9 @@ const re2::RE2& LazyRegex::get() const {
 void Matcher::prepare() {
   globs.reset();
   if ((op != Op::glob && op != Op::except_glob) || literals.size() < 2) return;
-  std::string pattern = "^(?:";
-  for (const Literal& literal : literals) {
-    if (pattern.size() > 4) pattern += '|';
-    pattern += glob_to_regex(std::get<std::string>(literal));
-  }
-  pattern += ")$";
-  globs = std::make_shared<const LazyRegex>(std::move(pattern), true);
+  std::vector<std::string> patterns;
+  for (const Literal& literal : literals) patterns.push_back(std::get<std::string>(literal));
+  globs = glob_automaton(std::move(patterns));
 }
 
 bool Matcher::operator==(const Matcher& other) const {
@@ -203,7 +210,7 @@ bool Matcher::matches(const ArgValue& value) const {
       return false;
     case Op::glob:
       if (!is_textual(value)) return false;
-      if (globs && globs->worth_compiling()) return matches_globs(*globs, value.text);
+      if (globs && globs->worth_compiling()) return matches_glob_automaton(*globs, value.text);
       for (const Literal& literal : literals) {
         if (glob_match(std::get<std::string>(literal), value.text)) return true;
       }
@@ -211,7 +218,7 @@ bool Matcher::matches(const ArgValue& value) const {
     case Op::except_glob:
       // Text that matches none of them; anything else is not excepted.
       if (!is_textual(value)) return true;
-      if (globs && globs->worth_compiling()) return !matches_globs(*globs, value.text);
+      if (globs && globs->worth_compiling()) return !matches_glob_automaton(*globs, value.text);
       for (const Literal& literal : literals) {
         if (glob_match(std::get<std::string>(literal), value.text)) return false;
       }

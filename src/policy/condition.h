@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -57,7 +58,11 @@ class LazyRegex {
   LazyRegex(std::string pattern, bool bytes);
   // One already compiled (by the loader, which checks it).
   LazyRegex(std::string pattern, std::unique_ptr<re2::RE2> compiled);
+  // Glob patterns as one expression over bytes, matched whole: written
+  // when it is first compiled, as most lists never are.
+  explicit LazyRegex(std::vector<std::string> globs);
   ~LazyRegex();
+  // Empty for a glob list's until it is compiled.
   const std::string& pattern() const { return pattern_; }
   const re2::RE2& get() const;
   // Counts a use; true once the expression has been asked for often enough
@@ -66,7 +71,8 @@ class LazyRegex {
   bool worth_compiling() const;
 
  private:
-  std::string pattern_;
+  mutable std::string pattern_;  // written once, under the mutex, for glob lists
+  std::vector<std::string> globs_;
   bool bytes_ = false;
   // Set once, under the mutex; read without it afterwards.
   mutable std::atomic<const re2::RE2*> compiled_{nullptr};
@@ -92,6 +98,14 @@ struct Matcher {
   // Regular expressions compare by pattern.
   bool operator==(const Matcher& other) const;
 };
+
+// Glob patterns as one automaton over bytes, which a text matches whole
+// when glob_match() matches it with one of them.
+std::shared_ptr<const LazyRegex> glob_automaton(std::vector<std::string> patterns);
+// Whether `text` matches a glob_automaton(). An automaton RE2 could not
+// compile (too large) matches nothing, which the loader never lets happen
+// for the lists it accepts (tests/unit/policy_test.cpp matches both ways).
+bool matches_glob_automaton(const LazyRegex& automaton, std::string_view text);
 
 // A `regex` matcher's expression: RE2, so a hostile argument cannot make
 // it backtrack for ever. Check ok() on the result.

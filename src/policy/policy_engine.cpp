@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <map>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,71 @@ namespace {
 // socket onto the standard streams with dup2 just before it starts a shell.
 bool standard_stream_is_socket() {
   return is_socket(STDIN_FILENO) || is_socket(STDOUT_FILENO) || is_socket(STDERR_FILENO);
+}
+
+// The argument a condition on `field` (or `position`) of an event with
+// `signature` reads; SIZE_MAX when the event has no such argument.
+std::size_t argument_position(const std::string& field, std::optional<std::size_t> position,
+                              const EventSignature* signature) {
+  if (position) return *position;
+  if (signature == nullptr) return SIZE_MAX;
+  auto found = std::find(signature->fields.begin(), signature->fields.end(), field);
+  return found != signature->fields.end() ? static_cast<std::size_t>(found - signature->fields.begin()) : SIZE_MAX;
+}
+
+// A condition that holds only when the argument at its position matches
+// one of `globs`: an argument test, not negated, with a glob matcher.
+const Matcher* required_globs(const Condition& condition) {
+  if (condition.subject != Subject::argument || condition.negate) return nullptr;
+  for (const Matcher& matcher : condition.matchers) {
+    if (matcher.op == Matcher::Op::glob) return &matcher;
+  }
+  return nullptr;
+}
+
+// Groups the rules of `bucket` by the arguments their glob lists need to
+// match (a rule with lists on two arguments is in two groups). A group of
+// fewer than 4 saves less than its automaton costs to build over a
+// program's first few hundred events.
+void add_glob_screens(PolicyEngine::Bucket& bucket) {
+  struct Group {
+    std::vector<std::string> patterns;
+    std::uint64_t rules = 0;
+    int count = 0;
+  };
+  std::map<std::size_t, Group> groups;
+  for (std::size_t i = 0; i < bucket.rules.size() && i < 64; ++i) {
+    std::uint64_t bit = std::uint64_t{1} << i;
+    for (const Condition& condition : bucket.rules[i]->conditions) {
+      const Matcher* globs = required_globs(condition);
+      std::size_t position = argument_position(condition.field, condition.position, bucket.signature);
+      if (globs == nullptr || position == SIZE_MAX) continue;
+      Group& group = groups[position];
+      // One list per argument: the text must match that one already.
+      if ((group.rules & bit) != 0) continue;
+      for (const Literal& literal : globs->literals) group.patterns.push_back(std::get<std::string>(literal));
+      group.rules |= bit;
+      ++group.count;
+    }
+  }
+  for (auto& [position, group] : groups) {
+    if (group.count < 4) continue;
+    bucket.screens.push_back({position, glob_automaton(std::move(group.patterns)), group.rules});
+  }
+}
+
+// The bucket's rules that cannot apply because an argument misses every
+// glob they need it to match (see GlobScreen).
+std::uint64_t screened_out(const PolicyEngine::Bucket& bucket, ArgumentSource& arguments) {
+  std::uint64_t out = 0;
+  for (const PolicyEngine::GlobScreen& screen : bucket.screens) {
+    if (!screen.automaton->worth_compiling()) continue;
+    // A missing argument or one that is not text matches no glob either.
+    const ArgValue* value = screen.position < arguments.count() ? &arguments.value(screen.position) : nullptr;
+    bool text = value != nullptr && (value->kind == ValueKind::text || value->kind == ValueKind::bytes);
+    if (!text || !matches_glob_automaton(*screen.automaton, value->text)) out |= screen.rules;
+  }
+  return out;
 }
 
 bool names_event(const Rule& rule, std::string_view event) {
@@ -105,6 +171,7 @@ PolicyEngine::PolicyEngine(Policy policy, ProcessFacts process)
       }
     }
   }
+  for (auto& [event, bucket] : by_event_) add_glob_screens(bucket);
 }
 
 const PolicyEngine::Bucket* PolicyEngine::candidates(std::string_view event) const {
@@ -211,7 +278,10 @@ Verdict PolicyEngine::evaluate(std::span<const Lookup> lookups, ArgumentSource& 
     if (lookup.bucket == nullptr) continue;
     bool from_globs = lookup.bucket == &glob_bucket_;
     ArgumentSource& own = lookup.arguments != nullptr ? *lookup.arguments : arguments;
-    for (const Rule* rule : lookup.bucket->rules) {
+    std::uint64_t screened = screened_out(*lookup.bucket, own);
+    for (std::size_t position = 0; position < lookup.bucket->rules.size(); ++position) {
+      const Rule* rule = lookup.bucket->rules[position];
+      if (position < 64 && (screened >> position & 1) != 0) continue;
       if (from_globs && !names_event(*rule, lookup.event)) continue;
       std::size_t index = rule_index(policy_, *rule);
       if (!applies(index, *lookup.bucket, own, site, now_ms)) continue;
@@ -277,12 +347,7 @@ const ArgValue& PolicyEngine::subject_value(Subject subject, const std::string& 
   static const ArgValue kMissing;
   switch (subject) {
     case Subject::argument: {
-      std::size_t at = position.value_or(SIZE_MAX);
-      if (!position && signature != nullptr) {
-        const auto& fields = signature->fields;
-        auto found = std::find(fields.begin(), fields.end(), field);
-        if (found != fields.end()) at = static_cast<std::size_t>(found - fields.begin());
-      }
+      std::size_t at = argument_position(field, position, signature);
       return at < arguments.count() ? arguments.value(at) : kMissing;
     }
     case Subject::site_file:

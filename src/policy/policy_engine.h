@@ -94,11 +94,20 @@ class PolicyEngine {
   const ProcessFacts& process() const { return process_; }
   bool enforcing() const { return policy_.mode == Mode::enforce; }
 
+  // Rules among the first 64 of a bucket that apply only when one argument
+  // matches one of their glob lists: when it matches none of the patterns
+  // of them all, one automaton says so and none of those rules is judged.
+  struct GlobScreen {
+    std::size_t position = 0;  // the argument
+    std::shared_ptr<const LazyRegex> automaton;
+    std::uint64_t rules = 0;  // bit i: the bucket's rules[i]
+  };
   // The rules that may match one event, and its argument names.
   struct Bucket {
     const EventSignature* signature = nullptr;
     std::vector<const Rule*> rules;   // every rule but the allow rules
     std::vector<const Rule*> allows;  // judged first
+    std::vector<GlobScreen> screens;
   };
   // Null when no rule can match `event`: the fast path.
   const Bucket* candidates(std::string_view event) const;

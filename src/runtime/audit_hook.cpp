@@ -17,6 +17,7 @@
 #include "python_internals.h"
 #include "refusal_hint.h"
 #include "repeated_values.h"
+#include "site_lines.h"
 #include "transcripts.h"
 
 #include <algorithm>
@@ -58,6 +59,8 @@ struct Registration {
   // list (see install_sentinel()).
   PyObject* sentinel = nullptr;
   PyObject* sentinel_list = nullptr;
+  // The lines of recent call sites' code (site_lines.h).
+  SiteLines site_lines;
   // Set when CPython empties the runtime's list while it finalises: from
   // then on an empty list is no tampering.
   std::atomic<bool> hooks_cleared = false;
@@ -116,60 +119,7 @@ pid_t current_tid(unsigned fork_generation) {
 
 constexpr std::size_t kMaxEventName = 256;
 
-// The lines of the last sites this thread recorded, most recently used
-// first. Finding a line decodes the code object's line table from its
-// start, a few thousand instructions in long functions; events come from a
-// few instructions again and again (an import alternates between four
-// sites in importlib). Each entry holds a reference, so its key cannot be
-// a freed and reused code object; the least recently used one is let go
-// when a new site comes. They are never released at thread exit (no GIL
-// there): at most kLineCacheEntries code objects per ended thread.
-constexpr std::size_t kLineCacheEntries = 8;
-struct LineCacheEntry {
-  PyCodeObject* code = nullptr;
-  int last_instruction = -1;
-  int line = 0;
-};
-thread_local std::array<LineCacheEntry, kLineCacheEntries> t_line_cache;
-
-int release_later(void* object) {
-  Py_DECREF(static_cast<PyObject*>(object));
-  return 0;
-}
-
-// Lets go of the cached code object without running Python code here:
-// dropping the last reference would run its weakref callbacks inside the
-// hook, so that one is handed to the interpreter's pending calls, which run
-// between bytecodes. False when the queue is full.
-bool release_cached_code(PyCodeObject* code) {
-  if (code == nullptr) return true;
-  if (Py_REFCNT(code) > 1) {
-    Py_DECREF(code);
-    return true;
-  }
-  return Py_AddPendingCall(release_later, code) == 0;
-}
-
-int line_of(PyFrameObject* frame, PyCodeObject* code) {
-  int last_instruction = compat::frame_last_instruction(frame);
-  auto& cache = t_line_cache;
-  for (auto entry = cache.begin(); entry != cache.end(); ++entry) {
-    if (entry->code == code && entry->last_instruction == last_instruction) {
-      std::rotate(cache.begin(), entry, entry + 1);
-      return cache.front().line;
-    }
-  }
-  int line = PyFrame_GetLineNumber(frame);
-  // Code objects of a sub-interpreter must not outlive it.
-  if (PyInterpreterState_Get() == PyInterpreterState_Main() && release_cached_code(cache.back().code)) {
-    Py_INCREF(code);
-    std::rotate(cache.begin(), cache.end() - 1, cache.end());
-    cache.front() = {code, last_instruction, line};
-  }
-  return line;
-}
-
-void append_site(JsonText& json, const RenderLimits& limits) {
+void append_site(JsonText& json, const RenderLimits& limits, SiteLines& lines) {
   PyFrameObject* frame = compat::current_frame();
   if (frame == nullptr) {
     json.null();
@@ -181,7 +131,7 @@ void append_site(JsonText& json, const RenderLimits& limits) {
   json.key("file");
   renderer.render_text_or_null(compat::code_filename(code));
   json.key("line");
-  json.integer(line_of(frame, code));
+  json.integer(lines.line(code, compat::frame_last_instruction(frame)));
   json.key("function");
   renderer.render_text_or_null(compat::code_display_name(code));
   json.end_object();
@@ -609,7 +559,8 @@ int record_event(Registration& registration, const char* event, PyObject* args) 
     if (!verdict.suppressed) {
       members.clear();
       JsonText json(members, true);
-      append_event_members(json, name, args, current_tid(registration.fork_generation), registration.limits);
+      append_event_members(json, name, args, current_tid(registration.fork_generation), registration.limits,
+                           registration.site_lines);
       if (raised_by_sys_audit) {
         // Any Python code can raise any event this way (reference A14).
         json.key("raised_by");
@@ -832,13 +783,13 @@ void child_after_fork() {
 }  // namespace
 
 void append_event_members(JsonText& json, std::string_view event, PyObject* args, pid_t tid,
-                          const RenderLimits& limits) {
+                          const RenderLimits& limits, SiteLines& lines) {
   json.key("event");
   json.string(event);
   json.key("tid");
   json.integer(tid);
   json.key("site");
-  append_site(json, limits);
+  append_site(json, limits, lines);
   json.key("args");
   append_args(json, event, args, limits);
 }

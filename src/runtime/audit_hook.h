@@ -66,10 +66,13 @@ class HookWitness {
   std::uint64_t calls_before_;
 };
 
+class SiteLines;
+
 // The event record's members, as the hook writes them, for an event name
-// already cut to its bound (256 bytes). Exposed for tests.
+// already cut to its bound (256 bytes), the site's line found through
+// `lines`. Exposed for tests.
 void append_event_members(JsonText& json, std::string_view event, PyObject* args, pid_t tid,
-                          const RenderLimits& limits);
+                          const RenderLimits& limits, SiteLines& lines);
 
 inline constexpr const char* kProbeEvent = "vigil.probe";
 

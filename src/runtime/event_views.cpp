@@ -542,9 +542,17 @@ bool below_import_path_entry(const std::string& directory) {
 bool shadows_standard_library(PyObject* path) {
   auto opened = path != nullptr ? text_of(path) : std::nullopt;
   if (!opened || !opened->starts_with('/')) return false;
-  std::string text = opened->ends_with(".pyc") ? source_of_bytecode(*opened) : *opened;
   std::string standard = standard_library_directory();
-  if (standard.empty() || text.starts_with(standard)) return false;
+  if (standard.empty()) return false;
+  bool bytecode = opened->ends_with(".pyc");
+  // Most code files are the standard library's, and so is the source of
+  // its __pycache__ files: no need to work that out.
+  if (opened->starts_with(standard) &&
+      (!bytecode || std::string_view(*opened).substr(0, opened->rfind('/')).ends_with("/__pycache__"))) {
+    return false;
+  }
+  std::string text = bytecode ? source_of_bytecode(*opened) : *opened;
+  if (text.starts_with(standard)) return false;
   std::size_t slash = text.rfind('/');
   std::string directory = text.substr(0, slash);
   std::string name = text.substr(slash + 1);

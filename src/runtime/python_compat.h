@@ -51,6 +51,10 @@ inline std::string_view bytes_view(PyObject* bytes) {
 }
 inline int code_first_line(PyCodeObject* code) { return code->co_firstlineno; }
 
+// Borrowed; the table of a code object's instructions' lines (3.11+'s
+// location table). With co_firstlineno it decides every line of the code.
+inline PyObject* code_line_table(PyCodeObject* code) { return code->co_linetable; }
+
 // Borrowed; the innermost frame of the calling thread, or null. Never raises.
 inline PyFrameObject* current_frame() {
   PyFrameObject* frame = PyEval_GetFrame();

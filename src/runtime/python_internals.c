@@ -73,6 +73,16 @@ unsigned long long vigil_dict_version(PyObject* dict) {
 }
 #endif
 
+void vigil_start_line_walk(PyObject* line_table, int first_line, PyCodeAddressRange* walk) {
+  const uint8_t* table = (const uint8_t*)PyBytes_AS_STRING(line_table);
+  walk->opaque.lo_next = table;
+  walk->opaque.limit = table + PyBytes_GET_SIZE(line_table);
+  walk->opaque.computed_line = first_line;
+  walk->ar_start = -1;
+  walk->ar_end = 0;
+  walk->ar_line = -1;
+}
+
 void vigil_ignore_environment_from_now_on(void) { _PyRuntime.interpreters.main->config.use_environment = 0; }
 
 // _Py_EncodeLocaleRaw is not exported by python3.13 and later, whose

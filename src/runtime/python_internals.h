@@ -1,6 +1,7 @@
 // CPython's internal state that the public API does not reach: where the
 // runtime keeps its list of native audit hooks and where an interpreter
-// keeps its list of Python-level ones. Read from C (python_internals.c),
+// keeps its list of Python-level ones, and how a walk over a code object's
+// line table starts. Read from C (python_internals.c),
 // because CPython's internal headers compile only as C. Like
 // python_compat.h, the one place that knows where 3.11–3.13 keep them.
 #pragma once
@@ -55,6 +56,16 @@ void vigil_ignore_environment_from_now_on(void);
 // allocator: it works before any interpreter exists (3.12+ keeps pymalloc
 // per interpreter). Free with PyMem_RawFree; null on failure.
 char* vigil_encode_locale_raw(const wchar_t* text);
+
+// Places `walk` before the first instruction of the line table
+// `line_table` (a code object's co_linetable) of a code object whose first
+// line is `first_line`, as CPython starts one (_PyCode_InitAddressRange,
+// which a python3 executable does not export). _PyCode_CheckLineNumber(
+// offset, walk) then moves it to the range holding the byte offset
+// `offset`, forwards or backwards from where it is, and returns that
+// range's line: what PyCode_Addr2Line does, from the start, every time.
+// The walk points into `line_table`: it is only used while that lives.
+void vigil_start_line_walk(PyObject* line_table, int first_line, PyCodeAddressRange* walk);
 
 #ifdef __cplusplus
 }

@@ -62,6 +62,11 @@ std::string raw_bytes_of_str(PyObject* str, std::size_t max_chars) {
   std::string raw;
   if (!ready(str)) return raw;
   Py_ssize_t kept = kept_length(str, max_chars);
+  // ASCII is its own bytes: most file names and module names.
+  if (PyUnicode_IS_ASCII(str)) {
+    raw.assign(static_cast<const char*>(PyUnicode_DATA(str)), static_cast<std::size_t>(kept));
+    return raw;
+  }
   int kind = PyUnicode_KIND(str);
   const void* data = PyUnicode_DATA(str);
   for (Py_ssize_t i = 0; i < kept; ++i) append_raw_bytes(raw, code_point_at(kind, data, i));

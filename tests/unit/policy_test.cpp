@@ -428,6 +428,57 @@ TEST(Engine, IndexesByEventAndGlob) {
   EXPECT_EQ(plain.candidates("thirdparty.event"), nullptr) << "no glob rules: unknown names cost one lookup";
 }
 
+// Rules that need the same argument to match their glob lists are judged
+// first by one automaton over all their patterns (GlobScreen); what
+// matches must be what the rules, each judged alone, match.
+TEST(Engine, RulesScreenedByOneAutomatonMatchAsEachAlone) {
+  const std::vector<std::string> rules = {
+      "id = \"keys\"\nargs.path = { glob = [\"*/.ssh/*\", \"/etc/ssh/ssh_host_*_key\"], except_glob = \"*.pub\" }",
+      "id = \"etc\"\nargs.path = { glob = [\"/etc/*\", \"/proc/[0-9]*/mem\"] }",
+      "id = \"written\"\nargs.mode = { glob = \"*w*\" }\nargs.path = { glob = [\"/tmp/*\", \"*.kdbx\"] }",
+      "id = \"not-tmp\"\nargs.path = { not = true, glob = \"/tmp/*\" }",
+      "id = \"one\"\nargs.path = { glob = \"*/wallet.dat\" }",
+      "id = \"histories\"\nargs.path = { glob = [\"*/.bash_history\", \"*/.python_history\"] }",
+  };
+  std::string all = kHeader;
+  for (const std::string& rule : rules) all += "[[rule]]\nevent = \"open\"\naction = \"alert\"\n" + rule + "\n";
+  PolicyEngine engine(load(all), {});
+  ASSERT_NE(engine.candidates("open"), nullptr);
+  ASSERT_EQ(engine.candidates("open")->screens.size(), 1u) << "the path's glob rules share one automaton";
+  EXPECT_EQ(engine.candidates("open")->screens[0].rules, 0b110111u) << "all but the negated rule";
+  std::vector<std::unique_ptr<PolicyEngine>> alone;
+  for (const std::string& rule : rules) {
+    alone.push_back(std::make_unique<PolicyEngine>(load(kHeader + "[[rule]]\nevent = \"open\"\naction = \"alert\"\n" + rule + "\n"),
+                                                   ProcessFacts{}));
+  }
+  const std::vector<ArgValue> paths = {text("/home/u/.ssh/id_rsa"), text("/home/u/.ssh/id_rsa.pub"), text("/etc/passwd"),
+                                       text("/proc/12/mem"), text("/proc/self/mem"), text("/tmp/db.kdbx"),
+                                       text("/srv/db.kdbx"), text("/srv/x/wallet.dat"), text("/usr/lib/python3/os.py"),
+                                       text("/root/.bash_history"),
+                                       text(""), ArgValue::of_integer(3), ArgValue::of_none()};
+  const std::vector<ArgValue> modes = {text("r"), text("wb")};
+  Site site;
+  for (int round = 0; round < 100; ++round) {  // the later rounds use the automaton
+    for (const ArgValue& path : paths) {
+      for (const ArgValue& mode : modes) {
+        Values args({path, mode, ArgValue::of_integer(0)});
+        Verdict verdict = engine.evaluate("open", args, site);
+        std::vector<std::string> together;
+        for (std::size_t i = 0; i < verdict.alert_count; ++i) together.push_back(verdict.alerts[i]->id);
+        std::vector<std::string> each;
+        for (const auto& single : alone) {
+          Verdict own = single->evaluate("open", args, site);
+          if (own.alert_count == 1) each.push_back(own.alerts[0]->id);
+        }
+        ASSERT_EQ(together, each) << "path " << path.text << " (kind " << static_cast<int>(path.kind) << "), mode "
+                                  << mode.text << ", round " << round;
+      }
+    }
+  }
+  Values no_path({});
+  EXPECT_EQ(engine.evaluate("open", no_path, site).alert_count, 0u) << "a missing argument matches no rule";
+}
+
 TEST(Engine, PositionalFieldsReachUncataloguedEvents) {
   PolicyEngine engine(load(kHeader + "[[rule]]\nid = \"x\"\nevent = \"myapp.login\"\naction = \"alert\"\n"
                                      "args.1 = \"root\"\n"),
