@@ -320,6 +320,15 @@ struct NativeMembers {
   std::string_view decision_enforced;                    // of `decision`, when it is an object
 };
 
+// Appends `before`, a member's value as the native line wrote it, and
+// `after`; nothing when the native line did not have the member.
+void append_when_present(std::string& out, std::string_view before, std::string_view value, std::string_view after) {
+  if (value.empty()) return;
+  out += before;
+  out += value;
+  out += after;
+}
+
 // Reads the value at `p`, the members of `args`, `site` and `decision`
 // among them: one pass over the line.
 Cursor read_native_value(NativeMembers& native, std::string_view name, Cursor p, Cursor end) {
@@ -619,34 +628,14 @@ void write_ecs(std::string& out, const Record& record, const NativeMembers& nati
   }
   out += R"(,"process":{)";
   if (is_process) {
-    if (!native.argv.empty()) {
-      out += R"("args":)";
-      out += native.argv;
-      out += ',';
-    }
-    if (!native.exe.empty()) {
-      out += R"("executable":)";
-      out += native.exe;
-      out += ',';
-    }
-    if (!native.status.empty()) {
-      out += R"("exit_code":)";
-      out += native.status;
-      out += ',';
-    }
-    if (!native.ppid.empty()) {
-      out += R"("parent":{"pid":)";
-      out += native.ppid;
-      out += "},";
-    }
+    append_when_present(out, R"("args":)", native.argv, ",");
+    append_when_present(out, R"("executable":)", native.exe, ",");
+    append_when_present(out, R"("exit_code":)", native.status, ",");
+    append_when_present(out, R"("parent":{"pid":)", native.ppid, "},");
   }
   out += R"("pid":)";
   append_decimal(out, static_cast<std::uint64_t>(record.pid()));
-  if (!native.tid.empty()) {
-    out += R"(,"thread":{"id":)";
-    out += native.tid;
-    out += '}';
-  }
+  append_when_present(out, R"(,"thread":{"id":)", native.tid, "}");
   if (is_process && !native.cwd.empty()) {
     out += R"(,"working_directory":)";
     out += native.cwd;
@@ -716,10 +705,7 @@ void write_ocsf(std::string& out, const Record& record, const NativeMembers& nat
   }
   out += R"(,"actor":{"process":{"pid":)";
   append_decimal(out, static_cast<std::uint64_t>(record.pid()));
-  if (!native.tid.empty()) {
-    out += R"(,"tid":)";
-    out += native.tid;
-  }
+  append_when_present(out, R"(,"tid":)", native.tid, "");
   out += R"(}},"category_uid":)";
   append_decimal(out, static_cast<std::uint64_t>(category_uid));
   out += R"(,"class_uid":)";
@@ -805,16 +791,8 @@ void write_ocsf(std::string& out, const Record& record, const NativeMembers& nat
       });
       out += "\",";
     }
-    if (!native.exe.empty()) {
-      out += R"("file":{"path":)";
-      out += native.exe;
-      out += "},";
-    }
-    if (!native.ppid.empty()) {
-      out += R"("parent_process":{"pid":)";
-      out += native.ppid;
-      out += "},";
-    }
+    append_when_present(out, R"("file":{"path":)", native.exe, "},");
+    append_when_present(out, R"("parent_process":{"pid":)", native.ppid, "},");
     out += R"("pid":)";
     append_decimal(out, static_cast<std::uint64_t>(record.pid()));
     if (std::string id = user_id(native.uid); !id.empty()) {
